@@ -1,0 +1,34 @@
+namespace Synclets.Connectors;
+
+/// <summary>
+/// Optional for a data connector: reads every atom directly under a parent one level above the
+/// atoms in one call, instead of one call per atom.
+/// </summary>
+public interface IBulkDataReader
+{
+    /// <summary>The atoms under <paramref name="parentAddress"/> (whose length is depth - 1), by id.</summary>
+    /// <remarks>The result may be a live view; the engine enumerates it before its next write.</remarks>
+    ValueTask<IReadOnlyDictionary<string, Atom>> GetChildAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Optional for a meta connector: reads every timestamp directly under a parent one level above
+/// the atoms in one call.
+/// </summary>
+public interface IBulkMetaReader
+{
+    /// <summary>The timestamps under <paramref name="parentAddress"/> (whose length is depth - 1), by id.</summary>
+    /// <remarks>The result may be a live view; the engine enumerates it before its next write.</remarks>
+    ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Optional for a meta connector: keeps the hash of every parent address up to date as
+/// timestamps are written (XOR the old and new timestamp hashes up the path), so the engine
+/// reads a hash in O(1) instead of walking every timestamp below it.
+/// </summary>
+public interface IStoredHashes
+{
+    /// <summary>The hash of a parent address: the XOR of the timestamp hashes of every atom below it; 0 when none.</summary>
+    ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,50 @@
+namespace Synclets;
+
+/// <summary>Rules for the ids that make up an address.</summary>
+public static class Ids
+{
+    /// <summary>Ids starting with this character (U+FFFA) are reserved for the system.</summary>
+    public const char ReservedPrefix = '\uFFFA';
+
+    /// <summary>The id under which a broker hosts its own synclet (a store server).</summary>
+    public const string ServerId = "\uFFFAs";
+
+    /// <summary>True when <paramref name="id"/> is in the range reserved for the system.</summary>
+    public static bool IsReserved(string id) => id.Length > 0 && id[0] == ReservedPrefix;
+
+    /// <summary>Throws when an address given by a user is not a valid atom address of a tree of <paramref name="depth"/>.</summary>
+    internal static void ValidateAtomAddress(IReadOnlyList<string> address, int depth, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(address, parameterName);
+        if (address.Count != depth)
+        {
+            throw new ArgumentException($"An atom address in a tree of depth {depth} needs exactly {depth} ids, but this one has {address.Count}.", parameterName);
+        }
+
+        ValidateIds(address, parameterName);
+    }
+
+    /// <summary>Throws when an address given by a user is deeper than the tree or holds a null or reserved id.</summary>
+    internal static void ValidateAddress(IReadOnlyList<string> address, int depth, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(address, parameterName);
+        if (address.Count > depth)
+        {
+            throw new ArgumentException($"An address in a tree of depth {depth} has at most {depth} ids, but this one has {address.Count}.", parameterName);
+        }
+
+        ValidateIds(address, parameterName);
+    }
+
+    private static void ValidateIds(IReadOnlyList<string> address, string parameterName)
+    {
+        for (var i = 0; i < address.Count; i++)
+        {
+            var id = address[i] ?? throw new ArgumentException($"Id {i} of the address is null.", parameterName);
+            if (IsReserved(id))
+            {
+                throw new ArgumentException($"Id {i} of the address starts with U+FFFA, which is reserved for the system.", parameterName);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Synclets;
+
+/// <summary>Every log line of the runtime, source-generated so a disabled level costs nothing.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Synclet {SyncletId} dropped a packet from {Peer}: {Reason}.")]
+    public static partial void DroppedPacket(ILogger logger, string syncletId, string peer, string reason);
+
+    [LoggerMessage(2, LogLevel.Warning, "Synclet {SyncletId} dropped a message from {Peer}: {Reason}")]
+    public static partial void DroppedMessage(ILogger logger, string syncletId, string peer, string reason);
+
+    [LoggerMessage(3, LogLevel.Error, "Synclet {SyncletId} failed while handling a message from {Peer}; a later sync will retry it.")]
+    public static partial void HandlingFailed(ILogger logger, Exception exception, string syncletId, string peer);
+
+    [LoggerMessage(4, LogLevel.Information, "Synclet {SyncletId} started with {TransportCount} transport(s).")]
+    public static partial void Started(ILogger logger, string syncletId, int transportCount);
+
+    [LoggerMessage(5, LogLevel.Information, "Synclet {SyncletId} stopped.")]
+    public static partial void Stopped(ILogger logger, string syncletId);
+
+    [LoggerMessage(6, LogLevel.Debug, "Synclet {SyncletId} ignored a duplicate fragment {Index} of message {MessageId} from {Peer}.")]
+    public static partial void DuplicateFragment(ILogger logger, string syncletId, int index, string messageId, string peer);
+
+    [LoggerMessage(7, LogLevel.Warning, "Synclet {SyncletId} could not send to its transport {Transport}; a later sync will retry.")]
+    public static partial void SendFailed(ILogger logger, Exception exception, string syncletId, string transport);
+}

@@ -1,0 +1,182 @@
+using Synclets.Protocol;
+
+namespace Synclets;
+
+/// <summary>
+/// Builds the sub-nodes reply to one message while the protocol walks the tree, and streams it:
+/// once it holds <c>maxNodes</c> nodes, what it has goes out as a partial message and building goes
+/// on in a fresh tree. Marking every list of a streamed reply partial is safe: it only stops the
+/// peer from sending back children the reply did not name, and a reply that names all of theirs
+/// leaves none to send.
+/// </summary>
+/// <remarks>
+/// The walk enters and leaves child ids like a cursor; lists are created only when something is
+/// added below them, so a walk that finds nothing to say leaves no trace.
+/// </remarks>
+internal sealed class ReplyBuilder
+{
+    private readonly List<string> _path;
+    private readonly int _baseLength;
+    private readonly List<Frame> _frames = [];
+    private readonly int _maxNodes;
+    private readonly bool _alwaysPartial;
+    private readonly Func<SubNodesNode, bool, ValueTask> _send;
+    private long _added;
+    private int _nodesInBatch;
+
+    /// <param name="baseAddress">The address the reply is about.</param>
+    /// <param name="maxNodes">How many nodes one message may hold.</param>
+    /// <param name="alwaysPartial">Every list is partial (for propagating changes, which never name everything).</param>
+    /// <param name="send">Sends one message of the reply: its root list, and whether to mark every list partial.</param>
+    public ReplyBuilder(IReadOnlyList<string> baseAddress, int maxNodes, bool alwaysPartial, Func<SubNodesNode, bool, ValueTask> send)
+    {
+        _path = [.. baseAddress];
+        _baseLength = baseAddress.Count;
+        _maxNodes = maxNodes;
+        _alwaysPartial = alwaysPartial;
+        _send = send;
+        _frames.Add(new Frame(string.Empty, _added, alwaysPartial));
+    }
+
+    /// <summary>The absolute address of the cursor; pass it to connectors (it is reused, so copy it to keep it).</summary>
+    public List<string> Path => _path;
+
+    /// <summary>True once part of the reply has been sent.</summary>
+    public bool Streamed { get; private set; }
+
+    private Frame Current => _frames[^1];
+
+    /// <summary>Moves the cursor down to child <paramref name="id"/>.</summary>
+    public void Enter(string id)
+    {
+        _path.Add(id);
+        _frames.Add(new Frame(id, _added, _alwaysPartial));
+    }
+
+    /// <summary>Moves the cursor back up; returns whether anything was added below the child left.</summary>
+    public bool Leave()
+    {
+        var frame = Current;
+        _frames.RemoveAt(_frames.Count - 1);
+        _path.RemoveAt(_path.Count - 1);
+        return _added != frame.AddedAtEnter;
+    }
+
+    /// <summary>Marks the list at the cursor partial: it will not name every child.</summary>
+    public void MarkPartial()
+    {
+        var frame = Current;
+        frame.Partial = true;
+        if (frame.Node is not null)
+        {
+            frame.Node.Partial = true;
+        }
+    }
+
+    /// <summary>Makes the list at the cursor exist even if it stays empty (an empty list is an answer).</summary>
+    public void EnsureList()
+    {
+        Materialize();
+        _added++;
+    }
+
+    /// <summary>Adds a child node to the list at the cursor, streaming out a batch when it is full.</summary>
+    public ValueTask AddAsync(string id, Node node)
+    {
+        Materialize().Children[id] = node;
+        _added++;
+        return ++_nodesInBatch >= _maxNodes ? FlushAsync() : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Adds an atom-level node at an absolute address below the base, moving the cursor there.</summary>
+    public ValueTask AddAtAsync(IReadOnlyList<string> address, Node node)
+    {
+        var common = _baseLength;
+        while (common < _path.Count && common < address.Count - 1 && string.Equals(_path[common], address[common], StringComparison.Ordinal))
+        {
+            common++;
+        }
+
+        while (_path.Count > common)
+        {
+            Leave();
+        }
+
+        for (var level = common; level < address.Count - 1; level++)
+        {
+            Enter(address[level]);
+        }
+
+        return AddAsync(address[^1], node);
+    }
+
+    /// <summary>Sends what is left of the reply, if it names anything.</summary>
+    public async ValueTask FinishAsync()
+    {
+        if (_frames[0].Node is not null)
+        {
+            await _send(_frames[0].Node!, Streamed || _alwaysPartial).ConfigureAwait(false);
+            Reset();
+        }
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        var root = _frames[0].Node!;
+        Streamed = true;
+        Reset();
+        await _send(root, true).ConfigureAwait(false);
+    }
+
+    private void Reset()
+    {
+        foreach (var frame in _frames)
+        {
+            frame.Node = null;
+        }
+
+        _nodesInBatch = 0;
+    }
+
+    private SubNodesNode Materialize()
+    {
+        var first = _frames.Count - 1;
+        while (first > 0 && _frames[first].Node is null)
+        {
+            first--;
+        }
+
+        if (_frames[first].Node is null)
+        {
+            _frames[first].Node = new SubNodesNode(_frames[first].Partial);
+        }
+
+        for (var i = first + 1; i < _frames.Count; i++)
+        {
+            var frame = _frames[i];
+            var parent = _frames[i - 1].Node!;
+            if (parent.Children.TryGetValue(frame.Id, out var existing) && existing is SubNodesNode list)
+            {
+                frame.Node = list;
+            }
+            else
+            {
+                frame.Node = new SubNodesNode(frame.Partial);
+                parent.Children[frame.Id] = frame.Node;
+            }
+        }
+
+        return Current.Node!;
+    }
+
+    private sealed class Frame(string id, long addedAtEnter, bool partial)
+    {
+        public string Id { get; } = id;
+
+        public long AddedAtEnter { get; } = addedAtEnter;
+
+        public bool Partial { get; set; } = partial;
+
+        public SubNodesNode? Node { get; set; }
+    }
+}

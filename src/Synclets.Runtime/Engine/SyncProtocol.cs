@@ -1,0 +1,338 @@
+using Synclets.Connectors;
+using Synclets.Protocol;
+using Synclets.Transports;
+
+namespace Synclets;
+
+/// <summary>
+/// The Synclets sync algorithm (PROTOCOL.md, "The sync algorithm") over one data and one meta
+/// connector: turns each received node into the reply the protocol asks for, applies newer
+/// atoms, and propagates what it applied to the other transports.
+/// </summary>
+internal sealed class SyncProtocol(
+    int depth,
+    IDataConnector data,
+    IMetaConnector meta,
+    HybridLogicalClock clock,
+    SyncletHooks hooks,
+    int maxNodesPerMessage,
+    IMessageSender sender)
+{
+    private readonly IBulkDataReader? _bulkData = data as IBulkDataReader;
+    private readonly IBulkMetaReader? _bulkMeta = meta as IBulkMetaReader;
+    private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
+
+    public int Depth => depth;
+
+    /// <summary>Handles one valid received message.</summary>
+    public async ValueTask HandleAsync(Transport transport, string from, Message message)
+    {
+        var context = message.Context;
+        var sendContext = await hooks.GetSendContextAsync(context).ConfigureAwait(false);
+        var propagation = new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
+            sender.BroadcastAsync(new Message(depth, message.Address, node, sendContext), partial, except: transport));
+
+        if (message.Address.Count == depth)
+        {
+            var (reply, applied) = await TransformAtomAsync(message.Address, message.Node, context).ConfigureAwait(false);
+            if (reply is not null)
+            {
+                await sender.SendAsync(transport, from, new Message(depth, message.Address, reply, sendContext), forcePartial: false).ConfigureAwait(false);
+            }
+
+            if (applied)
+            {
+                await sender.BroadcastAsync(message with { Context = sendContext }, forcePartial: false, except: transport).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var reply = new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: false, (node, partial) =>
+                sender.SendAsync(transport, from, new Message(depth, message.Address, node, sendContext), partial));
+            await TransformParentAsync(reply, message.Node, context, propagation).ConfigureAwait(false);
+            await reply.FinishAsync().ConfigureAwait(false);
+        }
+
+        await propagation.FinishAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a local change and tells every peer, sending the atom with its timestamp in one message.</summary>
+    public async ValueTask<string> SetLocalAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken)
+    {
+        var timestamp = clock.Next();
+        await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
+        var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
+        await sender.BroadcastAsync(new Message(depth, [.. address], new TimestampAndAtomNode(timestamp, atom), context), forcePartial: false, except: null).ConfigureAwait(false);
+        return timestamp;
+    }
+
+    /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> with ours.</summary>
+    public async ValueTask SyncAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
+    {
+        Node node = address.Count == depth
+            ? new TimestampNode(await meta.GetTimestampAsync(address, cancellationToken).ConfigureAwait(false))
+            : new HashNode(await GetHashAsync(address, cancellationToken).ConfigureAwait(false));
+        var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
+        await sender.BroadcastAsync(new Message(depth, [.. address], node, context), forcePartial: false, except: null).ConfigureAwait(false);
+    }
+
+    /// <summary>The hash of a parent: stored by the meta connector, or computed from every timestamp below.</summary>
+    public async ValueTask<uint> GetHashAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        if (_storedHashes is not null)
+        {
+            return await _storedHashes.GetHashAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+
+        var path = new List<string>(address);
+        return await ComputeHashAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<uint> ComputeHashAsync(List<string> path, CancellationToken cancellationToken)
+    {
+        uint hash = 0;
+        foreach (var id in await meta.GetChildIdsAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            path.Add(id);
+            hash ^= path.Count == depth
+                ? Fnv1a.Hash(await meta.GetTimestampAsync(path, cancellationToken).ConfigureAwait(false))
+                : await ComputeHashAsync(path, cancellationToken).ConfigureAwait(false);
+            path.RemoveAt(path.Count - 1);
+        }
+
+        return hash;
+    }
+
+    /// <summary>Transforms a node at an atom address: the reply (null for "nothing to say"), and whether their atom was applied.</summary>
+    private async ValueTask<(Node? Reply, bool Applied)> TransformAtomAsync(IReadOnlyList<string> address, Node node, IReadOnlyDictionary<string, Atom> context)
+    {
+        var mine = await meta.GetTimestampAsync(address).ConfigureAwait(false);
+        var (theirs, atom) = node switch
+        {
+            TimestampNode timestamp => (timestamp.Timestamp, (Atom?)null),
+            TimestampAndAtomNode pair => (pair.Timestamp, pair.Atom),
+            _ => throw new ProtocolException("Only a timestamp or a [timestamp, atom] pair belongs at an atom address."),
+        };
+
+        var order = string.CompareOrdinal(theirs, mine);
+        if (order == 0)
+        {
+            return (null, false);
+        }
+
+        if (order < 0)
+        {
+            return await hooks.CanReadAtomAsync(address, context).ConfigureAwait(false)
+                ? (new TimestampAndAtomNode(mine, await data.GetAtomAsync(address).ConfigureAwait(false)), false)
+                : (null, false);
+        }
+
+        if (atom is null)
+        {
+            return (new TimestampNode(mine), false); // Theirs is newer: ask for it by telling them ours.
+        }
+
+        var allowed = atom.Value.IsAbsent
+            ? await hooks.CanRemoveAtomAsync(address, context).ConfigureAwait(false)
+            : await hooks.CanWriteAtomAsync(address, atom.Value, context).ConfigureAwait(false);
+        if (!allowed)
+        {
+            return (null, false); // A refused write stores nothing, not even its timestamp.
+        }
+
+        await WriteAsync(address, theirs, atom.Value, CancellationToken.None).ConfigureAwait(false);
+        clock.Seen(theirs);
+        return (null, true);
+    }
+
+    private async ValueTask TransformParentAsync(ReplyBuilder reply, Node node, IReadOnlyDictionary<string, Atom> context, ReplyBuilder propagation)
+    {
+        switch (node)
+        {
+            case HashNode hash:
+                await ReplyToHashAsync(reply, hash.Hash, context).ConfigureAwait(false);
+                break;
+            case SubNodesNode subNodes:
+                await TransformSubNodesAsync(reply, subNodes, context, propagation).ConfigureAwait(false);
+                break;
+            default:
+                throw new ProtocolException("Only a hash or sub-nodes belong at a parent address.");
+        }
+    }
+
+    /// <summary>A different hash: list each child with its hash (parents) or timestamp (atoms).</summary>
+    private async ValueTask ReplyToHashAsync(ReplyBuilder reply, uint theirs, IReadOnlyDictionary<string, Atom> context)
+    {
+        var path = reply.Path;
+        if (theirs == await GetHashAsync(path).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        reply.EnsureList();
+        var ids = await ChildIdsAsync(path, context).ConfigureAwait(false);
+        if (path.Count == depth - 1)
+        {
+            var timestamps = await TimestampsAsync(path, ids).ConfigureAwait(false);
+            foreach (var id in ids)
+            {
+                await reply.AddAsync(id, new TimestampNode(timestamps[id])).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        foreach (var id in ids)
+        {
+            path.Add(id);
+            var hash = await GetHashAsync(path).ConfigureAwait(false);
+            path.RemoveAt(path.Count - 1);
+            await reply.AddAsync(id, new HashNode(hash)).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask TransformSubNodesAsync(ReplyBuilder reply, SubNodesNode theirs, IReadOnlyDictionary<string, Atom> context, ReplyBuilder propagation)
+    {
+        var path = reply.Path;
+        if (theirs.Partial)
+        {
+            reply.MarkPartial(); // A reply to a partial list stays partial (PROTOCOL.md, "Allowed improvements").
+        }
+        else
+        {
+            await AddFullNodesAsync(reply, context, except: theirs.Children).ConfigureAwait(false);
+        }
+
+        var atomLevel = path.Count == depth - 1;
+        foreach (var (id, child) in theirs.Children)
+        {
+            if (atomLevel)
+            {
+                path.Add(id);
+                var (result, applied) = await TransformAtomAsync(path, child, context).ConfigureAwait(false);
+                if (applied)
+                {
+                    await propagation.AddAtAsync(path, child).ConfigureAwait(false);
+                }
+
+                path.RemoveAt(path.Count - 1);
+                if (result is null)
+                {
+                    reply.MarkPartial();
+                }
+                else
+                {
+                    await reply.AddAsync(id, result).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                reply.Enter(id);
+                await TransformParentAsync(reply, child, context, propagation).ConfigureAwait(false);
+                if (!reply.Leave())
+                {
+                    reply.MarkPartial();
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds our full nodes (every atom with its timestamp) for each child at the cursor not in <paramref name="except"/>.</summary>
+    private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
+    {
+        var path = reply.Path;
+        var ids = await ChildIdsAsync(path, context).ConfigureAwait(false);
+        if (path.Count == depth - 1)
+        {
+            var timestamps = await TimestampsAsync(path, ids).ConfigureAwait(false);
+            var atoms = await AtomsAsync(path, ids).ConfigureAwait(false);
+            foreach (var id in ids)
+            {
+                if (except is not null && except.ContainsKey(id))
+                {
+                    continue;
+                }
+
+                path.Add(id);
+                var readable = await hooks.CanReadAtomAsync(path, context).ConfigureAwait(false);
+                path.RemoveAt(path.Count - 1);
+                if (readable)
+                {
+                    await reply.AddAsync(id, new TimestampAndAtomNode(timestamps[id], atoms.TryGetValue(id, out var atom) ? atom : Atom.Absent)).ConfigureAwait(false);
+                }
+            }
+
+            return;
+        }
+
+        foreach (var id in ids)
+        {
+            if (except is not null && except.ContainsKey(id))
+            {
+                continue;
+            }
+
+            reply.Enter(id);
+            reply.EnsureList();
+            await AddFullNodesAsync(reply, context, except: null).ConfigureAwait(false);
+            reply.Leave();
+        }
+    }
+
+    private async ValueTask<IReadOnlyCollection<string>> ChildIdsAsync(List<string> path, IReadOnlyDictionary<string, Atom> context)
+    {
+        var ids = await meta.GetChildIdsAsync(path).ConfigureAwait(false);
+        return await hooks.FilterChildIdsAsync(path, ids, context).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IReadOnlyDictionary<string, string>> TimestampsAsync(List<string> parent, IReadOnlyCollection<string> ids)
+    {
+        if (_bulkMeta is not null)
+        {
+            return await _bulkMeta.GetChildTimestampsAsync(parent).ConfigureAwait(false);
+        }
+
+        var timestamps = new Dictionary<string, string>(ids.Count, StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            parent.Add(id);
+            timestamps[id] = await meta.GetTimestampAsync(parent).ConfigureAwait(false);
+            parent.RemoveAt(parent.Count - 1);
+        }
+
+        return timestamps;
+    }
+
+    private async ValueTask<IReadOnlyDictionary<string, Atom>> AtomsAsync(List<string> parent, IReadOnlyCollection<string> ids)
+    {
+        if (_bulkData is not null)
+        {
+            return await _bulkData.GetChildAtomsAsync(parent).ConfigureAwait(false);
+        }
+
+        var atoms = new Dictionary<string, Atom>(ids.Count, StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            parent.Add(id);
+            atoms[id] = await data.GetAtomAsync(parent).ConfigureAwait(false);
+            parent.RemoveAt(parent.Count - 1);
+        }
+
+        return atoms;
+    }
+
+    private async ValueTask WriteAsync(IReadOnlyList<string> address, string timestamp, Atom atom, CancellationToken cancellationToken)
+    {
+        if (atom.IsAbsent)
+        {
+            await data.RemoveAtomAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await data.SetAtomAsync(address, atom, cancellationToken).ConfigureAwait(false);
+        }
+
+        await meta.SetTimestampAsync(address, timestamp, cancellationToken).ConfigureAwait(false);
+        hooks.OnSetAtom(address, atom);
+    }
+}

@@ -1,0 +1,379 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Synclets.Connectors;
+using Synclets.Protocol;
+using Synclets.Transports;
+
+namespace Synclets;
+
+/// <summary>
+/// Keeps a tree of data in sync with peers: a data connector (where the data lives), a meta
+/// connector (a timestamp per atom) and transports (how peers are reached). Last writer wins per
+/// atom, by hybrid-logical-clock timestamp.
+/// </summary>
+/// <remarks>
+/// All work (local changes, received messages, reads) goes through one queue drained by one loop,
+/// so it applies in order and the connectors need no locks. Await <see cref="WhenIdleAsync"/>, or
+/// <see cref="Quiescence.WaitAsync(IEnumerable{IIdleSource}, CancellationToken)"/> for a group, to know when sync has settled.
+/// </remarks>
+public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, IMessageSender
+{
+    private readonly Channel<Func<ValueTask>> _inbox = Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ActivityCounter _activity = new();
+    private readonly IDataConnector _data;
+    private readonly IMetaConnector _meta;
+    private readonly IReadOnlyList<Transport> _transports;
+    private readonly SyncletHooks _hooks;
+    private readonly ILogger _logger;
+    private readonly SyncProtocol _protocol;
+    private readonly Task _loop;
+    private bool _started;
+    private bool _disposed;
+
+    /// <summary>Creates a stopped synclet over the given connectors and transports.</summary>
+    /// <exception cref="ArgumentException">The connectors disagree on the depth, or a transport is listed twice.</exception>
+    public Synclet(IDataConnector dataConnector, IMetaConnector metaConnector, IEnumerable<Transport> transports, SyncletOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataConnector);
+        ArgumentNullException.ThrowIfNull(metaConnector);
+        ArgumentNullException.ThrowIfNull(transports);
+        options ??= new SyncletOptions();
+        if (dataConnector.Depth != metaConnector.Depth || dataConnector.Depth < 1)
+        {
+            throw new ArgumentException($"The data connector has depth {dataConnector.Depth} and the meta connector depth {metaConnector.Depth}; they must be the same, and at least 1.", nameof(metaConnector));
+        }
+
+        _transports = [.. transports];
+        if (_transports.Distinct().Count() != _transports.Count)
+        {
+            throw new ArgumentException("A transport is listed twice.", nameof(transports));
+        }
+
+        Id = options.Id ?? Packet.NewMessageId();
+        if (Id.Length == 0 || Id == Packet.Everyone || Id.Contains(' ', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{Id}' cannot be a synclet id: it must be non-empty, not '*', and have no spaces.", nameof(options));
+        }
+
+        _data = dataConnector;
+        _meta = metaConnector;
+        _hooks = options.Hooks;
+        _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
+        _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider), _hooks, options.MaxNodesPerMessage, this);
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    /// <summary>Creates a stopped synclet with one transport.</summary>
+    public Synclet(IDataConnector dataConnector, IMetaConnector metaConnector, Transport transport, SyncletOptions? options = null)
+        : this(dataConnector, metaConnector, [transport], options)
+    {
+    }
+
+    /// <summary>Creates a stopped synclet with no transport (a local store that syncs later or never).</summary>
+    public Synclet(IDataConnector dataConnector, IMetaConnector metaConnector, SyncletOptions? options = null)
+        : this(dataConnector, metaConnector, [], options)
+    {
+    }
+
+    /// <summary>This synclet's id among its peers.</summary>
+    public string Id { get; }
+
+    /// <summary>The depth of the tree this synclet syncs.</summary>
+    public int Depth => _data.Depth;
+
+    /// <summary>True between <see cref="StartAsync"/> and <see cref="StopAsync"/>.</summary>
+    public bool IsStarted => _started;
+
+    /// <inheritdoc/>
+    public bool IsIdle => _activity.IsIdle;
+
+    /// <inheritdoc/>
+    public long Generation => _activity.Generation;
+
+    /// <summary>Attaches the transports and asks every peer to compare trees (sends the root hash).</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        var attached = new List<Transport>();
+        try
+        {
+            foreach (var transport in _transports)
+            {
+                await transport.AttachAsync(this, _logger, cancellationToken).ConfigureAwait(false);
+                attached.Add(transport);
+            }
+        }
+        catch
+        {
+            foreach (var transport in attached)
+            {
+                await transport.DetachAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        _started = true;
+        Log.Started(_logger, Id, _transports.Count);
+        _hooks.OnStart();
+        await _protocol.SyncAsync([], cancellationToken).ConfigureAwait(false);
+    }, cancellationToken);
+
+    /// <summary>Detaches the transports. Local changes still work, and sync when started again.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        _started = false;
+        foreach (var transport in _transports)
+        {
+            await transport.DetachAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.Stopped(_logger, Id);
+        _hooks.OnStop();
+    }, cancellationToken);
+
+    /// <summary>Writes an atom at an atom address and tells every peer.</summary>
+    /// <returns>The timestamp the write was given.</returns>
+    /// <exception cref="ArgumentException">The address does not have exactly <see cref="Depth"/> ids, or uses a reserved id.</exception>
+    public Task<string> SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress(address, Depth, nameof(address));
+        if (atom.IsAbsent)
+        {
+            throw new ArgumentException("To delete an atom, call DeleteAtomAsync; an absent atom cannot be set.", nameof(atom));
+        }
+
+        var copy = address.ToArray();
+        return RunAsync(() => _protocol.SetLocalAsync(copy, atom, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Deletes the atom at an atom address (a tombstone with a new timestamp) and tells every peer.</summary>
+    /// <returns>The timestamp of the deletion.</returns>
+    public Task<string> DeleteAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress(address, Depth, nameof(address));
+        var copy = address.ToArray();
+        return RunAsync(() => _protocol.SetLocalAsync(copy, Atom.Absent, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> (the root when empty) with ours.</summary>
+    public Task SyncAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAddress(address, Depth, nameof(address));
+        var copy = address.ToArray();
+        return RunAsync(async () =>
+        {
+            _hooks.OnSync(copy);
+            if (_started)
+            {
+                await _protocol.SyncAsync(copy, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads the atom at an atom address (<see cref="Atom.Absent"/> when there is none).</summary>
+    public Task<Atom> GetAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress(address, Depth, nameof(address));
+        var copy = address.ToArray();
+        return RunAsync(() => _data.GetAtomAsync(copy, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Reads the timestamp at an atom address (empty when never written).</summary>
+    public Task<string> GetTimestampAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress(address, Depth, nameof(address));
+        var copy = address.ToArray();
+        return RunAsync(() => _meta.GetTimestampAsync(copy, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The hash of a parent address (the root when empty).</summary>
+    public Task<uint> GetHashAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAddress(address, Depth - 1, nameof(address));
+        var copy = address.ToArray();
+        return RunAsync(() => _protocol.GetHashAsync(copy, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The whole data tree as JSON: ids in ordinal order, deleted atoms and empty branches left out.</summary>
+    public Task<JsonObject> GetDataAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(() => new ValueTask<JsonObject>(TreeReader.ReadDataAsync(_data, cancellationToken)), cancellationToken);
+
+    /// <summary>The whole meta tree as JSON: the timestamp of every atom address ever written, deletions included.</summary>
+    public Task<JsonObject> GetMetaAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(() => new ValueTask<JsonObject>(TreeReader.ReadMetaAsync(_meta, cancellationToken)), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task WhenIdleAsync(CancellationToken cancellationToken = default) => _activity.WhenIdleAsync(cancellationToken);
+
+    /// <summary>Stops the synclet and ends its work loop. The connectors and transports are the caller's to dispose.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false);
+        _disposed = true;
+        _inbox.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    void IMessageReceiver.OnMessage(Transport transport, string from, string messageText) =>
+        Post(() => ReceiveAsync(transport, from, messageText));
+
+    async ValueTask IMessageSender.SendAsync(Transport transport, string to, Message message, bool forcePartial)
+    {
+        if (!_started || !transport.IsAttached)
+        {
+            return;
+        }
+
+        _hooks.OnSendMessage(message, to);
+        await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial)).ConfigureAwait(false);
+    }
+
+    async ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial, Transport? except)
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        string? text = null;
+        foreach (var transport in _transports)
+        {
+            if (transport != except && transport.IsAttached)
+            {
+                if (text is null)
+                {
+                    _hooks.OnSendMessage(message, Packet.Everyone);
+                    text = MessageWriter.Write(message, forcePartial);
+                }
+
+                await SendSafelyAsync(transport, Packet.Everyone, text).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask SendSafelyAsync(Transport transport, string to, string text)
+    {
+        try
+        {
+            await transport.SendMessageAsync(to, text, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A transport that fails to send must not stop the synclet: the next sync retries.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.SendFailed(_logger, exception, Id, transport.GetType().Name);
+        }
+    }
+
+    private async ValueTask ReceiveAsync(Transport transport, string from, string messageText)
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        Message message;
+        try
+        {
+            message = MessageReader.Read(messageText, Depth);
+        }
+        catch (ProtocolException exception)
+        {
+            Log.DroppedMessage(_logger, Id, from, exception.Message);
+            return;
+        }
+
+        if (!await _hooks.CanReceiveMessageAsync(message.Context).ConfigureAwait(false))
+        {
+            Log.DroppedMessage(_logger, Id, from, "the CanReceiveMessage hook refused it.");
+            return;
+        }
+
+        _hooks.OnReceiveMessage(message, from);
+        try
+        {
+            await _protocol.HandleAsync(transport, from, message).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // One failed message (a storage error, say) must not stop the loop; a later sync retries.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.HandlingFailed(_logger, exception, Id, from);
+        }
+    }
+
+    private Task<bool> RunAsync(Func<ValueTask> work, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            await work().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private Task<T> RunAsync<T>(Func<ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(async () =>
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                completion.TrySetCanceled(cancellationToken);
+                return;
+            }
+
+            try
+            {
+                completion.TrySetResult(await work().ConfigureAwait(false));
+            }
+#pragma warning disable CA1031 // The failure is handed to the caller through the task.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                completion.TrySetException(exception);
+            }
+        });
+        return completion.Task;
+    }
+
+    private void Post(Func<ValueTask> work)
+    {
+        _activity.Enter();
+        if (!_inbox.Writer.TryWrite(work))
+        {
+            _activity.Exit(); // Disposed: nothing will run it.
+        }
+    }
+
+    private async Task RunLoopAsync()
+    {
+        await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            finally
+            {
+                _activity.Exit();
+            }
+        }
+    }
+}

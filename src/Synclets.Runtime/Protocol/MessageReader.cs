@@ -1,0 +1,252 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Synclets.Protocol;
+
+/// <summary>
+/// Parses and validates a message's JSON text (any valid JSON, not only what JavaScript writes)
+/// for a synclet of a given depth. Everything wrong is a <see cref="ProtocolException"/> that says what.
+/// </summary>
+public static class MessageReader
+{
+    /// <summary>Parses <paramref name="text"/> as a message for a tree of <paramref name="depth"/>.</summary>
+    /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
+    public static Message Read(string text, int depth)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return Read(bytes, depth);
+    }
+
+    /// <summary>Parses UTF-8 <paramref name="utf8"/> as a message for a tree of <paramref name="depth"/>.</summary>
+    /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
+    public static Message Read(ReadOnlySpan<byte> utf8, int depth)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = Math.Max(64, (2 * depth) + 8) });
+        try
+        {
+            var message = ReadMessage(ref reader, depth);
+            if (reader.Read())
+            {
+                throw new ProtocolException("There is more text after the message's closing bracket.");
+            }
+
+            return message;
+        }
+        catch (JsonException exception)
+        {
+            throw new ProtocolException($"The message is not valid JSON: {exception.Message}", exception);
+        }
+    }
+
+    private static Message ReadMessage(ref Utf8JsonReader reader, int depth)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "a message must be a JSON array");
+        var version = ReadInteger(ref reader, "the version");
+        if (version != Message.CurrentVersion)
+        {
+            throw new ProtocolException($"The message is protocol version {version}; this peer speaks version {Message.CurrentVersion}.");
+        }
+
+        var type = ReadInteger(ref reader, "the type");
+        if (type != Message.SyncType)
+        {
+            throw new ProtocolException($"The message type is {type}; only type {Message.SyncType} exists.");
+        }
+
+        var messageDepth = ReadInteger(ref reader, "the depth");
+        if (messageDepth != depth)
+        {
+            throw new ProtocolException($"The message is for a tree of depth {messageDepth}, but this synclet's tree has depth {depth}.");
+        }
+
+        var address = ReadAddress(ref reader, depth);
+        Advance(ref reader, "the node");
+        var node = ReadNode(ref reader, address.Length, depth, address);
+        var context = ReadContext(ref reader);
+        Expect(ref reader, JsonTokenType.EndArray, "a message has exactly six elements");
+        return new Message(depth, address, node, context);
+    }
+
+    private static string[] ReadAddress(ref Utf8JsonReader reader, int depth)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "the address must be an array of strings");
+        var ids = new List<string>(depth);
+        while (true)
+        {
+            Advance(ref reader, "the address");
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                break;
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new ProtocolException("The address must be an array of strings.");
+            }
+
+            var id = reader.GetString()!;
+            CheckId(id);
+            ids.Add(id);
+            if (ids.Count > depth)
+            {
+                throw new ProtocolException($"The address has more than {depth} ids, the depth of the tree.");
+            }
+        }
+
+        return [.. ids];
+    }
+
+    private static Node ReadNode(ref Utf8JsonReader reader, int level, int depth, IReadOnlyList<string> address)
+    {
+        var isAtomAddress = level == depth;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String when isAtomAddress:
+                var timestamp = reader.GetString()!;
+                if (timestamp.Length != 0 && !Timestamp.IsValid(timestamp))
+                {
+                    throw new ProtocolException($"'{timestamp}' is not a timestamp (16 characters of the timestamp alphabet).");
+                }
+
+                return new TimestampNode(timestamp);
+            case JsonTokenType.StartArray when isAtomAddress:
+                return ReadTimestampAndAtom(ref reader);
+            case JsonTokenType.Number when !isAtomAddress:
+                if (!reader.TryGetUInt32(out var hash))
+                {
+                    throw new ProtocolException("A hash must be an unsigned 32-bit integer.");
+                }
+
+                return new HashNode(hash);
+            case JsonTokenType.StartArray:
+                return ReadSubNodes(ref reader, level, depth, address);
+            default:
+                var where = isAtomAddress ? "an atom address" : "a parent address";
+                throw new ProtocolException($"A {Describe(reader.TokenType)} is not a valid node at {where} (level {level} of depth {depth}).");
+        }
+    }
+
+    private static TimestampAndAtomNode ReadTimestampAndAtom(ref Utf8JsonReader reader)
+    {
+        Advance(ref reader, "a [timestamp, atom] pair");
+        var timestamp = reader.TokenType == JsonTokenType.String ? reader.GetString()! : string.Empty;
+        if (!Timestamp.IsValid(timestamp))
+        {
+            throw new ProtocolException("A [timestamp, atom] pair must start with a 16-character timestamp.");
+        }
+
+        Advance(ref reader, "a [timestamp, atom] pair");
+        var atom = ReadAtom(ref reader);
+        Expect(ref reader, JsonTokenType.EndArray, "a [timestamp, atom] pair has exactly two elements");
+        return new TimestampAndAtomNode(timestamp, atom);
+    }
+
+    private static SubNodesNode ReadSubNodes(ref Utf8JsonReader reader, int level, int depth, IReadOnlyList<string> address)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, "sub-nodes must be [{...}] or [{...}, 1]");
+        var children = new Dictionary<string, Node>(StringComparer.Ordinal);
+        while (true)
+        {
+            Advance(ref reader, "sub-nodes");
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
+            var id = reader.GetString()!;
+            CheckId(id);
+            Advance(ref reader, "sub-nodes");
+            children[id] = ReadNode(ref reader, level + 1, depth, address);
+        }
+
+        Advance(ref reader, "sub-nodes");
+        var partial = false;
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            partial = reader.TryGetInt32(out var flag) && flag == 1;
+            Expect(ref reader, JsonTokenType.EndArray, "sub-nodes have at most a partial flag after the object");
+        }
+        else if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new ProtocolException("Sub-nodes must be [{...}] or [{...}, 1].");
+        }
+
+        return new SubNodesNode(children, partial);
+    }
+
+    private static Atom ReadAtom(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.ValueTextEquals("\uFFFC"u8) ? Atom.Absent : Atom.FromString(reader.GetString()!),
+        JsonTokenType.Number => Atom.FromNumber(reader.GetDouble()),
+        JsonTokenType.True => Atom.FromBoolean(true),
+        JsonTokenType.False => Atom.FromBoolean(false),
+        JsonTokenType.Null => Atom.Null,
+        _ => throw new ProtocolException($"An atom must be a string, number, boolean or null, not {Describe(reader.TokenType)}."),
+    };
+
+    private static Dictionary<string, Atom> ReadContext(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, "the context must be a JSON object");
+        var context = new Dictionary<string, Atom>(StringComparer.Ordinal);
+        while (true)
+        {
+            Advance(ref reader, "the context");
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return context;
+            }
+
+            var key = reader.GetString()!;
+            Advance(ref reader, "the context");
+            context[key] = ReadAtom(ref reader);
+        }
+    }
+
+    private static void CheckId(string id)
+    {
+        if (Ids.IsReserved(id))
+        {
+            throw new ProtocolException("The message names an id that starts with U+FFFA, a range reserved for the system.");
+        }
+    }
+
+    private static int ReadInteger(ref Utf8JsonReader reader, string what)
+    {
+        Advance(ref reader, what);
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value))
+        {
+            throw new ProtocolException($"The message's {what} must be an integer.");
+        }
+
+        return value;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType expected, string rule)
+    {
+        Advance(ref reader, rule);
+        if (reader.TokenType != expected)
+        {
+            throw new ProtocolException($"Malformed message: {rule}.");
+        }
+    }
+
+    private static void Advance(ref Utf8JsonReader reader, string what)
+    {
+        if (!reader.Read())
+        {
+            throw new ProtocolException($"The message ends too early, in {what}.");
+        }
+    }
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => type.ToString(),
+    };
+}

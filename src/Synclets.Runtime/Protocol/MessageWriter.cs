@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+
+namespace Synclets.Protocol;
+
+/// <summary>Turns a <see cref="Message"/> into the exact JSON text a JavaScript Synclets peer writes.</summary>
+public static class MessageWriter
+{
+    /// <summary>Writes the message as JSON text.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="forcePartial">Marks every sub-nodes list partial; used when one reply streams as several messages.</param>
+    public static string Write(Message message, bool forcePartial = false)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var builder = new StringBuilder(256);
+        builder.Append('[').Append(Message.CurrentVersion).Append(',').Append(Message.SyncType).Append(',')
+            .Append(message.Depth.ToString(CultureInfo.InvariantCulture)).Append(",[");
+        for (var i = 0; i < message.Address.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(',');
+            }
+
+            JsonText.WriteString(builder, message.Address[i]);
+        }
+
+        builder.Append("],");
+        WriteNode(builder, message.Node, forcePartial);
+        builder.Append(",{");
+        var first = true;
+        foreach (var (key, atom) in message.Context)
+        {
+            if (!first)
+            {
+                builder.Append(',');
+            }
+
+            first = false;
+            JsonText.WriteString(builder, key);
+            builder.Append(':');
+            JsonText.WriteAtom(builder, atom);
+        }
+
+        builder.Append("}]");
+        return builder.ToString();
+    }
+
+    private static void WriteNode(StringBuilder builder, Node node, bool forcePartial)
+    {
+        switch (node)
+        {
+            case TimestampNode timestamp:
+                JsonText.WriteString(builder, timestamp.Timestamp);
+                break;
+            case TimestampAndAtomNode pair:
+                builder.Append('[');
+                JsonText.WriteString(builder, pair.Timestamp);
+                builder.Append(',');
+                JsonText.WriteAtom(builder, pair.Atom);
+                builder.Append(']');
+                break;
+            case HashNode hash:
+                builder.Append(hash.Hash);
+                break;
+            case SubNodesNode subNodes:
+                builder.Append("[{");
+                var first = true;
+                foreach (var (id, child) in subNodes.Children)
+                {
+                    if (!first)
+                    {
+                        builder.Append(',');
+                    }
+
+                    first = false;
+                    JsonText.WriteString(builder, id);
+                    builder.Append(':');
+                    WriteNode(builder, child, forcePartial);
+                }
+
+                builder.Append(subNodes.Partial || forcePartial ? "},1]" : "}]");
+                break;
+            default:
+                throw new ArgumentException($"Unknown node kind {node.GetType().Name}.", nameof(node));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace Synclets.Transports;
+
+/// <summary>A transport that is a member of a <see cref="PacketHub"/>.</summary>
+public sealed class HubTransport : Transport
+{
+    private readonly PacketHub _hub;
+    private string? _joinedAs;
+
+    internal HubTransport(PacketHub hub, TransportOptions? options)
+        : base(options)
+    {
+        _hub = hub;
+    }
+
+    /// <summary>Called by the hub to hand this member a packet.</summary>
+    internal void Receive(string packet) => ReceivePacket(packet);
+
+    internal void ForgetLeftPeer(string peer) => ForgetPeer(peer);
+
+    /// <inheritdoc/>
+    protected override ValueTask ConnectAsync(CancellationToken cancellationToken)
+    {
+        _joinedAs = SelfId!;
+        _hub.Join(_joinedAs, this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask DisconnectAsync(CancellationToken cancellationToken)
+    {
+        if (_joinedAs is not null)
+        {
+            _hub.Leave(_joinedAs, this);
+            _joinedAs = null;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken)
+    {
+        if (_joinedAs is not null)
+        {
+            _hub.Route(_joinedAs, packet);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

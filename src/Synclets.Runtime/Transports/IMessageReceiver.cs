@@ -1,0 +1,11 @@
+namespace Synclets.Transports;
+
+/// <summary>What a transport hands whole messages to: the synclet it is attached to.</summary>
+internal interface IMessageReceiver
+{
+    /// <summary>The id of the receiving synclet; packets from this id or from <c>*</c> are dropped.</summary>
+    string Id { get; }
+
+    /// <summary>A whole message's text arrived from <paramref name="from"/>. Must only enqueue, never process inline.</summary>
+    void OnMessage(Transport transport, string from, string messageText);
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Synclets.Transports;
+
+/// <summary>
+/// The base of every transport. It cuts messages into packets, puts received packets back
+/// together within limits, and logs whatever it drops; a concrete transport only moves text
+/// packets: implement <see cref="ConnectAsync"/>, <see cref="DisconnectAsync"/> and
+/// <see cref="SendPacketAsync"/>, and call <see cref="ReceivePacket"/> for each packet that arrives.
+/// </summary>
+public abstract class Transport : IAsyncDisposable
+{
+    private readonly Reassembler _reassembler;
+    private IMessageReceiver? _receiver;
+    private ILogger _logger = NullLogger.Instance;
+
+    /// <summary>Creates the transport with its limits.</summary>
+    protected Transport(TransportOptions? options = null)
+    {
+        Options = options ?? TransportOptions.Default;
+        _reassembler = new Reassembler(Options);
+    }
+
+    /// <summary>This transport's sizes and limits.</summary>
+    public TransportOptions Options { get; }
+
+    /// <summary>The id of the synclet this transport is attached to, or null when detached.</summary>
+    public string? SelfId => _receiver?.Id;
+
+    /// <summary>True while attached to a started synclet.</summary>
+    public bool IsAttached => _receiver is not null;
+
+    /// <summary>How many partly received messages wait for fragments (for diagnostics and tests).</summary>
+    public int PendingMessageCount => _reassembler.PendingCount;
+
+    /// <summary>Opens whatever carries the packets (join a pool, connect a socket).</summary>
+    protected abstract ValueTask ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>Closes whatever carries the packets.</summary>
+    protected abstract ValueTask DisconnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>Hands one packet (<c>&lt;to&gt; &lt;messageId&gt; &lt;index&gt; &lt;total&gt; &lt;fragment&gt;</c>) to the carrier. Must not wait for the receiver to process it.</summary>
+    protected abstract ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken);
+
+    /// <summary>Call with every packet that arrives, its first token already replaced by the sender's id. Thread-safe.</summary>
+    protected void ReceivePacket(string packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        var receiver = _receiver;
+        if (receiver is null)
+        {
+            return; // Detached: nobody to deliver to.
+        }
+
+        if (!Packet.TryParse(packet, out var fragment, out var error))
+        {
+            Log.DroppedPacket(_logger, receiver.Id, "an unknown peer", error);
+            return;
+        }
+
+        if (fragment.From == Packet.Everyone || fragment.From == receiver.Id)
+        {
+            Log.DroppedPacket(_logger, receiver.Id, fragment.From, "its sender is '*' or this synclet's own id");
+            return;
+        }
+
+        var text = _reassembler.Add(fragment, _logger, receiver.Id);
+        if (text is not null)
+        {
+            receiver.OnMessage(this, fragment.From, text);
+        }
+    }
+
+    /// <summary>Forgets the partial messages of a peer that left, so they hold no memory.</summary>
+    protected void ForgetPeer(string peer) => _reassembler.ForgetPeer(peer);
+
+    internal async ValueTask AttachAsync(IMessageReceiver receiver, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (_receiver is not null)
+        {
+            throw new InvalidOperationException("This transport is already attached to a synclet; each synclet needs transports of its own.");
+        }
+
+        _receiver = receiver;
+        _logger = logger;
+        try
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _receiver = null;
+            throw;
+        }
+    }
+
+    internal async ValueTask DetachAsync(CancellationToken cancellationToken)
+    {
+        if (_receiver is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await DisconnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _receiver = null;
+            _reassembler.Clear();
+        }
+    }
+
+    internal async ValueTask SendMessageAsync(string to, string messageText, CancellationToken cancellationToken)
+    {
+        foreach (var packet in Packet.Split(to, messageText, Options.FragmentSize))
+        {
+            await SendPacketAsync(packet, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await DetachAsync(CancellationToken.None).ConfigureAwait(false);
+        await DisposeAsyncCore().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a concrete transport holds.</summary>
+    protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;
+}

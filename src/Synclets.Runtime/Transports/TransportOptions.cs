@@ -1,0 +1,26 @@
+namespace Synclets.Transports;
+
+/// <summary>Limits and sizes of one transport. The defaults suit a trusted, in-process peer.</summary>
+public sealed class TransportOptions
+{
+    /// <summary>The largest fragment in UTF-16 code units (the reference's default is 4096).</summary>
+    public int FragmentSize { get; init; } = 4096;
+
+    /// <summary>The largest message, in UTF-16 code units, this transport reassembles; bigger ones are dropped.</summary>
+    public int MaxMessageLength { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>The most fragments one message may claim (bounds what a partial message can reserve).</summary>
+    public int MaxFragmentsPerMessage { get; init; } = 1 << 16;
+
+    /// <summary>How many partly received messages one peer may have at a time; the oldest is dropped beyond it.</summary>
+    public int MaxPendingMessagesPerPeer { get; init; } = 64;
+
+    /// <summary>How long a partly received message may wait for its missing fragments before it is dropped.</summary>
+    public TimeSpan PendingMessageTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock that decides when a pending message is stale.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The defaults.</summary>
+    public static TransportOptions Default { get; } = new();
+}
