@@ -144,7 +144,7 @@ public static class MessageReader
 
     private static SubNodesNode ReadSubNodes(ref Utf8JsonReader reader, int level, int depth, IReadOnlyList<string> address)
     {
-        Expect(ref reader, JsonTokenType.StartObject, "sub-nodes must be [{...}] or [{...}, 1]");
+        Expect(ref reader, JsonTokenType.StartObject, "an array at a parent address must be sub-nodes, [{...}] or [{...}, 1]");
         var children = new Dictionary<string, Node>(StringComparer.Ordinal);
         while (true)
         {

@@ -1,0 +1,115 @@
+using Synclets.Protocol;
+
+namespace Synclets.Tests.Protocol;
+
+public class CodecTests
+{
+    [Fact]
+    public void Writes_the_reference_text_of_an_atom_in_sub_nodes()
+    {
+        var node = new SubNodesNode { Children = { ["aa"] = new TimestampAndAtomNode("OhqqeV-----BT7zq", "A") } };
+        var text = MessageWriter.Write(new Message(2, ["a"], node, Message.EmptyContext));
+        Assert.Equal("""[1,0,2,["a"],[{"aa":["OhqqeV-----BT7zq","A"]}],{}]""", text);
+    }
+
+    [Fact]
+    public void Writes_a_deletion_as_the_raw_U_FFFC_string()
+    {
+        var text = MessageWriter.Write(new Message(2, ["a", "aa"], new TimestampAndAtomNode("OhqqeV-----BT7zq", Atom.Absent), Message.EmptyContext));
+        Assert.Equal("[1,0,2,[\"a\",\"aa\"],[\"OhqqeV-----BT7zq\",\"\uFFFC\"],{}]", text);
+    }
+
+    [Fact]
+    public void Writes_partial_sub_nodes_hashes_and_context()
+    {
+        var node = new SubNodesNode(partial: true) { Children = { ["x"] = new HashNode(4294967295) } };
+        var context = new Dictionary<string, Atom> { ["token"] = "t", ["n"] = 1.5, ["ok"] = true, ["none"] = Atom.Null };
+        Assert.Equal("""[1,0,3,[],[{"x":4294967295},1],{"token":"t","n":1.5,"ok":true,"none":null}]""", MessageWriter.Write(new Message(3, [], node, context)));
+    }
+
+    [Theory]
+    [InlineData(0d, "0")]
+    [InlineData(1d, "1")]
+    [InlineData(-42d, "-42")]
+    [InlineData(1.5, "1.5")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(0.000001, "0.000001")]
+    [InlineData(1e-7, "1e-7")]
+    [InlineData(1.2345e-7, "1.2345e-7")]
+    [InlineData(123456789012345680000d, "123456789012345680000")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(1.5e300, "1.5e+300")]
+    [InlineData(9007199254740993d, "9007199254740992")]
+    [InlineData(5e-324, "5e-324")]
+    [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
+    [InlineData(123.456, "123.456")]
+    public void Writes_numbers_as_JavaScript_does(double value, string expected) =>
+        Assert.Equal(expected, Atom.FromNumber(value).ToString());
+
+    [Fact]
+    public void Writes_negative_zero_as_zero() =>
+        Assert.Equal("0", Atom.FromNumber(-0d).ToString());
+
+    [Theory]
+    [InlineData("plain", "\"plain\"")]
+    [InlineData("q\"b\\", "\"q\\\"b\\\\\"")]
+    [InlineData("\b\t\n\f\r", "\"\\b\\t\\n\\f\\r\"")]
+    [InlineData("\u0001\u001f", "\"\\u0001\\u001f\"")]
+    [InlineData("é<>&'\u2028\uFFFC😀", "\"é<>&'\u2028\uFFFC😀\"")]
+    public void Escapes_strings_as_JSON_stringify_does(string value, string expected) =>
+        Assert.Equal(expected, Atom.FromString(value).ToString());
+
+    [Fact]
+    public void Escapes_lone_surrogates_in_lower_case_hex()
+    {
+        Assert.Equal("\"\\ud800x\"", Atom.FromString("\uD800x").ToString());
+        Assert.Equal("\"x\\udc00\"", Atom.FromString("x\uDC00").ToString());
+    }
+
+    [Fact]
+    public void Reads_what_it_writes()
+    {
+        var node = new SubNodesNode(partial: true)
+        {
+            Children =
+            {
+                ["r1"] = new SubNodesNode { Children = { ["c1"] = new TimestampAndAtomNode("OhqqeV-----BT7zq", "x\n😀"), ["c2"] = new TimestampNode("OhqqeV----0BT7zq") } },
+                ["r2"] = new HashNode(7),
+            },
+        };
+        var text = MessageWriter.Write(new Message(3, ["t"], node, new Dictionary<string, Atom> { ["k"] = 2 }));
+        var message = MessageReader.Read(text, 3);
+        Assert.Equal(text, MessageWriter.Write(message));
+    }
+
+    [Fact]
+    public void Reads_any_valid_JSON_not_only_what_JavaScript_writes()
+    {
+        var message = MessageReader.Read(" [ 1 , 0 , 2 , [ \"a\" ] , [ { \"\\u0061a\" : [ \"OhqqeV-----BT7zq\" , 1.0e0 ] } ] , { } ] ", 2);
+        var pair = Assert.IsType<TimestampAndAtomNode>(Assert.IsType<SubNodesNode>(message.Node).Children["aa"]);
+        Assert.Equal(Atom.FromNumber(1), pair.Atom);
+    }
+
+    [Theory]
+    [InlineData("[2,0,2,[],0,{}]", "version 2")]
+    [InlineData("[1,1,2,[],0,{}]", "type is 1")]
+    [InlineData("[1,0,3,[],0,{}]", "depth 3")]
+    [InlineData("[1,0,2,[\"a\",\"b\"],0,{}]", "not a valid node at an atom address")]
+    [InlineData("[1,0,2,[],\"OhqqeV-----BT7zq\",{}]", "not a valid node at a parent address")]
+    [InlineData("[1,0,2,[\"a\",\"b\",\"c\"],0,{}]", "more than 2 ids")]
+    [InlineData("[1,0,2,[\"\uFFFAx\"],0,{}]", "reserved")]
+    [InlineData("[1,0,2,[],[{\"\uFFFAx\":0}],{}]", "reserved")]
+    [InlineData("[1,0,2,[],-1,{}]", "unsigned 32-bit")]
+    [InlineData("[1,0,2,[\"a\",\"b\"],\"nope\",{}]", "is not a timestamp")]
+    [InlineData("[1,0,2,[\"a\",\"b\"],[\"OhqqeV-----BT7zq\",[1]],{}]", "An atom must be")]
+    [InlineData("[1,0,2,[],0,{}", "not valid JSON")]
+    [InlineData("[1,0,2,[],0,{}]x", "not valid JSON")]
+    [InlineData("{\"v\":1}", "JSON array")]
+    [InlineData("", "not valid JSON")]
+    [InlineData("[1,0,2,[],0,{},7]", "six elements")]
+    public void Refuses_malformed_messages_and_says_why(string text, string reason)
+    {
+        var exception = Assert.Throws<ProtocolException>(() => MessageReader.Read(text, 2));
+        Assert.Contains(reason, exception.Message, StringComparison.Ordinal);
+    }
+}
