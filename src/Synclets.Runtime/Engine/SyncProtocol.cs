@@ -29,8 +29,11 @@ internal sealed class SyncProtocol(
     {
         var context = message.Context;
         var sendContext = await hooks.GetSendContextAsync(context).ConfigureAwait(false);
-        var propagation = new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
-            sender.BroadcastAsync(new Message(depth, message.Address, node, sendContext), partial, except: transport));
+        // What we apply goes on to our other transports (a chain's next link); with none, nothing is collected.
+        var propagation = sender.CanBroadcast(except: transport)
+            ? new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
+                sender.BroadcastAsync(new Message(depth, message.Address, node, sendContext), partial, except: transport))
+            : null;
 
         if (message.Address.Count == depth)
         {
@@ -49,11 +52,21 @@ internal sealed class SyncProtocol(
         {
             var reply = new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: false, (node, partial) =>
                 sender.SendAsync(transport, from, new Message(depth, message.Address, node, sendContext), partial));
-            await TransformParentAsync(reply, message.Node, context, propagation).ConfigureAwait(false);
-            await reply.FinishAsync().ConfigureAwait(false);
+            if (message.Node is HashNode { Hash: 0 })
+            {
+                await ReplyToEmptyPeerAsync(reply, transport, from, sendContext, context).ConfigureAwait(false);
+            }
+            else
+            {
+                await TransformParentAsync(reply, message.Node, context, propagation).ConfigureAwait(false);
+                await reply.FinishAsync().ConfigureAwait(false);
+            }
         }
 
-        await propagation.FinishAsync().ConfigureAwait(false);
+        if (propagation is not null)
+        {
+            await propagation.FinishAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes a local change and tells every peer, sending the atom with its timestamp in one message.</summary>
@@ -145,7 +158,7 @@ internal sealed class SyncProtocol(
         return (null, true);
     }
 
-    private async ValueTask TransformParentAsync(ReplyBuilder reply, Node node, IReadOnlyDictionary<string, Atom> context, ReplyBuilder propagation)
+    private async ValueTask TransformParentAsync(ReplyBuilder reply, Node node, IReadOnlyDictionary<string, Atom> context, ReplyBuilder? propagation)
     {
         switch (node)
         {
@@ -157,6 +170,29 @@ internal sealed class SyncProtocol(
                 break;
             default:
                 throw new ProtocolException("Only a hash or sub-nodes belong at a parent address.");
+        }
+    }
+
+    /// <summary>
+    /// A peer whose hash is 0 has nothing here (a new replica, say): rather than list our children
+    /// and wait for it to ask for each, send everything at once. A JavaScript peer takes this as
+    /// any sub-nodes reply. If the reply had to stream (partial messages) we follow it with our
+    /// hash, so a peer whose 0 was a coincidence of XOR still gets to say what it has.
+    /// </summary>
+    private async ValueTask ReplyToEmptyPeerAsync(ReplyBuilder reply, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext, IReadOnlyDictionary<string, Atom> context)
+    {
+        var mine = await GetHashAsync(reply.Path).ConfigureAwait(false);
+        if (mine == 0)
+        {
+            return;
+        }
+
+        var address = reply.Path.ToArray();
+        await AddFullNodesAsync(reply, context, except: null).ConfigureAwait(false);
+        await reply.FinishAsync().ConfigureAwait(false);
+        if (reply.Streamed)
+        {
+            await sender.SendAsync(transport, from, new Message(depth, address, new HashNode(mine), sendContext), forcePartial: false).ConfigureAwait(false);
         }
     }
 
@@ -191,7 +227,7 @@ internal sealed class SyncProtocol(
         }
     }
 
-    private async ValueTask TransformSubNodesAsync(ReplyBuilder reply, SubNodesNode theirs, IReadOnlyDictionary<string, Atom> context, ReplyBuilder propagation)
+    private async ValueTask TransformSubNodesAsync(ReplyBuilder reply, SubNodesNode theirs, IReadOnlyDictionary<string, Atom> context, ReplyBuilder? propagation)
     {
         var path = reply.Path;
         if (theirs.Partial)
@@ -210,7 +246,7 @@ internal sealed class SyncProtocol(
             {
                 path.Add(id);
                 var (result, applied) = await TransformAtomAsync(path, child, context).ConfigureAwait(false);
-                if (applied)
+                if (applied && propagation is not null)
                 {
                     await propagation.AddAtAsync(path, child).ConfigureAwait(false);
                 }

@@ -87,6 +87,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     /// <summary>True between <see cref="StartAsync"/> and <see cref="StopAsync"/>.</summary>
     public bool IsStarted => _started;
 
+    /// <summary>What this synclet has sent and received so far.</summary>
+    public SyncletStatistics Statistics { get; } = new();
+
     /// <inheritdoc/>
     public bool IsIdle => _activity.IsIdle;
 
@@ -246,6 +249,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial)).ConfigureAwait(false);
     }
 
+    bool IMessageSender.CanBroadcast(Transport? except) =>
+        _started && _transports.Any(transport => transport != except && transport.IsAttached);
+
     async ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial, Transport? except)
     {
         if (!_started)
@@ -271,6 +277,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
     private async ValueTask SendSafelyAsync(Transport transport, string to, string text)
     {
+        Statistics.Sent(text);
         try
         {
             await transport.SendMessageAsync(to, text, CancellationToken.None).ConfigureAwait(false);
@@ -290,6 +297,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             return;
         }
 
+        Statistics.Received(messageText);
         Message message;
         try
         {

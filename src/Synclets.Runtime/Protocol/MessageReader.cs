@@ -25,7 +25,7 @@ public static class MessageReader
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = Math.Max(64, (2 * depth) + 8) });
         try
         {
-            var message = ReadMessage(ref reader, depth);
+            var message = ReadMessage(ref reader, depth, new IdPool());
             if (reader.Read())
             {
                 throw new ProtocolException("There is more text after the message's closing bracket.");
@@ -39,7 +39,7 @@ public static class MessageReader
         }
     }
 
-    private static Message ReadMessage(ref Utf8JsonReader reader, int depth)
+    private static Message ReadMessage(ref Utf8JsonReader reader, int depth, IdPool ids)
     {
         Expect(ref reader, JsonTokenType.StartArray, "a message must be a JSON array");
         var version = ReadInteger(ref reader, "the version");
@@ -62,7 +62,7 @@ public static class MessageReader
 
         var address = ReadAddress(ref reader, depth);
         Advance(ref reader, "the node");
-        var node = ReadNode(ref reader, address.Length, depth, address);
+        var node = ReadNode(ref reader, address.Length, depth, ids);
         var context = ReadContext(ref reader);
         Expect(ref reader, JsonTokenType.EndArray, "a message has exactly six elements");
         return new Message(depth, address, node, context);
@@ -97,7 +97,7 @@ public static class MessageReader
         return [.. ids];
     }
 
-    private static Node ReadNode(ref Utf8JsonReader reader, int level, int depth, IReadOnlyList<string> address)
+    private static Node ReadNode(ref Utf8JsonReader reader, int level, int depth, IdPool ids)
     {
         var isAtomAddress = level == depth;
         switch (reader.TokenType)
@@ -120,7 +120,7 @@ public static class MessageReader
 
                 return new HashNode(hash);
             case JsonTokenType.StartArray:
-                return ReadSubNodes(ref reader, level, depth, address);
+                return ReadSubNodes(ref reader, level, depth, ids);
             default:
                 var where = isAtomAddress ? "an atom address" : "a parent address";
                 throw new ProtocolException($"A {Describe(reader.TokenType)} is not a valid node at {where} (level {level} of depth {depth}).");
@@ -142,7 +142,7 @@ public static class MessageReader
         return new TimestampAndAtomNode(timestamp, atom);
     }
 
-    private static SubNodesNode ReadSubNodes(ref Utf8JsonReader reader, int level, int depth, IReadOnlyList<string> address)
+    private static SubNodesNode ReadSubNodes(ref Utf8JsonReader reader, int level, int depth, IdPool ids)
     {
         Expect(ref reader, JsonTokenType.StartObject, "an array at a parent address must be sub-nodes, [{...}] or [{...}, 1]");
         var children = new Dictionary<string, Node>(StringComparer.Ordinal);
@@ -154,10 +154,10 @@ public static class MessageReader
                 break;
             }
 
-            var id = reader.GetString()!;
+            var id = ids.Read(ref reader);
             CheckId(id);
             Advance(ref reader, "sub-nodes");
-            children[id] = ReadNode(ref reader, level + 1, depth, address);
+            children[id] = ReadNode(ref reader, level + 1, depth, ids);
         }
 
         Advance(ref reader, "sub-nodes");
@@ -173,6 +173,42 @@ public static class MessageReader
         }
 
         return new SubNodesNode(children, partial);
+    }
+
+    /// <summary>
+    /// Shares one string per distinct child id within a message: column ids repeat on every row,
+    /// and a tree that keeps them should not keep a copy per atom.
+    /// </summary>
+    private sealed class IdPool
+    {
+        private const int MaxPooled = 1024;
+        private const int MaxIdLength = 64;
+        private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+
+        public string Read(ref Utf8JsonReader reader)
+        {
+            if (reader.HasValueSequence || reader.ValueSpan.Length > MaxIdLength)
+            {
+                return reader.GetString()!;
+            }
+
+            Span<char> buffer = stackalloc char[MaxIdLength];
+            var length = reader.CopyString(buffer);
+            var chars = buffer[..length];
+            var lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(chars, out var id))
+            {
+                return id;
+            }
+
+            id = chars.ToString();
+            if (_ids.Count < MaxPooled)
+            {
+                _ids.Add(id, id);
+            }
+
+            return id;
+        }
     }
 
     private static Atom ReadAtom(ref Utf8JsonReader reader) => reader.TokenType switch

@@ -1,0 +1,15 @@
+// Two entry points:
+//   dotnet run -c Release --project benchmarks/Synclets.Benchmarks -- scenarios [--filter TEXT] [--atoms N]
+//     end-to-end syncs, one JSON object per line per result;
+//   dotnet run -c Release --project benchmarks/Synclets.Benchmarks -- [BenchmarkDotNet arguments]
+//     micro-benchmarks of the hot paths (clock, hash, codec, fragmenting).
+using BenchmarkDotNet.Running;
+using Synclets.Benchmarks.Scenarios;
+
+if (args.Length > 0 && args[0] == "scenarios")
+{
+    return await ScenarioRunner.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ScenarioRunner).Assembly).Run(args);
+return 0;

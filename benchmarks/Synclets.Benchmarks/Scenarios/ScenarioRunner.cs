@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Synclets.Transports;
+
+namespace Synclets.Benchmarks.Scenarios;
+
+/// <summary>
+/// End-to-end syncs, measured: prints one JSON object per line per result. Arguments:
+/// <c>--filter TEXT</c> keeps results whose scenario, store or transport contains TEXT;
+/// <c>--atoms N</c> runs the size-dependent scenarios at N atoms only.
+/// </summary>
+internal static class ScenarioRunner
+{
+    private static readonly long[] DefaultSizes = [10_000, 100_000, 1_000_000];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? filter = null;
+        long? atoms = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--filter" when i + 1 < args.Length:
+                    filter = args[++i];
+                    break;
+                case "--atoms" when i + 1 < args.Length && long.TryParse(args[i + 1], out var n) && n > 0:
+                    atoms = n;
+                    i++;
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete argument '{args[i]}'. Usage: scenarios [--filter TEXT] [--atoms N]");
+                    return 2;
+            }
+        }
+
+        var sizes = atoms is { } only ? [only] : DefaultSizes;
+        var big = atoms ?? 1_000_000;
+        var plans = new List<(string Scenario, string Transport, Func<Task<ScenarioResult>> Run)>();
+        foreach (var transport in new[] { "memory", "channel" })
+        {
+            foreach (var depth in new[] { 2, 3 })
+            {
+                foreach (var size in sizes)
+                {
+                    plans.Add(("initial-sync", transport, () => InitialSyncAsync(transport, depth, size)));
+                }
+            }
+
+            plans.Add(("one-change", transport, () => OneChangeAsync(transport, Math.Min(10_000, big))));
+            plans.Add(("one-change", transport, () => OneChangeAsync(transport, big)));
+            plans.Add(("reconnect", transport, () => ReconnectAsync(transport, big)));
+            plans.Add(("latency", transport, () => LatencyAsync(transport, 1_000)));
+        }
+
+        foreach (var (scenario, transport, run) in plans)
+        {
+            if (filter is not null && !scenario.Contains(filter, StringComparison.Ordinal) && !"memory".Contains(filter, StringComparison.Ordinal) && !transport.Contains(filter, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var result = await run();
+            Console.WriteLine(JsonSerializer.Serialize(result, ScenarioJson.Default.ScenarioResult));
+        }
+
+        return 0;
+    }
+
+    private static PacketHub NewHub(string transport) => transport == "channel" ? new ChannelPool() : new MemoryPool();
+
+    /// <summary>One populated synclet already running; an empty one joins and catches up.</summary>
+    private static async Task<ScenarioResult> InitialSyncAsync(string transport, int depth, long atoms)
+    {
+        var hub = NewHub(transport);
+        await using var full = new Replica("full", depth, hub.CreateTransport());
+        await using var empty = new Replica("empty", depth, hub.CreateTransport());
+        await full.FillAsync(atoms);
+        await full.Synclet.StartAsync();
+        await Quiescence.WaitAsync(full.Synclet, hub);
+
+        using var memory = new MemorySampler();
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var gcBefore = GC.CollectionCount(2);
+        var watch = Stopwatch.StartNew();
+        await empty.Synclet.StartAsync();
+        await Quiescence.WaitAsync(full.Synclet, empty.Synclet, hub);
+        watch.Stop();
+        var note = $"GC pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds:F2} s, {GC.CollectionCount(2) - gcBefore} gen2 collections";
+
+        return new ScenarioResult
+        {
+            Scenario = "initial-sync",
+            Store = "memory",
+            Transport = transport,
+            Depth = depth,
+            Atoms = atoms,
+            Seconds = watch.Elapsed.TotalSeconds,
+            Messages = full.Synclet.Statistics.MessagesSent + empty.Synclet.Statistics.MessagesSent,
+            Bytes = full.Synclet.Statistics.BytesSent + empty.Synclet.Statistics.BytesSent,
+            PeakMemoryBytes = memory.Peak,
+            BaseMemoryBytes = memory.Base,
+            Converged = await full.Synclet.GetHashAsync([]) == await empty.Synclet.GetHashAsync([]),
+            Note = note,
+        };
+    }
+
+    /// <summary>Two converged synclets; one changes one atom; time until both are idle again.</summary>
+    private static async Task<ScenarioResult> OneChangeAsync(string transport, long atoms)
+    {
+        var (hub, one, two) = await ConvergedPairAsync(transport, atoms);
+        await using (one)
+        await using (two)
+        {
+            var before = Sent(one, two);
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await one.Synclet.SetAtomAsync(Replica.AddressOf(atoms / 2, 2), "changed");
+            await Quiescence.WaitAsync(one.Synclet, two.Synclet, hub);
+            watch.Stop();
+            var after = Sent(one, two);
+            return new ScenarioResult
+            {
+                Scenario = "one-change",
+                Store = "memory",
+                Transport = transport,
+                Depth = 2,
+                Atoms = atoms,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = after.Messages - before.Messages,
+                Bytes = after.Bytes - before.Bytes,
+                PeakMemoryBytes = memory.Peak,
+                Converged = await one.Synclet.GetHashAsync([]) == await two.Synclet.GetHashAsync([]),
+            };
+        }
+    }
+
+    /// <summary>Two converged synclets; one stops, the other makes 10 changes; time for the first to catch up on restart.</summary>
+    private static async Task<ScenarioResult> ReconnectAsync(string transport, long atoms)
+    {
+        var (hub, one, two) = await ConvergedPairAsync(transport, atoms);
+        await using (one)
+        await using (two)
+        {
+            await two.Synclet.StopAsync();
+            for (var i = 0; i < 10; i++)
+            {
+                await one.Synclet.SetAtomAsync(Replica.AddressOf(i * (atoms / 10), 2), $"changed {i}");
+            }
+
+            await Quiescence.WaitAsync(one.Synclet, two.Synclet, hub);
+            var before = Sent(one, two);
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await two.Synclet.StartAsync();
+            await Quiescence.WaitAsync(one.Synclet, two.Synclet, hub);
+            watch.Stop();
+            var after = Sent(one, two);
+            return new ScenarioResult
+            {
+                Scenario = "reconnect",
+                Store = "memory",
+                Transport = transport,
+                Depth = 2,
+                Atoms = atoms,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = after.Messages - before.Messages,
+                Bytes = after.Bytes - before.Bytes,
+                PeakMemoryBytes = memory.Peak,
+                Converged = await one.Synclet.GetHashAsync([]) == await two.Synclet.GetHashAsync([]),
+                Note = "10 changes made while one side was stopped",
+            };
+        }
+    }
+
+    /// <summary>One change at a time from A to B, each timed until both are idle.</summary>
+    private static async Task<ScenarioResult> LatencyAsync(string transport, int changes)
+    {
+        var (hub, one, two) = await ConvergedPairAsync(transport, 1_000);
+        await using (one)
+        await using (two)
+        {
+            var samples = new double[changes];
+            using var memory = new MemorySampler();
+            var total = Stopwatch.StartNew();
+            for (var i = 0; i < changes; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await one.Synclet.SetAtomAsync(["r1", "c1"], i);
+                await Quiescence.WaitAsync(one.Synclet, two.Synclet, hub);
+                samples[i] = watch.Elapsed.TotalMilliseconds;
+            }
+
+            total.Stop();
+            Array.Sort(samples);
+            return new ScenarioResult
+            {
+                Scenario = "latency",
+                Store = "memory",
+                Transport = transport,
+                Depth = 2,
+                Atoms = changes,
+                Seconds = total.Elapsed.TotalSeconds,
+                Messages = one.Synclet.Statistics.MessagesSent,
+                Bytes = one.Synclet.Statistics.BytesSent,
+                PeakMemoryBytes = memory.Peak,
+                P50Ms = samples[changes / 2],
+                P99Ms = samples[(int)(changes * 0.99)],
+                Converged = await one.Synclet.GetHashAsync([]) == await two.Synclet.GetHashAsync([]),
+            };
+        }
+    }
+
+    private static async Task<(PacketHub Hub, Replica One, Replica Two)> ConvergedPairAsync(string transport, long atoms)
+    {
+        var hub = NewHub(transport);
+        var one = new Replica("one", 2, hub.CreateTransport());
+        var two = new Replica("two", 2, hub.CreateTransport());
+        await one.FillAsync(atoms);
+        await one.Synclet.StartAsync();
+        await two.Synclet.StartAsync();
+        await Quiescence.WaitAsync(one.Synclet, two.Synclet, hub);
+        return (hub, one, two);
+    }
+
+    private static (long Messages, long Bytes) Sent(Replica one, Replica two) =>
+        (one.Synclet.Statistics.MessagesSent + two.Synclet.Statistics.MessagesSent, one.Synclet.Statistics.BytesSent + two.Synclet.Statistics.BytesSent);
+}

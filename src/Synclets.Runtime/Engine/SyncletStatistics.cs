@@ -1,0 +1,34 @@
+namespace Synclets;
+
+/// <summary>Running totals of what a synclet has sent and received, for diagnostics and benchmarks.</summary>
+public sealed class SyncletStatistics
+{
+    private long _messagesSent;
+    private long _bytesSent;
+    private long _messagesReceived;
+    private long _bytesReceived;
+
+    /// <summary>Messages sent (a broadcast over several transports counts once per transport).</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    /// <summary>UTF-8 bytes of the message texts sent, before fragmenting.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>Whole messages received (valid or not).</summary>
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+
+    /// <summary>UTF-8 bytes of the message texts received.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    internal void Sent(string messageText)
+    {
+        Interlocked.Increment(ref _messagesSent);
+        Interlocked.Add(ref _bytesSent, System.Text.Encoding.UTF8.GetByteCount(messageText));
+    }
+
+    internal void Received(string messageText)
+    {
+        Interlocked.Increment(ref _messagesReceived);
+        Interlocked.Add(ref _bytesReceived, System.Text.Encoding.UTF8.GetByteCount(messageText));
+    }
+}
