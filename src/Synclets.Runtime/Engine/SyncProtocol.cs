@@ -22,6 +22,9 @@ internal sealed class SyncProtocol(
     private readonly IBulkMetaReader? _bulkMeta = meta as IBulkMetaReader;
     private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
 
+    /// <summary>Called for every atom written, when someone listens for changes.</summary>
+    public Action<IReadOnlyList<string>, Atom>? OnWritten { get; set; }
+
     public int Depth => depth;
 
     /// <summary>Handles one valid received message.</summary>
@@ -77,6 +80,24 @@ internal sealed class SyncProtocol(
         var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
         await sender.BroadcastAsync(new Message(depth, [.. address], new TimestampAndAtomNode(timestamp, atom), context), forcePartial: false, except: null).ConfigureAwait(false);
         return timestamp;
+    }
+
+    /// <summary>Writes several local changes under one parent and tells every peer in one (partial) sub-nodes message.</summary>
+    public async ValueTask SetLocalManyAsync(IReadOnlyList<string> parent, IReadOnlyList<KeyValuePair<string, Atom>> cells, CancellationToken cancellationToken)
+    {
+        var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
+        var address = new List<string>(parent) { string.Empty };
+        var broadcast = new ReplyBuilder(parent, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
+            sender.BroadcastAsync(new Message(depth, parent, node, context), partial, except: null));
+        foreach (var (id, atom) in cells)
+        {
+            var timestamp = clock.Next();
+            address[^1] = id;
+            await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
+            await broadcast.AddAsync(id, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+        }
+
+        await broadcast.FinishAsync().ConfigureAwait(false);
     }
 
     /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> with ours.</summary>
@@ -370,5 +391,6 @@ internal sealed class SyncProtocol(
 
         await meta.SetTimestampAsync(address, timestamp, cancellationToken).ConfigureAwait(false);
         hooks.OnSetAtom(address, atom);
+        OnWritten?.Invoke(address, atom);
     }
 }

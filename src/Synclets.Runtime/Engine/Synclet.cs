@@ -29,6 +29,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly ILogger _logger;
     private readonly SyncProtocol _protocol;
     private readonly Task _loop;
+    private readonly List<AtomChange> _pendingChanges = [];
+    private EventHandler<AtomsChangedEventArgs>? _atomsChanged;
     private bool _started;
     private bool _disposed;
 
@@ -76,6 +78,28 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     public Synclet(IDataConnector dataConnector, IMetaConnector metaConnector, SyncletOptions? options = null)
         : this(dataConnector, metaConnector, [], options)
     {
+    }
+
+    /// <summary>
+    /// Raised after each piece of work (a local change, a received message) that wrote atoms, on
+    /// the synclet's work loop. Handlers must be quick and must not wait for this synclet.
+    /// </summary>
+    public event EventHandler<AtomsChangedEventArgs>? AtomsChanged
+    {
+        add
+        {
+            _atomsChanged += value;
+            _protocol.OnWritten = RecordChange;
+        }
+
+        remove
+        {
+            _atomsChanged -= value;
+            if (_atomsChanged is null)
+            {
+                _protocol.OnWritten = null;
+            }
+        }
     }
 
     /// <summary>This synclet's id among its peers.</summary>
@@ -162,6 +186,27 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         return RunAsync(() => _protocol.SetLocalAsync(copy, atom, cancellationToken), cancellationToken);
     }
 
+    /// <summary>
+    /// Writes several atoms under one parent (deleting those given as <see cref="Atom.Absent"/>)
+    /// and tells every peer in one message.
+    /// </summary>
+    /// <param name="parentAddress">The parent, one level above the atoms.</param>
+    /// <param name="cells">The atoms by child id.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    public Task SetAtomsAsync(IReadOnlyList<string> parentAddress, IEnumerable<KeyValuePair<string, Atom>> cells, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress([.. parentAddress, "x"], Depth, nameof(parentAddress));
+        ArgumentNullException.ThrowIfNull(cells);
+        var parent = parentAddress.ToArray();
+        var copy = cells.ToArray();
+        foreach (var (id, _) in copy)
+        {
+            Ids.ValidateAtomAddress([.. parent, id], Depth, nameof(cells));
+        }
+
+        return RunAsync(() => _protocol.SetLocalManyAsync(parent, copy, cancellationToken), cancellationToken);
+    }
+
     /// <summary>Deletes the atom at an atom address (a tombstone with a new timestamp) and tells every peer.</summary>
     /// <returns>The timestamp of the deletion.</returns>
     public Task<string> DeleteAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
@@ -200,6 +245,42 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         Ids.ValidateAtomAddress(address, Depth, nameof(address));
         var copy = address.ToArray();
         return RunAsync(() => _meta.GetTimestampAsync(copy, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The ids of the children that hold data under a parent address (the root when empty), in ordinal order.</summary>
+    public Task<IReadOnlyList<string>> GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAddress(address, Depth - 1, nameof(address));
+        var copy = address.ToArray();
+        return RunAsync<IReadOnlyList<string>>(async () =>
+        {
+            var ids = (await _data.GetChildIdsAsync(copy, cancellationToken).ConfigureAwait(false)).ToArray();
+            Array.Sort(ids, StringComparer.Ordinal);
+            return ids;
+        }, cancellationToken);
+    }
+
+    /// <summary>The atoms directly under a parent one level above the atoms, by id (a copy).</summary>
+    public Task<IReadOnlyDictionary<string, Atom>> GetAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress([.. parentAddress, "x"], Depth, nameof(parentAddress));
+        var parent = parentAddress.ToArray();
+        return RunAsync<IReadOnlyDictionary<string, Atom>>(async () =>
+        {
+            var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
+            var address = new List<string>(parent) { string.Empty };
+            foreach (var id in await _data.GetChildIdsAsync(parent, cancellationToken).ConfigureAwait(false))
+            {
+                address[^1] = id;
+                var atom = await _data.GetAtomAsync(address, cancellationToken).ConfigureAwait(false);
+                if (!atom.IsAbsent)
+                {
+                    atoms[id] = atom;
+                }
+            }
+
+            return atoms;
+        }, cancellationToken);
     }
 
     /// <summary>The hash of a parent address (the root when empty).</summary>
@@ -370,6 +451,20 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
     }
 
+    private void RecordChange(IReadOnlyList<string> address, Atom atom) => _pendingChanges.Add(new AtomChange(address.ToArray(), atom));
+
+    private void RaiseChanges()
+    {
+        if (_pendingChanges.Count == 0)
+        {
+            return;
+        }
+
+        var changes = new AtomsChangedEventArgs([.. _pendingChanges]);
+        _pendingChanges.Clear();
+        _atomsChanged?.Invoke(this, changes);
+    }
+
     private async Task RunLoopAsync()
     {
         await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
@@ -377,9 +472,17 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             try
             {
                 await work().ConfigureAwait(false);
+                RaiseChanges();
+            }
+#pragma warning disable CA1031 // A failing change handler must not stop the loop.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.HandlingFailed(_logger, exception, Id, "a change observer");
             }
             finally
             {
+                _pendingChanges.Clear();
                 _activity.Exit();
             }
         }

@@ -1,0 +1,58 @@
+using System;
+
+namespace Synclets.Generators.Shape;
+
+/// <summary>What the generator needs to know about one annotated type: plain values only, no Roslyn symbols or syntax, so it caches.</summary>
+internal sealed record TreeModel(
+    string? Namespace,
+    string TypeName,
+    string FullName,
+    string Keyword,
+    EquatableArray<ContainingType> ContainingTypes,
+    int Depth,
+    EquatableArray<ColumnModel> Columns,
+    ColumnModel? Key,
+    bool UsesConstructor,
+    EquatableArray<TableModel> Tables)
+{
+    /// <summary>A file name for the generated source, unique per type.</summary>
+    public string HintName => FullName.Replace("global::", string.Empty).Replace('<', '_').Replace('>', '_') + ".Synclets.g.cs";
+}
+
+/// <summary>A type the annotated type is nested in.</summary>
+internal sealed record ContainingType(string Keyword, string Name);
+
+/// <summary>How a property's value maps to an atom.</summary>
+internal enum ValueKind
+{
+    String,
+    Boolean,
+    Double,
+    Single,
+    Integer,
+    UInt64,
+    Decimal,
+    Guid,
+    DateTime,
+    DateTimeOffset,
+    DateOnly,
+    TimeOnly,
+    Enum,
+}
+
+/// <summary>One property that is a column (or, at depth 1, an atom), or the row key.</summary>
+internal sealed record ColumnModel(
+    string PropertyName,
+    string Id,
+    ValueKind Kind,
+    string TypeName,
+    bool IsNullableValue,
+    bool IsNullableReference,
+    bool AsNumber,
+    string? MinValue,
+    string? MaxValue,
+    int ConstructorPosition,
+    string? DefaultExpression);
+
+/// <summary>One table of a depth-3 container.</summary>
+internal sealed record TableModel(string PropertyName, string Id, string RowTypeName, string Modifiers);

@@ -1,0 +1,181 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Synclets;
+
+/// <summary>One row that changed: its id, and the row as it is now (default when it was deleted).</summary>
+/// <typeparam name="TRow">The row record type.</typeparam>
+/// <param name="RowId">The row's id.</param>
+/// <param name="Row">The row now, or default when it no longer exists.</param>
+public readonly record struct RowChange<TRow>(string RowId, TRow? Row);
+
+/// <summary>
+/// A typed table over a synclet: rows are records, cells are atoms at <c>[..prefix, rowId, column]</c>.
+/// Writes only the cells that changed, so two peers editing different fields of one row both keep
+/// their edit. Used as the whole tree (depth 2) or as one table of a container (depth 3).
+/// </summary>
+/// <typeparam name="TRow">A <c>[SyncTree(depth: 2)]</c> record.</typeparam>
+public class SyncTable<TRow>
+    where TRow : ISyncRow<TRow>
+{
+    private readonly string[] _prefix;
+    private EventHandler<IReadOnlyCollection<string>>? _changed;
+
+    /// <summary>Opens the table at <paramref name="prefix"/> (empty for a depth-2 tree, the table id in a depth-3 one).</summary>
+    /// <exception cref="ArgumentException">The synclet's depth is not the prefix's length plus two.</exception>
+    public SyncTable(Synclet synclet, IReadOnlyList<string> prefix)
+    {
+        ArgumentNullException.ThrowIfNull(synclet);
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (synclet.Depth != prefix.Count + 2)
+        {
+            throw new ArgumentException($"A table of {typeof(TRow).Name} rows at [{string.Join(", ", prefix)}] needs a synclet of depth {prefix.Count + 2}, not {synclet.Depth}.", nameof(synclet));
+        }
+
+        Synclet = synclet;
+        _prefix = [.. prefix];
+    }
+
+    /// <summary>The synclet that syncs this table.</summary>
+    public Synclet Synclet { get; }
+
+    /// <summary>Raised with the ids of rows that changed, locally or by a peer, on the synclet's work loop.</summary>
+    public event EventHandler<IReadOnlyCollection<string>>? Changed
+    {
+        add
+        {
+            if (_changed is null)
+            {
+                Synclet.AtomsChanged += OnAtomsChanged;
+            }
+
+            _changed += value;
+        }
+
+        remove
+        {
+            _changed -= value;
+            if (_changed is null)
+            {
+                Synclet.AtomsChanged -= OnAtomsChanged;
+            }
+        }
+    }
+
+    /// <summary>The row with this id, or default when there is none.</summary>
+    /// <exception cref="FormatException">A cell holds a value the record cannot take; the message names the column.</exception>
+    public async Task<TRow?> GetAsync(string rowId, CancellationToken cancellationToken = default)
+    {
+        var cells = await Synclet.GetAtomsAsync(RowAddress(rowId), cancellationToken).ConfigureAwait(false);
+        return cells.Count == 0 ? default : TRow.FromCells(rowId, cells);
+    }
+
+    /// <summary>Every row, in ordinal order of id.</summary>
+    public async Task<IReadOnlyList<TRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = new List<TRow>();
+        foreach (var rowId in await Synclet.GetChildIdsAsync(_prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (await GetAsync(rowId, cancellationToken).ConfigureAwait(false) is { } row)
+            {
+                rows.Add(row);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Inserts the row, or writes the cells that differ from the stored row.</summary>
+    /// <returns>How many cells were written.</returns>
+    public async Task<int> UpsertAsync(TRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var rowId = TRow.GetRowId(row);
+        var before = await GetAsync(rowId, cancellationToken).ConfigureAwait(false);
+        var changes = new List<KeyValuePair<string, Atom>>();
+        TRow.AddChangedCells(before, row, changes);
+        if (changes.Count > 0)
+        {
+            await Synclet.SetAtomsAsync(RowAddress(rowId), changes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return changes.Count;
+    }
+
+    /// <summary>Deletes the row: every cell becomes a tombstone, so the deletion syncs.</summary>
+    /// <returns>False when there was no such row.</returns>
+    public async Task<bool> DeleteAsync(string rowId, CancellationToken cancellationToken = default)
+    {
+        var address = RowAddress(rowId);
+        var cells = await Synclet.GetAtomsAsync(address, cancellationToken).ConfigureAwait(false);
+        if (cells.Count == 0)
+        {
+            return false;
+        }
+
+        await Synclet.SetAtomsAsync(address, cells.Keys.Select(column => KeyValuePair.Create(column, Atom.Absent)), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The rows as they change, until cancelled.</summary>
+    public async IAsyncEnumerable<RowChange<TRow>> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var changedIds = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        void OnChanged(object? sender, IReadOnlyCollection<string> rowIds)
+        {
+            foreach (var rowId in rowIds)
+            {
+                changedIds.Writer.TryWrite(rowId);
+            }
+        }
+
+        Changed += OnChanged;
+        try
+        {
+            await foreach (var rowId in changedIds.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return new RowChange<TRow>(rowId, await GetAsync(rowId, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            Changed -= OnChanged;
+        }
+    }
+
+    private string[] RowAddress(string rowId)
+    {
+        ArgumentNullException.ThrowIfNull(rowId);
+        return [.. _prefix, rowId];
+    }
+
+    private void OnAtomsChanged(object? sender, AtomsChangedEventArgs e)
+    {
+        HashSet<string>? rowIds = null;
+        foreach (var change in e.Changes)
+        {
+            if (change.Address.Count == _prefix.Length + 2 && StartsWithPrefix(change.Address))
+            {
+                (rowIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(change.Address[_prefix.Length]);
+            }
+        }
+
+        if (rowIds is not null)
+        {
+            _changed?.Invoke(this, rowIds);
+        }
+    }
+
+    private bool StartsWithPrefix(IReadOnlyList<string> address)
+    {
+        for (var i = 0; i < _prefix.Length; i++)
+        {
+            if (!string.Equals(address[i], _prefix[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
