@@ -1,0 +1,57 @@
+using Microsoft.CodeAnalysis;
+
+namespace Synclets.Analyzers;
+
+/// <summary>The catalogue of Synclets diagnostics; each has a page at docs/diagnostics/SYNCnnn.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Synclets";
+    private const string HelpBase = "https://github.com/synclets/synclets-dotnet/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NotPartial = Create(
+        "SYNC001", "The [SyncTree] type must be partial", "'{0}' has [SyncTree] but is not partial, so the generator cannot add its typed store; add the partial modifier");
+
+    public static readonly DiagnosticDescriptor UnsupportedShape = Create(
+        "SYNC002", "The type or depth cannot be a typed tree", "'{0}' cannot be a typed tree: {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedPropertyType = Create(
+        "SYNC003", "A property's type cannot be an atom", "Property '{0}' has type '{1}', which cannot be an atom (supported: string, bool, numbers, decimal, enums, Guid, DateTime, DateTimeOffset, DateOnly, TimeOnly and their nullable forms). {2}");
+
+    public static readonly DiagnosticDescriptor MissingKey = Create(
+        "SYNC004", "A depth-2 row needs a key", "'{0}' is a depth-2 row but has no key; mark the property that identifies a row with [SyncKey], or name it Id");
+
+    public static readonly DiagnosticDescriptor UnusableKey = Create(
+        "SYNC005", "The row key cannot be a row id", "Key '{0}' has type '{1}'; a row id must be a non-nullable string, integer, Guid or enum");
+
+    public static readonly DiagnosticDescriptor NotATable = Create(
+        "SYNC006", "A depth-3 member must be a table of rows", "Property '{0}' of container '{1}' is not a table: {2}");
+
+    public static readonly DiagnosticDescriptor DuplicateId = Create(
+        "SYNC007", "Two properties map to the same id", "Properties '{0}' and '{1}' both map to the id '{2}'; rename one with [SyncColumn(\"...\")]");
+
+    public static readonly DiagnosticDescriptor NotSettable = Create(
+        "SYNC008", "A property cannot be set when the record is rebuilt", "'{0}' cannot be rebuilt from its atoms: for '{1}', {2}; add an init accessor, make it a constructor parameter, or mark it [SyncIgnore]");
+
+    public static readonly DiagnosticDescriptor ReservedId = Create(
+        "SYNC009", "An id is empty or reserved", "Property '{0}' maps to {1}; choose another with [SyncColumn(\"...\")]");
+
+    public static readonly DiagnosticDescriptor UnreachableNesting = Create(
+        "SYNC010", "The containing type must be partial", "'{0}' is nested in '{1}', which is not partial, so the generator cannot reach it; make '{1}' partial");
+
+    public static DiagnosticDescriptor ById(string id) => id switch
+    {
+        "SYNC001" => NotPartial,
+        "SYNC002" => UnsupportedShape,
+        "SYNC003" => UnsupportedPropertyType,
+        "SYNC004" => MissingKey,
+        "SYNC005" => UnusableKey,
+        "SYNC006" => NotATable,
+        "SYNC007" => DuplicateId,
+        "SYNC008" => NotSettable,
+        "SYNC009" => ReservedId,
+        _ => UnreachableNesting,
+    };
+
+    private static DiagnosticDescriptor Create(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+}
