@@ -53,6 +53,7 @@ internal static class ScenarioRunner
             plans.Add(("latency", transport, () => LatencyAsync(transport, 1_000)));
         }
 
+        plans.Add(("tracker", "none", () => Task.FromResult(TrackerScenario.Run())));
         foreach (var (scenario, transport, run) in plans)
         {
             if (filter is not null && !scenario.Contains(filter, StringComparison.Ordinal) && !"memory".Contains(filter, StringComparison.Ordinal) && !transport.Contains(filter, StringComparison.Ordinal))
@@ -62,6 +63,14 @@ internal static class ScenarioRunner
 
             var result = await run();
             Console.WriteLine(JsonSerializer.Serialize(result, ScenarioJson.Default.ScenarioResult));
+        }
+
+        if (filter is null || "generator".Contains(filter, StringComparison.Ordinal) || filter.StartsWith("generator", StringComparison.Ordinal))
+        {
+            foreach (var result in GeneratorScenarios.Run())
+            {
+                Console.WriteLine(JsonSerializer.Serialize(result, ScenarioJson.Default.ScenarioResult));
+            }
         }
 
         return 0;
