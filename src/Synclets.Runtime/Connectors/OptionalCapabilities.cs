@@ -32,3 +32,22 @@ public interface IStoredHashes
     /// <summary>The hash of a parent address: the XOR of the timestamp hashes of every atom below it; 0 when none.</summary>
     ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Optional for a data or meta connector over a transactional storage: the engine wraps each unit
+/// of work (one received message, one local change) in <see cref="BeginWritesAsync"/> and
+/// <see cref="CommitWritesAsync"/>, so an atom and its timestamp, and a whole batch of received
+/// atoms, are written in one transaction. On failure it calls <see cref="RollbackWritesAsync"/>.
+/// </summary>
+/// <remarks>When the data and meta connectors share one storage, both may implement this; the engine calls each distinct instance once.</remarks>
+public interface ITransactionalConnector
+{
+    /// <summary>Starts a unit of work (an implementation may open the transaction lazily, on the first write).</summary>
+    ValueTask BeginWritesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Makes the unit of work durable.</summary>
+    ValueTask CommitWritesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Undoes the unit of work.</summary>
+    ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default);
+}

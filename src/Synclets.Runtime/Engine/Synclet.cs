@@ -28,6 +28,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly SyncletHooks _hooks;
     private readonly ILogger _logger;
     private readonly SyncProtocol _protocol;
+    private readonly ITransactionalConnector[] _transactional;
     private readonly Task _loop;
     private readonly List<AtomChange> _pendingChanges = [];
     private EventHandler<AtomsChangedEventArgs>? _atomsChanged;
@@ -65,6 +66,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
         _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider), _hooks, options.MaxNodesPerMessage, this);
+        _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -183,7 +185,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         var copy = address.ToArray();
-        return RunAsync(() => _protocol.SetLocalAsync(copy, atom, cancellationToken), cancellationToken);
+        return RunAsync(() => InTransactionAsync(() => _protocol.SetLocalAsync(copy, atom, cancellationToken)), cancellationToken);
     }
 
     /// <summary>
@@ -204,7 +206,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             Ids.ValidateAtomAddress([.. parent, id], Depth, nameof(cells));
         }
 
-        return RunAsync(() => _protocol.SetLocalManyAsync(parent, copy, cancellationToken), cancellationToken);
+        return RunAsync(() => InTransactionAsync(async () =>
+        {
+            await _protocol.SetLocalManyAsync(parent, copy, cancellationToken).ConfigureAwait(false);
+            return true;
+        }), cancellationToken);
     }
 
     /// <summary>Deletes the atom at an atom address (a tombstone with a new timestamp) and tells every peer.</summary>
@@ -213,7 +219,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     {
         Ids.ValidateAtomAddress(address, Depth, nameof(address));
         var copy = address.ToArray();
-        return RunAsync(() => _protocol.SetLocalAsync(copy, Atom.Absent, cancellationToken), cancellationToken);
+        return RunAsync(() => InTransactionAsync(() => _protocol.SetLocalAsync(copy, Atom.Absent, cancellationToken)), cancellationToken);
     }
 
     /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> (the root when empty) with ours.</summary>
@@ -399,7 +405,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _hooks.OnReceiveMessage(message, from);
         try
         {
-            await _protocol.HandleAsync(transport, from, message).ConfigureAwait(false);
+            await InTransactionAsync(async () =>
+            {
+                await _protocol.HandleAsync(transport, from, message).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // One failed message (a storage error, say) must not stop the loop; a later sync retries.
         catch (Exception exception)
@@ -448,6 +458,41 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         if (!_inbox.Writer.TryWrite(work))
         {
             _activity.Exit(); // Disposed: nothing will run it.
+        }
+    }
+
+    /// <summary>Runs one unit of work inside the connectors' transaction, if they have one.</summary>
+    private async ValueTask<T> InTransactionAsync<T>(Func<ValueTask<T>> work)
+    {
+        if (_transactional.Length == 0)
+        {
+            return await work().ConfigureAwait(false);
+        }
+
+        foreach (var connector in _transactional)
+        {
+            await connector.BeginWritesAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            var result = await work().ConfigureAwait(false);
+            foreach (var connector in _transactional)
+            {
+                await connector.CommitWritesAsync().ConfigureAwait(false);
+            }
+
+            return result;
+        }
+        catch
+        {
+            _pendingChanges.Clear(); // Nothing was written: observers must not hear of it.
+            foreach (var connector in _transactional)
+            {
+                await connector.RollbackWritesAsync().ConfigureAwait(false);
+            }
+
+            throw;
         }
     }
 

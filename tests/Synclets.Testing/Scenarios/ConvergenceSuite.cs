@@ -208,10 +208,3 @@ public abstract class ConvergenceSuite
         }
     }
 }
-
-/// <summary>The scenarios over memory connectors.</summary>
-public sealed class MemoryConvergenceTests : ConvergenceSuite
-{
-    protected override (IDataConnector Data, IMetaConnector Meta) CreateStorage(int depth) =>
-        (new MemoryDataConnector(depth), new MemoryMetaConnector(depth));
-}

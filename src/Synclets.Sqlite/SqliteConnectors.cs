@@ -1,0 +1,122 @@
+using Synclets.Connectors;
+using Synclets.Protocol;
+
+namespace Synclets.Sqlite;
+
+/// <summary>The data half of a <see cref="SqliteStore"/>: atoms as JSON text in the data table.</summary>
+public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, ITransactionalConnector
+{
+    private readonly SqliteStore _store;
+
+    internal SqliteDataConnector(SqliteStore store) => _store = store;
+
+    /// <inheritdoc/>
+    public int Depth => _store.Depth;
+
+    /// <inheritdoc/>
+    /// <exception cref="SqliteStoreException">A stored atom is not valid JSON (a corrupt row); the message names the address.</exception>
+    public ValueTask<Atom> GetAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetAtomJson(address) is { } json ? Parse(json, address) : Atom.Absent);
+
+    /// <inheritdoc/>
+    public ValueTask SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken = default)
+    {
+        _store.SetAtom(address, atom);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask RemoveAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        _store.RemoveAtom(address);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyCollection<string>> GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetChildIds(_store.DataTable, address));
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, Atom>> GetChildAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    {
+        var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
+        foreach (var (id, json) in _store.GetChildValues(_store.DataTable, _store.AtomColumn, parentAddress))
+        {
+            atoms[id] = Parse(json, [.. parentAddress, id]);
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, Atom>>(atoms);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)
+    {
+        _store.BeginUnit();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask CommitWritesAsync(CancellationToken cancellationToken = default) => _store.CommitUnitAsync();
+
+    /// <inheritdoc/>
+    public ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default) => _store.RollbackUnitAsync();
+
+    private static Atom Parse(string json, IReadOnlyList<string> address)
+    {
+        try
+        {
+            return AtomJson.Parse(json);
+        }
+        catch (FormatException exception)
+        {
+            throw new SqliteStoreException($"The atom stored at {AtomJson.WriteAddress(address)} is corrupt: {exception.Message} Fix or delete that row.", exception);
+        }
+    }
+}
+
+/// <summary>The meta half of a <see cref="SqliteStore"/>: timestamps in the meta table, parent hashes in the hash table.</summary>
+public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ITransactionalConnector
+{
+    private readonly SqliteStore _store;
+
+    internal SqliteMetaConnector(SqliteStore store) => _store = store;
+
+    /// <inheritdoc/>
+    public int Depth => _store.Depth;
+
+    /// <inheritdoc/>
+    public ValueTask<string> GetTimestampAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetTimestamp(address));
+
+    /// <inheritdoc/>
+    public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
+    {
+        _store.SetTimestamp(address, timestamp);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyCollection<string>> GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetChildIds(_store.MetaTable, address));
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetChildValues(_store.MetaTable, _store.TimestampColumn, parentAddress));
+
+    /// <inheritdoc/>
+    public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetHash(parentAddress));
+
+    /// <inheritdoc/>
+    public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)
+    {
+        _store.BeginUnit();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask CommitWritesAsync(CancellationToken cancellationToken = default) => _store.CommitUnitAsync();
+
+    /// <inheritdoc/>
+    public ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default) => _store.RollbackUnitAsync();
+}

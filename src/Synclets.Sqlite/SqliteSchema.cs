@@ -1,0 +1,48 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Synclets.Sqlite;
+
+/// <summary>Creates the tables of a store, or checks that existing ones have the shape it needs.</summary>
+internal static class SqliteSchema
+{
+    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string Level(SqliteStoreOptions options, int level) => options.LevelColumnPrefix + level.ToString(CultureInfo.InvariantCulture);
+
+    public static void Ensure(SqliteConnection connection, int depth, SqliteStoreOptions options)
+    {
+        EnsureTable(connection, depth, options, options.DataTable, options.AtomColumn);
+        EnsureTable(connection, depth, options, options.MetaTable, options.TimestampColumn);
+        connection.Execute($"CREATE TABLE IF NOT EXISTS {Quote(options.HashTable)} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID");
+    }
+
+    private static void EnsureTable(SqliteConnection connection, int depth, SqliteStoreOptions options, string table, string valueColumn)
+    {
+        var expected = new List<string> { options.AddressColumn, valueColumn };
+        expected.AddRange(Enumerable.Range(1, depth).Select(level => Level(options, level)));
+        var existing = connection.Query<string>($"SELECT name FROM pragma_table_info({Quote(table).Replace("\"", "'", StringComparison.Ordinal)})").ToList();
+        if (existing.Count == 0)
+        {
+            var columns = string.Join(", ", expected.Skip(1).Select(column => Quote(column) + " TEXT"));
+            connection.Execute($"CREATE TABLE {Quote(table)} ({Quote(options.AddressColumn)} TEXT PRIMARY KEY, {columns})");
+        }
+        else
+        {
+            var missing = expected.Where(column => !existing.Contains(column, StringComparer.Ordinal)).ToList();
+            var deeper = existing.Contains(Level(options, depth + 1), StringComparer.Ordinal);
+            if (missing.Count > 0 || deeper)
+            {
+                throw new SqliteStoreException(
+                    $"Table '{table}' does not have the shape of a depth-{depth} tree: it needs the columns {string.Join(", ", expected)}"
+                    + (missing.Count > 0 ? $", and lacks {string.Join(", ", missing)}" : string.Empty)
+                    + (deeper ? $"; it also has {Level(options, depth + 1)}, so it stores a deeper tree" : string.Empty)
+                    + $". Its columns are: {string.Join(", ", existing)}. Open it with the depth it was written with, or use other table names.");
+            }
+        }
+
+        var levels = string.Join(", ", Enumerable.Range(1, depth).Select(level => Quote(Level(options, level))));
+        connection.Execute($"CREATE INDEX IF NOT EXISTS {Quote(table + "_levels")} ON {Quote(table)} ({levels})");
+    }
+}

@@ -1,0 +1,329 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Synclets.Connectors;
+using Synclets.Protocol;
+
+namespace Synclets.Sqlite;
+
+/// <summary>
+/// A synclet's data and meta in one SQLite database, in the JavaScript reference's layout: tables
+/// <c>data</c> and <c>meta</c> keyed by the address as JSON text, with one column per address
+/// level. Each unit of work (one received message, one local change) is one transaction, so an
+/// atom is never stored without its timestamp or the reverse. Parent hashes are kept in a table
+/// of their own, updated with each commit, so no hash needs a scan.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var store = await SqliteStore.OpenAsync("todos.db", depth: 2);
+/// await using var synclet = new Synclet(store.Data, store.Meta, transport);
+/// </code>
+/// </example>
+public sealed partial class SqliteStore : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteStoreOptions _options;
+    private readonly Statements _statements;
+    private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string> _childIdQueries = [];
+    private SqliteTransaction? _transaction;
+    private int _openUnits;
+    private (string Address, string Timestamp)? _lastTimestampRead;
+
+    private SqliteStore(SqliteConnection connection, int depth, SqliteStoreOptions options)
+    {
+        _connection = connection;
+        _options = options;
+        Depth = depth;
+        _statements = new Statements(connection, depth, options);
+        Data = new SqliteDataConnector(this);
+        Meta = new SqliteMetaConnector(this);
+    }
+
+    /// <summary>The depth of the tree.</summary>
+    public int Depth { get; }
+
+    /// <summary>The data connector to give a synclet.</summary>
+    public SqliteDataConnector Data { get; }
+
+    /// <summary>The meta connector to give a synclet (with stored hashes).</summary>
+    public SqliteMetaConnector Meta { get; }
+
+    /// <summary>
+    /// Opens (and creates what is missing of) a store in a SQLite file, or with a full connection
+    /// string when <paramref name="pathOrConnectionString"/> contains '='.
+    /// </summary>
+    /// <exception cref="SqliteStoreException">The file cannot be opened, or holds tables of another shape; the message says which and what to do.</exception>
+    public static async Task<SqliteStore> OpenAsync(string pathOrConnectionString, int depth, SqliteStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pathOrConnectionString);
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
+        options ??= SqliteStoreOptions.Default;
+        var connectionString = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
+            ? pathOrConnectionString
+            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString, Pooling = false }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync($"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Synchronous}; PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};").ConfigureAwait(false);
+            SqliteSchema.Ensure(connection, depth, options);
+            var store = new SqliteStore(connection, depth, options);
+            await store.RebuildHashesIfMissingAsync().ConfigureAwait(false);
+            return store;
+        }
+        catch (SqliteException exception)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new SqliteStoreException($"Could not open the SQLite store '{pathOrConnectionString}': {exception.Message} Check that the path exists, is writable and is not locked by another program.", exception);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Closes the database (rolling back a unit of work left open).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.RollbackAsync().ConfigureAwait(false);
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+
+        _statements.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal void BeginUnit() => _openUnits++;
+
+    internal async ValueTask CommitUnitAsync()
+    {
+        if (_openUnits > 0 && --_openUnits > 0)
+        {
+            return;
+        }
+
+        FlushHashes();
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.CommitAsync().ConfigureAwait(false);
+            }
+            catch (SqliteException exception)
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw Failure("commit", exception);
+            }
+
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    internal async ValueTask RollbackUnitAsync()
+    {
+        _openUnits = 0;
+        await RollbackAsync().ConfigureAwait(false);
+    }
+
+    internal string? GetAtomJson(IReadOnlyList<string> address) =>
+        _statements.SelectAtom.Run(_transaction, AtomJson.WriteAddress(address)) as string;
+
+    internal void SetAtom(IReadOnlyList<string> address, Atom atom) =>
+        Write(() => _statements.UpsertAtom.RunWithLevels(_transaction, AtomJson.WriteAddress(address), AtomJson.Write(atom), address));
+
+    internal void RemoveAtom(IReadOnlyList<string> address) =>
+        Write(() => _statements.DeleteAtom.Run(_transaction, AtomJson.WriteAddress(address)));
+
+    internal string GetTimestamp(IReadOnlyList<string> address)
+    {
+        var key = AtomJson.WriteAddress(address);
+        var timestamp = _statements.SelectTimestamp.Run(_transaction, key) as string ?? Timestamp.None;
+        _lastTimestampRead = (key, timestamp);
+        return timestamp;
+    }
+
+    internal void SetTimestamp(IReadOnlyList<string> address, string timestamp)
+    {
+        var key = AtomJson.WriteAddress(address);
+
+        // The engine reads an atom's timestamp just before it replaces it: reuse that read.
+        var previous = _lastTimestampRead is { } last && last.Address == key
+            ? last.Timestamp
+            : _statements.SelectTimestamp.Run(_transaction, key) as string ?? Timestamp.None;
+        _lastTimestampRead = null;
+        Write(() => _statements.UpsertTimestamp.RunWithLevels(_transaction, key, timestamp, address));
+        var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
+        for (var length = 0; length < address.Count; length++)
+        {
+            var parent = AtomJson.WriteAddress(address.Take(length).ToArray());
+            _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
+        }
+
+        if (_openUnits == 0)
+        {
+            FlushHashes(); // A write outside a unit of work stands alone.
+        }
+    }
+
+    internal uint GetHash(IReadOnlyList<string> parent)
+    {
+        FlushHashes();
+        var hash = _statements.SelectHash.Run(_transaction, AtomJson.WriteAddress(parent));
+        return hash is long value ? (uint)value : 0;
+    }
+
+    internal IReadOnlyCollection<string> GetChildIds(string table, IReadOnlyList<string> address)
+    {
+        if (address.Count >= Depth)
+        {
+            return [];
+        }
+
+        var sql = ChildIdQuery(table, address.Count);
+        return _connection.Query<string>(sql, LevelParameters(address), _transaction).AsList();
+    }
+
+    internal IReadOnlyDictionary<string, string> GetChildValues(string table, string valueColumn, IReadOnlyList<string> parent)
+    {
+        var sql = $"SELECT {SqliteSchema.Quote(SqliteSchema.Level(_options, Depth))} AS Id, {SqliteSchema.Quote(valueColumn)} AS Value FROM {SqliteSchema.Quote(table)} WHERE {LevelConditions(parent.Count)}";
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, value) in _connection.Query<(string Id, string Value)>(sql, LevelParameters(parent), _transaction))
+        {
+            values[id] = value;
+        }
+
+        return values;
+    }
+
+    internal string DataTable => _options.DataTable;
+
+    internal string MetaTable => _options.MetaTable;
+
+    internal string AtomColumn => _options.AtomColumn;
+
+    internal string TimestampColumn => _options.TimestampColumn;
+
+    private void Write(Action write)
+    {
+        if (_openUnits > 0 && _transaction is null)
+        {
+            _transaction = _connection.BeginTransaction(deferred: false);
+        }
+
+        try
+        {
+            write();
+        }
+        catch (SqliteException exception)
+        {
+            throw Failure("write", exception);
+        }
+    }
+
+    private void FlushHashes()
+    {
+        if (_pendingHashes.Count == 0)
+        {
+            return;
+        }
+
+        Write(() =>
+        {
+            foreach (var (parent, delta) in _pendingHashes)
+            {
+                _statements.XorHash.Run(_transaction, parent, (long)delta);
+            }
+        });
+        _pendingHashes.Clear();
+    }
+
+    private async ValueTask RollbackAsync()
+    {
+        _pendingHashes.Clear();
+        _lastTimestampRead = null;
+        if (_transaction is not null)
+        {
+            await _transaction.RollbackAsync().ConfigureAwait(false);
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    private async Task RebuildHashesIfMissingAsync()
+    {
+        var hashes = await _connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.HashTable)}").ConfigureAwait(false);
+        var timestamps = await _connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.MetaTable)}").ConfigureAwait(false);
+        if (hashes > 0 || timestamps == 0)
+        {
+            return;
+        }
+
+        // A database written elsewhere (by the JavaScript reference, say): compute every parent's hash once.
+        BeginUnit();
+        var levels = string.Join(", ", Enumerable.Range(1, Depth).Select(level => SqliteSchema.Quote(SqliteSchema.Level(_options, level))));
+        var sql = $"SELECT {levels}, {SqliteSchema.Quote(_options.TimestampColumn)} FROM {SqliteSchema.Quote(_options.MetaTable)}";
+        using (var reader = await _connection.ExecuteReaderAsync(sql).ConfigureAwait(false))
+        {
+            var address = new string[Depth];
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                for (var level = 0; level < Depth; level++)
+                {
+                    address[level] = reader.GetString(level);
+                }
+
+                var delta = Fnv1a.Hash(reader.GetString(Depth));
+                for (var length = 0; length < Depth; length++)
+                {
+                    var parent = AtomJson.WriteAddress(address[..length]);
+                    _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
+                }
+            }
+        }
+
+        await CommitUnitAsync().ConfigureAwait(false);
+    }
+
+    private string ChildIdQuery(string table, int length)
+    {
+        var key = (table == _options.DataTable ? 0 : 1000) + length;
+        if (!_childIdQueries.TryGetValue(key, out var sql))
+        {
+            var where = length == 0 ? string.Empty : " WHERE " + LevelConditions(length);
+            sql = $"SELECT DISTINCT {SqliteSchema.Quote(SqliteSchema.Level(_options, length + 1))} FROM {SqliteSchema.Quote(table)}{where}";
+            _childIdQueries[key] = sql;
+        }
+
+        return sql;
+    }
+
+    private string LevelConditions(int length) =>
+        length == 0 ? "1 = 1" : string.Join(" AND ", Enumerable.Range(1, length).Select(level => $"{SqliteSchema.Quote(SqliteSchema.Level(_options, level))} = @l{level.ToString(CultureInfo.InvariantCulture)}"));
+
+    private static DynamicParameters LevelParameters(IReadOnlyList<string> address)
+    {
+        var parameters = new DynamicParameters();
+        for (var i = 0; i < address.Count; i++)
+        {
+            parameters.Add("l" + (i + 1).ToString(CultureInfo.InvariantCulture), address[i]);
+        }
+
+        return parameters;
+    }
+
+    private static SqliteStoreException Failure(string what, SqliteException exception) => new(
+        exception.SqliteErrorCode switch
+        {
+            5 or 6 => $"Could not {what} the SQLite store: the database is locked by another connection or program ({exception.Message}). Nothing of this unit of work was kept; it will be retried by the next sync.",
+            8 => $"Could not {what} the SQLite store: it is read-only ({exception.Message}). Open a writable copy.",
+            13 => $"Could not {what} the SQLite store: the disk is full ({exception.Message}). Nothing of this unit of work was kept; free space and sync again.",
+            _ => $"Could not {what} the SQLite store: {exception.Message}. Nothing of this unit of work was kept.",
+        },
+        exception);
+}
