@@ -59,9 +59,13 @@ public sealed partial class SqliteStore : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(pathOrConnectionString);
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         options ??= SqliteStoreOptions.Default;
-        var connectionString = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
-            ? pathOrConnectionString
-            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString, Pooling = false }.ToString();
+        var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(pathOrConnectionString)
+            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString, Pooling = false };
+
+        // Microsoft.Data.Sqlite retries a busy database for DefaultTimeout seconds: make that the busy timeout too.
+        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        var connectionString = builder.ToString();
         var connection = new SqliteConnection(connectionString);
         try
         {
@@ -201,6 +205,9 @@ public sealed partial class SqliteStore : IAsyncDisposable
         return values;
     }
 
+    /// <summary>The store's connection, for tests that simulate failures on it.</summary>
+    internal SqliteConnection Connection => _connection;
+
     internal string DataTable => _options.DataTable;
 
     internal string MetaTable => _options.MetaTable;
@@ -211,13 +218,13 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     private void Write(Action write)
     {
-        if (_openUnits > 0 && _transaction is null)
-        {
-            _transaction = _connection.BeginTransaction(deferred: false);
-        }
-
         try
         {
+            if (_openUnits > 0 && _transaction is null)
+            {
+                _transaction = _connection.BeginTransaction(deferred: false);
+            }
+
             write();
         }
         catch (SqliteException exception)

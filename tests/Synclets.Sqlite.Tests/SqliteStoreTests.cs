@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Synclets.Connectors;
+using Synclets.Transports;
+
+namespace Synclets.Sqlite.Tests;
+
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_database_in_the_reference_layout_is_read_and_synced()
+    {
+        var path = _folder.NewFile("reference");
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            // The documented layout of the JavaScript reference's SQLite connector, written by hand.
+            await connection.ExecuteAsync("""
+                CREATE TABLE data (address TEXT PRIMARY KEY, atom TEXT, address1 TEXT, address2 TEXT);
+                CREATE TABLE meta (address TEXT PRIMARY KEY, timestamp TEXT, address1 TEXT, address2 TEXT);
+                INSERT INTO data VALUES ('["r1","title"]', '"Buy milk"', 'r1', 'title');
+                INSERT INTO data VALUES ('["r1","done"]', 'false', 'r1', 'done');
+                INSERT INTO data VALUES ('["r2","count"]', '1.5', 'r2', 'count');
+                INSERT INTO meta VALUES ('["r1","title"]', 'OhqqeV-----BT7zq', 'r1', 'title');
+                INSERT INTO meta VALUES ('["r1","done"]', 'OhqqeV----0BT7zq', 'r1', 'done');
+                INSERT INTO meta VALUES ('["r2","count"]', 'OhqqeV----1BT7zq', 'r2', 'count');
+                INSERT INTO meta VALUES ('["r2","gone"]', 'OhqqeV----2BT7zq', 'r2', 'gone');
+                """);
+        }
+
+        await using var store = await SqliteStore.OpenAsync(path, 2);
+        var pool = new MemoryPool();
+        await using var sqlite = new Synclet(store.Data, store.Meta, pool.CreateTransport(), new SyncletOptions { Id = "sqlite" });
+        await using var memory = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "memory" });
+        Assert.Equal("""{"r1":{"done":false,"title":"Buy milk"},"r2":{"count":1.5}}""", (await sqlite.GetDataAsync()).ToJsonString());
+        var expectedHash = new[] { "OhqqeV-----BT7zq", "OhqqeV----0BT7zq", "OhqqeV----1BT7zq", "OhqqeV----2BT7zq" }.Aggregate(0u, (hash, t) => hash ^ Fnv1a.Hash(t));
+        Assert.Equal(expectedHash, await sqlite.GetHashAsync([]));
+
+        await sqlite.StartAsync();
+        await memory.StartAsync();
+        await Quiescence.WaitAsync(sqlite, memory, pool);
+        Assert.Equal((await sqlite.GetDataAsync()).ToJsonString(), (await memory.GetDataAsync()).ToJsonString());
+        Assert.Equal((await sqlite.GetMetaAsync()).ToJsonString(), (await memory.GetMetaAsync()).ToJsonString());
+    }
+
+    [Fact]
+    public async Task What_we_write_is_in_the_reference_layout()
+    {
+        var path = _folder.NewFile();
+        await using (var store = await SqliteStore.OpenAsync(path, 2))
+        await using (var synclet = new Synclet(store.Data, store.Meta))
+        {
+            await synclet.SetAtomAsync(["r1", "title"], "Buy \"milk\"");
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        var row = await connection.QuerySingleAsync<(string Address, string Atom, string Address1, string Address2)>("SELECT address, atom, address1, address2 FROM data");
+        Assert.Equal(("[\"r1\",\"title\"]", "\"Buy \\\"milk\\\"\"", "r1", "title"), row);
+        Assert.Equal(16, (await connection.QuerySingleAsync<string>("SELECT timestamp FROM meta")).Length);
+    }
+
+    [Fact]
+    public async Task A_table_of_the_wrong_shape_is_refused_with_the_columns_it_needs()
+    {
+        var path = _folder.NewFile();
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.ExecuteAsync("CREATE TABLE data (id TEXT PRIMARY KEY, value TEXT)");
+        }
+
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(() => SqliteStore.OpenAsync(path, 2));
+        Assert.Contains("Table 'data' does not have the shape of a depth-2 tree: it needs the columns address, atom, address1, address2, and lacks address, atom, address1, address2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_of_another_depth_is_refused()
+    {
+        var path = _folder.NewFile();
+        await (await SqliteStore.OpenAsync(path, 3)).DisposeAsync();
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(() => SqliteStore.OpenAsync(path, 2));
+        Assert.Contains("it also has address3, so it stores a deeper tree", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_keeps_neither_atoms_nor_timestamps()
+    {
+        await using var store = await SqliteStore.OpenAsync(_folder.NewFile(), 2);
+        await using var synclet = new Synclet(store.Data, store.Meta, new SyncletOptions { Hooks = new FailOnSecondWrite() });
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            synclet.SetAtomsAsync(["r1"], [KeyValuePair.Create("a", (Atom)"1"), KeyValuePair.Create("b", (Atom)"2")]));
+
+        Assert.Equal("second write fails", error.Message);
+        Assert.Equal("{}", (await synclet.GetDataAsync()).ToJsonString());
+        Assert.Equal("{}", (await synclet.GetMetaAsync()).ToJsonString());
+        Assert.Equal(0u, await synclet.GetHashAsync([]));
+    }
+
+    [Fact]
+    public async Task A_process_killed_mid_batch_leaves_data_and_meta_consistent_and_a_resync_converges()
+    {
+        var path = _folder.NewFile("crash");
+        var helper = Path.Combine(AppContext.BaseDirectory.Replace("Synclets.Sqlite.Tests", "Synclets.Sqlite.CrashHelper", StringComparison.Ordinal), "Synclets.Sqlite.CrashHelper.dll");
+        Assert.True(File.Exists(helper), $"the crash helper is not built at {helper}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(helper);
+        start.ArgumentList.Add(path);
+        using (var process = Process.Start(start)!)
+        {
+            // Wait for a signal (three commits), then kill it while it writes the next batch.
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync()) is not null && line != "committed 3")
+            {
+            }
+
+            Assert.Equal("committed 3", line);
+            process.Kill(); // SIGKILL on Linux: no chance to clean up.
+            await process.WaitForExitAsync();
+        }
+
+        await using var store = await SqliteStore.OpenAsync(path, 2);
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        var data = await connection.QueryAsync<string>("SELECT address FROM data ORDER BY address");
+        var meta = await connection.QueryAsync<string>("SELECT address FROM meta ORDER BY address");
+        Assert.Equal(data, meta);
+        Assert.True(data.Count() >= 3000 && data.Count() % 1000 == 0, $"{data.Count()} atoms: a batch was half kept");
+        var timestamps = await connection.QueryAsync<string>("SELECT timestamp FROM meta");
+        await using var recovered = new Synclet(store.Data, store.Meta, new MemoryPool().CreateTransport());
+        Assert.Equal(timestamps.Aggregate(0u, (hash, t) => hash ^ Fnv1a.Hash(t)), await recovered.GetHashAsync([]));
+
+        var pool = new MemoryPool();
+        await using var reopened = new Synclet(store.Data, store.Meta, pool.CreateTransport(), new SyncletOptions { Id = "reopened" });
+        await using var peer = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "peer" });
+        await reopened.StartAsync();
+        await peer.StartAsync();
+        await Quiescence.WaitAsync(reopened, peer, pool);
+        Assert.Equal(await reopened.GetHashAsync([]), await peer.GetHashAsync([]));
+    }
+
+    [Fact]
+    public async Task A_locked_database_gives_a_clear_error_and_loses_nothing()
+    {
+        var path = _folder.NewFile();
+        await using var store = await SqliteStore.OpenAsync(path, 1, new SqliteStoreOptions { BusyTimeout = TimeSpan.FromMilliseconds(50) });
+        await using var synclet = new Synclet(store.Data, store.Meta);
+        await synclet.SetAtomAsync(["kept"], "yes");
+
+        await using (var other = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var exclusive = (SqliteTransaction)await other.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+            await other.ExecuteAsync("INSERT INTO data (address, atom, address1) VALUES ('[\"x\"]', '1', 'x')", transaction: exclusive);
+            var error = await Assert.ThrowsAsync<SqliteStoreException>(() => synclet.SetAtomAsync(["blocked"], "no"));
+            Assert.Contains("locked", error.Message, StringComparison.Ordinal);
+            await exclusive.RollbackAsync();
+        }
+
+        Assert.Equal("""{"kept":"yes"}""", (await synclet.GetDataAsync()).ToJsonString());
+        await synclet.SetAtomAsync(["after"], "works");
+        Assert.Equal("""{"after":"works","kept":"yes"}""", (await synclet.GetDataAsync()).ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_read_only_database_gives_a_clear_error()
+    {
+        var path = _folder.NewFile();
+        await (await SqliteStore.OpenAsync(path, 1)).DisposeAsync();
+        await using var store = await SqliteStore.OpenAsync($"Data Source={path};Mode=ReadOnly;Pooling=False", 1);
+        await using var synclet = new Synclet(store.Data, store.Meta);
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(() => synclet.SetAtomAsync(["k"], "v"));
+        Assert.Contains("read-only", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_full_disk_gives_a_clear_error_and_keeps_what_was_committed()
+    {
+        var path = _folder.NewFile();
+        await using var store = await SqliteStore.OpenAsync(path, 2);
+        await using var synclet = new Synclet(store.Data, store.Meta);
+        await synclet.SetAtomAsync(["r", "kept"], "yes");
+        var before = await synclet.GetHashAsync([]);
+
+        // Simulate a full disk: the database may not grow past its current size.
+        var pages = await store.Connection.ExecuteScalarAsync<long>("PRAGMA page_count");
+        await store.Connection.ExecuteAsync($"PRAGMA max_page_count = {pages}");
+        var big = new string('x', 100_000);
+        var error = await Record.ExceptionAsync(() =>
+            synclet.SetAtomsAsync(["r"], Enumerable.Range(0, 50).Select(i => KeyValuePair.Create($"c{i}", (Atom)big))));
+
+        var storeError = Assert.IsType<SqliteStoreException>(error);
+        Assert.Contains("disk is full", storeError.Message, StringComparison.Ordinal);
+        Assert.Equal("""{"r":{"kept":"yes"}}""", (await synclet.GetDataAsync()).ToJsonString());
+        Assert.Equal(before, await synclet.GetHashAsync([]));
+    }
+
+    [Fact]
+    public async Task A_corrupt_row_is_reported_with_its_address()
+    {
+        var path = _folder.NewFile();
+        await using var store = await SqliteStore.OpenAsync(path, 1);
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.ExecuteAsync("INSERT INTO data VALUES ('[\"bad\"]', 'not json', 'bad')");
+        }
+
+        await using var synclet = new Synclet(store.Data, store.Meta);
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(() => synclet.GetDataAsync());
+        Assert.Contains("The atom stored at [\"bad\"] is corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FailOnSecondWrite : SyncletHooks
+    {
+        private int _writes;
+
+        public override void OnSetAtom(IReadOnlyList<string> address, Atom atom)
+        {
+            if (++_writes == 2)
+            {
+                throw new InvalidOperationException("second write fails");
+            }
+        }
+    }
+}
