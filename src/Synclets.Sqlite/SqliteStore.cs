@@ -29,6 +29,8 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private SqliteTransaction? _transaction;
     private int _openUnits;
     private (string Address, string Timestamp)? _lastTimestampRead;
+    private string[] _lastIds = [];
+    private string[] _lastKeys = [];
 
     private SqliteStore(SqliteConnection connection, int depth, SqliteStoreOptions options)
     {
@@ -136,17 +138,17 @@ public sealed partial class SqliteStore : IAsyncDisposable
     }
 
     internal string? GetAtomJson(IReadOnlyList<string> address) =>
-        _statements.SelectAtom.Run(_transaction, AtomJson.WriteAddress(address)) as string;
+        _statements.SelectAtom.Run(_transaction, Key(address)) as string;
 
     internal void SetAtom(IReadOnlyList<string> address, Atom atom) =>
-        Write(() => _statements.UpsertAtom.RunWithLevels(_transaction, AtomJson.WriteAddress(address), AtomJson.Write(atom), address));
+        Write(() => _statements.UpsertAtom.RunWithLevels(_transaction, Key(address), AtomJson.Write(atom), address));
 
     internal void RemoveAtom(IReadOnlyList<string> address) =>
-        Write(() => _statements.DeleteAtom.Run(_transaction, AtomJson.WriteAddress(address)));
+        Write(() => _statements.DeleteAtom.Run(_transaction, Key(address)));
 
     internal string GetTimestamp(IReadOnlyList<string> address)
     {
-        var key = AtomJson.WriteAddress(address);
+        var key = Key(address);
         var timestamp = _statements.SelectTimestamp.Run(_transaction, key) as string ?? Timestamp.None;
         _lastTimestampRead = (key, timestamp);
         return timestamp;
@@ -154,7 +156,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     internal void SetTimestamp(IReadOnlyList<string> address, string timestamp)
     {
-        var key = AtomJson.WriteAddress(address);
+        var key = Key(address);
 
         // The engine reads an atom's timestamp just before it replaces it: reuse that read.
         var previous = _lastTimestampRead is { } last && last.Address == key
@@ -165,7 +167,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
         for (var length = 0; length < address.Count; length++)
         {
-            var parent = AtomJson.WriteAddress(address.Take(length).ToArray());
+            var parent = _lastKeys[length];
             _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
         }
 
@@ -215,6 +217,38 @@ public sealed partial class SqliteStore : IAsyncDisposable
     internal string AtomColumn => _options.AtomColumn;
 
     internal string TimestampColumn => _options.TimestampColumn;
+
+    /// <summary>
+    /// The JSON key of an address, and of each of its parents in <see cref="_lastKeys"/>. The engine
+    /// reads and writes one atom several times in a row, and walks rows in order, so the keys of
+    /// the last address are kept and reused for as long as its ids match.
+    /// </summary>
+    private string Key(IReadOnlyList<string> address)
+    {
+        var count = address.Count;
+        if (_lastIds.Length != count)
+        {
+            _lastIds = new string[count];
+            _lastKeys = new string[count + 1];
+            _lastKeys[0] = "[]";
+        }
+
+        var same = 0;
+        while (same < count && _lastIds[same] is { } id && string.Equals(id, address[same], StringComparison.Ordinal))
+        {
+            same++;
+        }
+
+        for (var length = same + 1; length <= count; length++)
+        {
+            _lastIds[length - 1] = address[length - 1];
+            var parentKey = _lastKeys[length - 1];
+            var idKey = AtomJson.WriteAddress([address[length - 1]]);
+            _lastKeys[length] = length == 1 ? idKey : string.Concat(parentKey.AsSpan(0, parentKey.Length - 1), ",", idKey.AsSpan(1));
+        }
+
+        return _lastKeys[count];
+    }
 
     private void Write(Action write)
     {

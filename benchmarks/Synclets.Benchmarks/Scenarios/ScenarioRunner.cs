@@ -37,6 +37,7 @@ internal static class ScenarioRunner
         var sizes = atoms is { } only ? [only] : DefaultSizes;
         var big = atoms ?? 1_000_000;
         var plans = new List<(string Scenario, string Transport, Func<Task<ScenarioResult>> Run)>();
+        var sqlitePlans = new HashSet<Func<Task<ScenarioResult>>>();
         foreach (var transport in new[] { "memory", "channel" })
         {
             foreach (var depth in new[] { 2, 3 })
@@ -54,9 +55,17 @@ internal static class ScenarioRunner
         }
 
         plans.Add(("tracker", "none", () => Task.FromResult(TrackerScenario.Run())));
+        foreach (var size in atoms is { } n ? [n] : new long[] { 100_000, 1_000_000 })
+        {
+            Func<Task<ScenarioResult>> sqlite = () => SqliteScenarios.InitialSyncAsync(size);
+            sqlitePlans.Add(sqlite);
+            plans.Add(("initial-sync", "memory", sqlite));
+        }
+
         foreach (var (scenario, transport, run) in plans)
         {
-            if (filter is not null && !scenario.Contains(filter, StringComparison.Ordinal) && !"memory".Contains(filter, StringComparison.Ordinal) && !transport.Contains(filter, StringComparison.Ordinal))
+            var store = sqlitePlans.Contains(run) ? "sqlite-generic" : scenario == "tracker" ? "none" : "memory";
+            if (filter is not null && !scenario.Contains(filter, StringComparison.Ordinal) && !store.Contains(filter, StringComparison.Ordinal) && !transport.Contains(filter, StringComparison.Ordinal))
             {
                 continue;
             }

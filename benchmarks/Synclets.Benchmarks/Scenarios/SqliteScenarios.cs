@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Synclets.Sqlite;
+using Synclets.Transports;
+
+namespace Synclets.Benchmarks.Scenarios;
+
+/// <summary>
+/// Initial sync from one SQLite file to an empty one over the memory transport, beside the raw
+/// baseline of SQLite inserting the same atoms into a plain address-keyed table (one
+/// transaction, one prepared statement), measured in the same run.
+/// </summary>
+internal static class SqliteScenarios
+{
+    public static async Task<ScenarioResult> InitialSyncAsync(long atoms)
+    {
+        var folder = Directory.CreateTempSubdirectory("synclets-bench-");
+        try
+        {
+            var baseline = NarrowBaseline(Path.Combine(folder.FullName, "baseline.db"), atoms);
+
+            await using var source = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
+            await using var target = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "target.db"), 2);
+            var hub = new MemoryPool();
+            await using var full = new Synclet(source.Data, source.Meta, hub.CreateTransport(), new SyncletOptions { Id = "full" });
+            await using var empty = new Synclet(target.Data, target.Meta, hub.CreateTransport(), new SyncletOptions { Id = "empty" });
+            await FillAsync(full, atoms);
+            await full.StartAsync();
+            await Quiescence.WaitAsync(full, hub);
+
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await empty.StartAsync();
+            await Quiescence.WaitAsync(full, empty, hub);
+            watch.Stop();
+            return new ScenarioResult
+            {
+                Scenario = "initial-sync",
+                Store = "sqlite-generic",
+                Transport = "memory",
+                Depth = 2,
+                Atoms = atoms,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = full.Statistics.MessagesSent + empty.Statistics.MessagesSent,
+                Bytes = full.Statistics.BytesSent + empty.Statistics.BytesSent,
+                PeakMemoryBytes = memory.Peak,
+                BaseMemoryBytes = memory.Base,
+                BaselineSeconds = baseline,
+                Ratio = watch.Elapsed.TotalSeconds / baseline,
+                Converged = await full.GetHashAsync([]) == await empty.GetHashAsync([]),
+                Note = "baseline: raw SQLite inserting the same atoms into a plain (address, atom) table, one transaction, prepared statement",
+            };
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Fills through the synclet in batches of whole rows, each batch one transaction.</summary>
+    private static async Task FillAsync(Synclet synclet, long atoms)
+    {
+        for (long row = 0; row * 10 < atoms; row++)
+        {
+            await synclet.SetAtomsAsync([$"r{row}"], Enumerable.Range(0, 10).Select(column => KeyValuePair.Create($"c{column}", Value(row * 10 + column))));
+        }
+    }
+
+    private static Atom Value(long i) => i % 3 == 0 ? Atom.FromNumber(i) : Atom.FromString($"value {i}");
+
+    private static double NarrowBaseline(string path, long atoms)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE atoms (address TEXT PRIMARY KEY, atom TEXT)";
+            setup.ExecuteNonQuery();
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO atoms (address, atom) VALUES (@a, @v)";
+        var address = insert.Parameters.Add("@a", SqliteType.Text);
+        var value = insert.Parameters.Add("@v", SqliteType.Text);
+        insert.Prepare();
+        for (long i = 0; i < atoms; i++)
+        {
+            address.Value = $"[\"r{i / 10}\",\"c{i % 10}\"]";
+            value.Value = Value(i).ToString();
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return watch.Elapsed.TotalSeconds;
+    }
+}
