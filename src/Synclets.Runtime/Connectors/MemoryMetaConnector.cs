@@ -36,6 +36,30 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Drops every timestamp under a top-level id, keeping the root hash right.</summary>
+    internal void Forget(string topLevelId)
+    {
+        uint hash;
+        if (Depth == 1)
+        {
+            if (!_tree.TryGetLeaf([topLevelId], out var timestamp))
+            {
+                return;
+            }
+
+            hash = Fnv1a.Hash(timestamp);
+        }
+        else
+        {
+            hash = _tree.Find([topLevelId], 1)?.Hash ?? 0;
+        }
+
+        if (_tree.RemoveBranch(topLevelId))
+        {
+            _tree.Find([], 0)!.Hash ^= hash;
+        }
+    }
+
     /// <inheritdoc/>
     public ValueTask<IReadOnlyCollection<string>> GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_tree.ChildIds(address));

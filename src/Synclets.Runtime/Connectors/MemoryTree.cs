@@ -90,6 +90,10 @@ internal sealed class MemoryTree<TLeaf>
         return true;
     }
 
+    /// <summary>Removes a whole top-level branch (or leaf, at depth 1).</summary>
+    public bool RemoveBranch(string id) =>
+        Depth == 1 ? _root.Leaves?.Remove(id) == true : _root.Branches?.Remove(id) == true;
+
     public Branch? Find(IReadOnlyList<string> address, int length)
     {
         var branch = _root;
