@@ -61,7 +61,7 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, ITran
     /// <inheritdoc/>
     public ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default) => _store.RollbackUnitAsync();
 
-    private static Atom Parse(string json, IReadOnlyList<string> address)
+    internal static Atom Parse(string json, IReadOnlyList<string> address)
     {
         try
         {
@@ -75,7 +75,7 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, ITran
 }
 
 /// <summary>The meta half of a <see cref="SqliteStore"/>: timestamps in the meta table, parent hashes in the hash table.</summary>
-public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ITransactionalConnector
+public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITransactionalConnector
 {
     private readonly SqliteStore _store;
 
@@ -102,6 +102,10 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_store.GetChildValues(_store.MetaTable, _store.TimestampColumn, parentAddress));
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
+        _store.ReadSubtreeAsync(parentAddress, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>

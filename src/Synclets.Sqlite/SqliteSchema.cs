@@ -43,7 +43,8 @@ internal static class SqliteSchema
             }
         }
 
-        var levels = string.Join(", ", Enumerable.Range(1, depth).Select(level => Quote(Level(options, level))));
-        connection.Execute($"CREATE INDEX IF NOT EXISTS {Quote(table + "_levels")} ON {Quote(table)} ({levels})");
+        // No index on the level columns: the primary key, the address as JSON text, already keeps
+        // every parent's children together (they share the prefix '["a","b",'), so prefix queries
+        // range-scan it, and each write updates one b-tree per table instead of two.
     }
 }

@@ -25,12 +25,12 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private readonly SqliteStoreOptions _options;
     private readonly Statements _statements;
     private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, string> _childIdQueries = [];
     private SqliteTransaction? _transaction;
     private int _openUnits;
     private (string Address, string Timestamp)? _lastTimestampRead;
+    private (string Parent, Dictionary<string, string> Timestamps)? _lastRowRead;
     private string[] _lastIds = [];
-    private string[] _lastKeys = [];
+    private string[] _lastKeys = ["[]"];
 
     private SqliteStore(SqliteConnection connection, int depth, SqliteStoreOptions options)
     {
@@ -158,10 +158,22 @@ public sealed partial class SqliteStore : IAsyncDisposable
     {
         var key = Key(address);
 
-        // The engine reads an atom's timestamp just before it replaces it: reuse that read.
-        var previous = _lastTimestampRead is { } last && last.Address == key
-            ? last.Timestamp
-            : _statements.SelectTimestamp.Run(_transaction, key) as string ?? Timestamp.None;
+        // The engine reads an atom's timestamp (or its whole row's) just before it replaces it: reuse that read.
+        string previous;
+        if (_lastTimestampRead is { } last && last.Address == key)
+        {
+            previous = last.Timestamp;
+        }
+        else if (_lastRowRead is { } row && row.Parent == _lastKeys[address.Count - 1])
+        {
+            previous = row.Timestamps.TryGetValue(address[^1], out var known) ? known : Timestamp.None;
+            row.Timestamps[address[^1]] = timestamp;
+        }
+        else
+        {
+            previous = _statements.SelectTimestamp.Run(_transaction, key) as string ?? Timestamp.None;
+        }
+
         _lastTimestampRead = null;
         Write(() => _statements.UpsertTimestamp.RunWithLevels(_transaction, key, timestamp, address));
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
@@ -191,20 +203,54 @@ public sealed partial class SqliteStore : IAsyncDisposable
             return [];
         }
 
-        var sql = ChildIdQuery(table, address.Count);
-        return _connection.Query<string>(sql, LevelParameters(address), _transaction).AsList();
+        var level = SqliteSchema.Quote(SqliteSchema.Level(_options, address.Count + 1));
+        var sql = $"SELECT DISTINCT {level} FROM {SqliteSchema.Quote(table)} WHERE {PrefixCondition}";
+        return _connection.Query<string>(sql, PrefixParameters(address), _transaction).AsList();
     }
 
     internal IReadOnlyDictionary<string, string> GetChildValues(string table, string valueColumn, IReadOnlyList<string> parent)
     {
-        var sql = $"SELECT {SqliteSchema.Quote(SqliteSchema.Level(_options, Depth))} AS Id, {SqliteSchema.Quote(valueColumn)} AS Value FROM {SqliteSchema.Quote(table)} WHERE {LevelConditions(parent.Count)}";
+        var sql = $"SELECT {SqliteSchema.Quote(SqliteSchema.Level(_options, Depth))} AS Id, {SqliteSchema.Quote(valueColumn)} AS Value FROM {SqliteSchema.Quote(table)} WHERE {PrefixCondition}";
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (id, value) in _connection.Query<(string Id, string Value)>(sql, LevelParameters(parent), _transaction))
+        foreach (var (id, value) in _connection.Query<(string Id, string Value)>(sql, PrefixParameters(parent), _transaction))
         {
             values[id] = value;
         }
 
+        if (table == _options.MetaTable)
+        {
+            _lastRowRead = (Key(parent), new Dictionary<string, string>(values, StringComparer.Ordinal));
+        }
+
         return values;
+    }
+
+    internal async IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parent, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var levels = Enumerable.Range(1, Depth).Select(level => "m." + SqliteSchema.Quote(SqliteSchema.Level(_options, level))).ToArray();
+        var address = SqliteSchema.Quote(_options.AddressColumn);
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText =
+            $"SELECT {string.Join(", ", levels)}, m.{SqliteSchema.Quote(_options.TimestampColumn)}, d.{SqliteSchema.Quote(_options.AtomColumn)} "
+            + $"FROM {SqliteSchema.Quote(_options.MetaTable)} m LEFT JOIN {SqliteSchema.Quote(_options.DataTable)} d ON d.{address} = m.{address} "
+            + $"WHERE m.{address} >= @from AND m.{address} < @to ORDER BY m.{address}";
+        var (from, to) = PrefixRange(parent);
+        command.Parameters.AddWithValue("@from", from);
+        command.Parameters.AddWithValue("@to", to);
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var atomAddress = new string[Depth];
+            for (var level = 0; level < Depth; level++)
+            {
+                atomAddress[level] = reader.GetString(level);
+            }
+
+            var atom = reader.IsDBNull(Depth + 1) ? Atom.Absent : SqliteDataConnector.Parse(reader.GetString(Depth + 1), atomAddress);
+            yield return new SubtreeAtom(atomAddress, reader.GetString(Depth), atom);
+        }
     }
 
     /// <summary>The store's connection, for tests that simulate failures on it.</summary>
@@ -288,6 +334,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
     {
         _pendingHashes.Clear();
         _lastTimestampRead = null;
+        _lastRowRead = null;
         if (_transaction is not null)
         {
             await _transaction.RollbackAsync().ConfigureAwait(false);
@@ -331,31 +378,25 @@ public sealed partial class SqliteStore : IAsyncDisposable
         await CommitUnitAsync().ConfigureAwait(false);
     }
 
-    private string ChildIdQuery(string table, int length)
-    {
-        var key = (table == _options.DataTable ? 0 : 1000) + length;
-        if (!_childIdQueries.TryGetValue(key, out var sql))
-        {
-            var where = length == 0 ? string.Empty : " WHERE " + LevelConditions(length);
-            sql = $"SELECT DISTINCT {SqliteSchema.Quote(SqliteSchema.Level(_options, length + 1))} FROM {SqliteSchema.Quote(table)}{where}";
-            _childIdQueries[key] = sql;
-        }
+    /// <summary>Rows below a parent: a range of the primary key, the addresses that start with the parent's JSON prefix.</summary>
+    private string PrefixCondition => $"{SqliteSchema.Quote(_options.AddressColumn)} >= @from AND {SqliteSchema.Quote(_options.AddressColumn)} < @to";
 
-        return sql;
+    private DynamicParameters PrefixParameters(IReadOnlyList<string> parent)
+    {
+        var (from, to) = PrefixRange(parent);
+        var parameters = new DynamicParameters();
+        parameters.Add("from", from);
+        parameters.Add("to", to);
+        return parameters;
     }
 
-    private string LevelConditions(int length) =>
-        length == 0 ? "1 = 1" : string.Join(" AND ", Enumerable.Range(1, length).Select(level => $"{SqliteSchema.Quote(SqliteSchema.Level(_options, level))} = @l{level.ToString(CultureInfo.InvariantCulture)}"));
-
-    private static DynamicParameters LevelParameters(IReadOnlyList<string> address)
+    /// <summary>'["a","b"]' gives the range from '["a","b",' (or '[' for the root) up to that prefix with its last character bumped.</summary>
+    private (string From, string To) PrefixRange(IReadOnlyList<string> parent)
     {
-        var parameters = new DynamicParameters();
-        for (var i = 0; i < address.Count; i++)
-        {
-            parameters.Add("l" + (i + 1).ToString(CultureInfo.InvariantCulture), address[i]);
-        }
-
-        return parameters;
+        var key = Key(parent);
+        var from = parent.Count == 0 ? "[" : string.Concat(key.AsSpan(0, key.Length - 1), ",");
+        var to = string.Concat(from.AsSpan(0, from.Length - 1), ((char)(from[^1] + 1)).ToString());
+        return (from, to);
     }
 
     private static SqliteStoreException Failure(string what, SqliteException exception) => new(

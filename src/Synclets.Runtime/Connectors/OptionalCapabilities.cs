@@ -51,3 +51,21 @@ public interface ITransactionalConnector
     /// <summary>Undoes the unit of work.</summary>
     ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>One atom of a subtree as read by <see cref="ISubtreeReader"/>: its address, timestamp and atom (absent for a tombstone).</summary>
+/// <param name="Address">The atom address.</param>
+/// <param name="Timestamp">Its timestamp.</param>
+/// <param name="Atom">The atom, or absent for a deletion.</param>
+public readonly record struct SubtreeAtom(IReadOnlyList<string> Address, string Timestamp, Atom Atom);
+
+/// <summary>
+/// Optional for a meta connector over a storage that holds data too (a database): streams every
+/// atom below a parent, with its timestamp and value, in one pass, grouped by parent (siblings
+/// together, each parent's subtree contiguous). The engine uses it to send full subtrees, one
+/// query instead of one per row.
+/// </summary>
+public interface ISubtreeReader
+{
+    /// <summary>Every atom address with a timestamp below <paramref name="parentAddress"/>, grouped by parent.</summary>
+    IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default);
+}

@@ -21,6 +21,11 @@ internal sealed class SyncProtocol(
     private readonly IBulkDataReader? _bulkData = data as IBulkDataReader;
     private readonly IBulkMetaReader? _bulkMeta = meta as IBulkMetaReader;
     private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
+    private readonly ISubtreeReader? _subtrees = meta as ISubtreeReader;
+
+    // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour:
+    // only the default hooks take the streaming path.
+    private readonly bool _filtersChildIds = hooks.GetType() != typeof(SyncletHooks);
 
     /// <summary>Called for every atom written, when someone listens for changes.</summary>
     public Action<IReadOnlyList<string>, Atom>? OnWritten { get; set; }
@@ -138,9 +143,9 @@ internal sealed class SyncProtocol(
     }
 
     /// <summary>Transforms a node at an atom address: the reply (null for "nothing to say"), and whether their atom was applied.</summary>
-    private async ValueTask<(Node? Reply, bool Applied)> TransformAtomAsync(IReadOnlyList<string> address, Node node, IReadOnlyDictionary<string, Atom> context)
+    private async ValueTask<(Node? Reply, bool Applied)> TransformAtomAsync(IReadOnlyList<string> address, Node node, IReadOnlyDictionary<string, Atom> context, string? knownTimestamp = null)
     {
-        var mine = await meta.GetTimestampAsync(address).ConfigureAwait(false);
+        var mine = knownTimestamp ?? await meta.GetTimestampAsync(address).ConfigureAwait(false);
         var (theirs, atom) = node switch
         {
             TimestampNode timestamp => (timestamp.Timestamp, (Atom?)null),
@@ -261,12 +266,16 @@ internal sealed class SyncProtocol(
         }
 
         var atomLevel = path.Count == depth - 1;
+
+        // One read for the row's timestamps rather than one per atom, when the connector can.
+        var mine = atomLevel && _bulkMeta is not null ? await _bulkMeta.GetChildTimestampsAsync(path).ConfigureAwait(false) : null;
         foreach (var (id, child) in theirs.Children)
         {
             if (atomLevel)
             {
                 path.Add(id);
-                var (result, applied) = await TransformAtomAsync(path, child, context).ConfigureAwait(false);
+                var known = mine is null ? null : mine.TryGetValue(id, out var timestamp) ? timestamp : Timestamp.None;
+                var (result, applied) = await TransformAtomAsync(path, child, context, known).ConfigureAwait(false);
                 if (applied && propagation is not null)
                 {
                     await propagation.AddAtAsync(path, child).ConfigureAwait(false);
@@ -298,6 +307,12 @@ internal sealed class SyncProtocol(
     private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
     {
         var path = reply.Path;
+        if (_subtrees is not null && !_filtersChildIds && path.Count < depth - 1)
+        {
+            await AddFullSubtreeAsync(reply, context, except).ConfigureAwait(false);
+            return;
+        }
+
         var ids = await ChildIdsAsync(path, context).ConfigureAwait(false);
         if (path.Count == depth - 1)
         {
@@ -332,6 +347,26 @@ internal sealed class SyncProtocol(
             reply.Enter(id);
             reply.EnsureList();
             await AddFullNodesAsync(reply, context, except: null).ConfigureAwait(false);
+            reply.Leave();
+        }
+    }
+
+    /// <summary>Full nodes from one streamed read of the whole subtree (see <see cref="ISubtreeReader"/>).</summary>
+    private async ValueTask AddFullSubtreeAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
+    {
+        var level = reply.Path.Count;
+        var parent = reply.Path.ToArray();
+        reply.EnsureList();
+        await foreach (var (address, timestamp, atom) in _subtrees!.ReadSubtreeAsync(parent).ConfigureAwait(false))
+        {
+            if ((except is null || !except.ContainsKey(address[level])) && await hooks.CanReadAtomAsync(address, context).ConfigureAwait(false))
+            {
+                await reply.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+            }
+        }
+
+        while (reply.Path.Count > level)
+        {
             reply.Leave();
         }
     }
