@@ -325,6 +325,15 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     void IMessageReceiver.OnMessage(Transport transport, string from, string messageText) =>
         Post(() => ReceiveAsync(transport, from, messageText));
 
+    void IMessageReceiver.OnResyncRequested(Transport transport) =>
+        Post(async () =>
+        {
+            if (_started)
+            {
+                await _protocol.SyncAsync([], CancellationToken.None).ConfigureAwait(false);
+            }
+        });
+
     async ValueTask IMessageSender.SendAsync(Transport transport, string to, Message message, bool forcePartial)
     {
         if (!_started || !transport.IsAttached)

@@ -10,10 +10,10 @@ namespace Synclets.Transports;
 /// </summary>
 public sealed class ChannelPool : PacketHub
 {
-    private readonly ConcurrentDictionary<HubTransport, Mailbox> _mailboxes = new();
+    private readonly ConcurrentDictionary<IHubMember, Mailbox> _mailboxes = new();
 
     /// <inheritdoc/>
-    protected override void Deliver(HubTransport member, string packet)
+    protected override void Deliver(IHubMember member, string packet)
     {
         if (_mailboxes.TryGetValue(member, out var mailbox))
         {
@@ -26,7 +26,7 @@ public sealed class ChannelPool : PacketHub
     }
 
     /// <inheritdoc/>
-    protected override void OnJoined(HubTransport member)
+    protected override void OnJoined(IHubMember member)
     {
         var mailbox = new Mailbox(Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true }));
         _mailboxes[member] = mailbox;
@@ -34,7 +34,7 @@ public sealed class ChannelPool : PacketHub
     }
 
     /// <inheritdoc/>
-    protected override void OnLeft(HubTransport member)
+    protected override void OnLeft(IHubMember member)
     {
         if (_mailboxes.TryRemove(member, out var mailbox))
         {
@@ -42,7 +42,7 @@ public sealed class ChannelPool : PacketHub
         }
     }
 
-    private async Task PumpAsync(HubTransport member, ChannelReader<string> reader)
+    private async Task PumpAsync(IHubMember member, ChannelReader<string> reader)
     {
         await foreach (var packet in reader.ReadAllAsync().ConfigureAwait(false))
         {

@@ -1,7 +1,7 @@
 namespace Synclets.Transports;
 
 /// <summary>A transport that is a member of a <see cref="PacketHub"/>.</summary>
-public sealed class HubTransport : Transport
+public sealed class HubTransport : Transport, IHubMember
 {
     private readonly PacketHub _hub;
     private string? _joinedAs;
@@ -12,10 +12,11 @@ public sealed class HubTransport : Transport
         _hub = hub;
     }
 
-    /// <summary>Called by the hub to hand this member a packet.</summary>
-    internal void Receive(string packet) => ReceivePacket(packet);
+    /// <inheritdoc/>
+    void IHubMember.Receive(string packet) => ReceivePacket(packet);
 
-    internal void ForgetLeftPeer(string peer) => ForgetPeer(peer);
+    /// <inheritdoc/>
+    void IHubMember.ForgetPeer(string peer) => ForgetPeer(peer);
 
     /// <inheritdoc/>
     protected override ValueTask ConnectAsync(CancellationToken cancellationToken)

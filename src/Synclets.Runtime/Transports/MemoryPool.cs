@@ -20,7 +20,7 @@ public sealed class MemoryPool : PacketHub
     public static MemoryPool Named(string name) => NamedPools.GetOrAdd(name, static _ => new MemoryPool());
 
     /// <inheritdoc/>
-    protected override void Deliver(HubTransport member, string packet)
+    protected override void Deliver(IHubMember member, string packet)
     {
         InFlight.Enter();
         try

@@ -9,10 +9,13 @@ namespace Synclets.Transports;
 /// </summary>
 public abstract class PacketHub : IIdleSource
 {
-    private readonly ConcurrentDictionary<string, HubTransport> _members = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IHubMember> _members = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the hub; pass a counter shared with other parts (network clients, say) to observe them as one.</summary>
+    protected PacketHub(ActivityCounter? inFlight = null) => InFlight = inFlight ?? new ActivityCounter();
 
     /// <summary>Counts packets handed to the hub and not yet delivered.</summary>
-    protected ActivityCounter InFlight { get; } = new();
+    protected ActivityCounter InFlight { get; }
 
     /// <summary>The ids of the members attached now.</summary>
     public IReadOnlyCollection<string> MemberIds => [.. _members.Keys];
@@ -34,19 +37,21 @@ public abstract class PacketHub : IIdleSource
         (CreateTransport(options), CreateTransport(options));
 
     /// <summary>Delivers one readdressed packet to a member, without waiting for it to be processed.</summary>
-    protected abstract void Deliver(HubTransport member, string packet);
+    protected abstract void Deliver(IHubMember member, string packet);
 
     /// <summary>Called when a member joins.</summary>
-    protected virtual void OnJoined(HubTransport member)
+    protected virtual void OnJoined(IHubMember member)
     {
     }
 
     /// <summary>Called when a member leaves.</summary>
-    protected virtual void OnLeft(HubTransport member)
+    protected virtual void OnLeft(IHubMember member)
     {
     }
 
-    internal void Join(string id, HubTransport member)
+    /// <summary>Adds a member under an id unique in this hub.</summary>
+    /// <exception cref="InvalidOperationException">The id is taken.</exception>
+    protected internal void Join(string id, IHubMember member)
     {
         if (!_members.TryAdd(id, member))
         {
@@ -56,23 +61,26 @@ public abstract class PacketHub : IIdleSource
         OnJoined(member);
     }
 
-    internal void Leave(string id, HubTransport member)
+    /// <summary>Removes a member; the others forget its partly received messages.</summary>
+    protected internal void Leave(string id, IHubMember member)
     {
-        if (_members.TryRemove(new KeyValuePair<string, HubTransport>(id, member)))
+        if (_members.TryRemove(new KeyValuePair<string, IHubMember>(id, member)))
         {
             OnLeft(member);
             foreach (var other in _members.Values)
             {
-                other.ForgetLeftPeer(id);
+                other.ForgetPeer(id);
             }
         }
     }
 
-    internal void Route(string from, string packet)
+    /// <summary>Sends a packet from member <paramref name="from"/>: to every other member for <c>*</c>, else to the member it names.</summary>
+    /// <returns>False when the packet has no <c>to</c> token (nothing is sent).</returns>
+    protected internal bool Route(string from, string packet)
     {
         if (!Packet.TryReaddress(packet, from, out var to, out var readdressed))
         {
-            return; // Our own Transport base never sends such a packet.
+            return false;
         }
 
         if (to == Packet.Everyone)
@@ -89,5 +97,17 @@ public abstract class PacketHub : IIdleSource
         {
             Deliver(member, readdressed);
         }
+
+        return true;
     }
+}
+
+/// <summary>A member of a <see cref="PacketHub"/>: something packets can be handed to.</summary>
+public interface IHubMember
+{
+    /// <summary>Takes one packet whose first token is its sender. Must not wait for it to be processed.</summary>
+    void Receive(string packet);
+
+    /// <summary>Forgets what is pending from a peer that left the hub.</summary>
+    void ForgetPeer(string peer);
 }

@@ -72,6 +72,12 @@ public abstract class Transport : IAsyncDisposable
         }
     }
 
+    /// <summary>Call after a reconnection: the synclet sends its root hash again, so whatever was missed syncs.</summary>
+    protected void RequestResync() => _receiver?.OnResyncRequested(this);
+
+    /// <summary>The logger of the synclet this transport is attached to.</summary>
+    protected ILogger Logger => _logger;
+
     /// <summary>Forgets the partial messages of a peer that left, so they hold no memory.</summary>
     protected void ForgetPeer(string peer) => _reassembler.ForgetPeer(peer);
 

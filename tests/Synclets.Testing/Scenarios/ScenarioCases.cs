@@ -33,6 +33,24 @@ public static class ScenarioCases
         return data;
     }
 
+    public static TheoryData<int> Depths() => [.. Addresses.Depths];
+
+    public static TheoryData<int> DeepDepths() => [.. Addresses.Depths.Where(depth => depth >= 2)];
+
+    public static TheoryData<int, int> NWayPool()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (var count in new[] { 3, 10 })
+        {
+            foreach (var depth in Addresses.Depths)
+            {
+                data.Add(count, depth);
+            }
+        }
+
+        return data;
+    }
+
     public static TheoryData<int, Topology, int, TransportKind> NWay()
     {
         var data = new TheoryData<int, Topology, int, TransportKind>();

@@ -10,7 +10,7 @@ namespace Synclets.Tests.Support;
 public sealed class LinkHub(int seed) : PacketHub
 {
     private readonly Random _random = new(seed);
-    private readonly List<(HubTransport Member, string Packet)> _held = [];
+    private readonly List<(IHubMember Member, string Packet)> _held = [];
     private readonly Lock _gate = new();
 
     /// <summary>False while the link is cut.</summary>
@@ -28,7 +28,7 @@ public sealed class LinkHub(int seed) : PacketHub
     /// <summary>Turns faults off, links the hub, and delivers every held packet.</summary>
     public void Heal()
     {
-        List<(HubTransport Member, string Packet)> held;
+        List<(IHubMember Member, string Packet)> held;
         lock (_gate)
         {
             Faulty = false;
@@ -43,7 +43,7 @@ public sealed class LinkHub(int seed) : PacketHub
         }
     }
 
-    protected override void Deliver(HubTransport member, string packet)
+    protected override void Deliver(IHubMember member, string packet)
     {
         if (!Linked)
         {
@@ -56,7 +56,7 @@ public sealed class LinkHub(int seed) : PacketHub
             return;
         }
 
-        List<(HubTransport Member, string Packet)>? release = null;
+        List<(IHubMember Member, string Packet)>? release = null;
         var copies = 1;
         lock (_gate)
         {
@@ -98,7 +98,7 @@ public sealed class LinkHub(int seed) : PacketHub
         }
     }
 
-    private void Hand(HubTransport member, string packet)
+    private void Hand(IHubMember member, string packet)
     {
         InFlight.Enter();
         try

@@ -1,0 +1,84 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Synclets.Transports;
+
+namespace Synclets.AspNetCore;
+
+/// <summary>One client's WebSocket in a room: a read loop that routes its packets, a write loop that drains its own bounded queue.</summary>
+internal sealed class Connection : IHubMember
+{
+    private readonly WebSocket _socket;
+    private readonly Channel<string> _outbox;
+    private readonly ActivityCounter _activity;
+    private readonly bool _shared;
+
+    public Connection(string id, WebSocket socket, int maxQueued, ActivityCounter activity, bool shared)
+    {
+        Id = id;
+        _socket = socket;
+        _activity = activity;
+        _shared = shared;
+        _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    public string Id { get; }
+
+    /// <summary>Set when the connection could not keep up and must be closed.</summary>
+    public bool TooSlow { get; private set; }
+
+    public void Receive(string packet) => Enqueue(packet);
+
+    public void ForgetPeer(string peer)
+    {
+        // Reassembly happens in the clients, not here.
+    }
+
+    public void Enqueue(string packet)
+    {
+        if (!_outbox.Writer.TryWrite(packet))
+        {
+            TooSlow = true;
+            _activity.Exit();
+            _outbox.Writer.TryComplete();
+        }
+    }
+
+    public void Complete() => _outbox.Writer.TryComplete();
+
+    /// <summary>Writes queued packets until the connection ends; then releases what is still queued.</summary>
+    public async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var packet in _outbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var written = false;
+                try
+                {
+                    await _socket.SendAsync(Encoding.UTF8.GetBytes(packet), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    written = true;
+                }
+                finally
+                {
+                    // Without a shared counter a packet is done once written; with one, the client exits it on receipt.
+                    if (!_shared || !written)
+                    {
+                        _activity.Exit();
+                    }
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            // The read loop reports why the connection ended.
+        }
+        finally
+        {
+            while (_outbox.Reader.TryRead(out _))
+            {
+                _activity.Exit();
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Synclets.Transports;
+
+namespace Synclets.AspNetCore;
+
+/// <summary>
+/// One room: the connections under one URL path, plus the room's own synclet when it keeps a store.
+/// It is a packet hub, so routing is the one every hub uses: to <c>*</c> reaches everyone else,
+/// to an id reaches that member; packets never cross rooms.
+/// </summary>
+internal sealed class Room(string name, ActivityCounter? sharedActivity) : PacketHub(sharedActivity)
+{
+    private readonly ConcurrentDictionary<string, Connection> _connections = new(StringComparer.Ordinal);
+
+    public string Name { get; } = name;
+
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>The room's own synclet, when it keeps a store.</summary>
+    public Synclet? Store { get; set; }
+
+    public IAsyncDisposable? StoreOwner { get; set; }
+
+    public ActivityCounter Activity => InFlight;
+
+    public void Add(Connection connection)
+    {
+        Join(connection.Id, connection);
+        _connections[connection.Id] = connection;
+    }
+
+    public void Remove(Connection connection)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        Leave(connection.Id, connection);
+    }
+
+    /// <summary>Routes a packet a connection sent; false when it is malformed.</summary>
+    public bool Send(Connection from, string packet) => Route(from.Id, packet);
+
+    protected override void Deliver(IHubMember member, string packet)
+    {
+        // Entered here, exited once the packet is written to the socket (or, for the room's own
+        // synclet, handed to its queue); a shared counter spans the wire to the client too.
+        InFlight.Enter();
+        if (member is Connection connection)
+        {
+            connection.Enqueue(packet);
+            return;
+        }
+
+        try
+        {
+            member.Receive(packet);
+        }
+        finally
+        {
+            InFlight.Exit();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Synclets.AspNetCore;
+
+/// <summary>Registration of the Synclets server in an ASP.NET Core app.</summary>
+public static class SyncletsEndpointExtensions
+{
+    /// <summary>Adds the Synclets broker; <paramref name="configure"/> sets limits and which rooms keep a store.</summary>
+    public static IServiceCollection AddSynclets(this IServiceCollection services, Action<SyncletsServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SyncletsServerOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.AddSingleton<SyncletsBroker>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the WebSocket endpoint; the route's <c>{room}</c> value names the room (one room when the
+    /// pattern has none). Returns the endpoint's builder, so <c>.RequireAuthorization(...)</c> works.
+    /// Call <c>app.UseWebSockets()</c> before.
+    /// </summary>
+    public static IEndpointConventionBuilder MapSynclets(this IEndpointRouteBuilder endpoints, string pattern = "/sync/{room}")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.Map(pattern, (HttpContext context, SyncletsBroker broker) =>
+            broker.HandleAsync(context, context.Request.RouteValues["room"] as string ?? string.Empty));
+    }
+}

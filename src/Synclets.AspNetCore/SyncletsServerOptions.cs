@@ -1,0 +1,42 @@
+using Synclets.Connectors;
+using Synclets.Transports;
+
+namespace Synclets.AspNetCore;
+
+/// <summary>The storage of a room that keeps a store of its own: its connectors, and what to dispose when the room is released.</summary>
+/// <param name="Data">The data connector.</param>
+/// <param name="Meta">The meta connector.</param>
+/// <param name="Owner">Disposed when the room is released (a SQLite store, say); null when there is nothing to dispose.</param>
+public sealed record RoomStorage(IDataConnector Data, IMetaConnector Meta, IAsyncDisposable? Owner = null);
+
+/// <summary>How the Synclets server behaves: limits, timeouts, and which rooms keep a store.</summary>
+public sealed class SyncletsServerOptions
+{
+    /// <summary>
+    /// Chooses the storage of a room (by name) that keeps a store of its own, which then takes part as
+    /// a peer under the reserved id <see cref="Ids.ServerId"/>. Return null, or leave this null, for a
+    /// relay-only room.
+    /// </summary>
+    public Func<string, IServiceProvider, CancellationToken, ValueTask<RoomStorage?>>? StoreFactory { get; set; }
+
+    /// <summary>The depth of the trees in stored rooms (relay-only rooms do not care).</summary>
+    public int Depth { get; set; } = 2;
+
+    /// <summary>The longest packet a connection may send, in UTF-16 code units; a longer one closes it (1009).</summary>
+    public int MaxPacketLength { get; set; } = 64 * 1024;
+
+    /// <summary>How many packets may wait to be written to one slow connection before it is closed (1008), so it never slows the others.</summary>
+    public int MaxQueuedPacketsPerConnection { get; set; } = 10_000;
+
+    /// <summary>A connection that sends nothing for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Limits of the stored room's own transport (its reassembly of client messages).</summary>
+    public TransportOptions RoomTransport { get; set; } = new() { MaxMessageLength = 16 * 1024 * 1024, MaxPendingMessagesPerPeer = 16 };
+
+    /// <summary>Hooks of a stored room's synclet (authorization against it), by room name.</summary>
+    public Func<string, IServiceProvider, SyncletHooks>? HooksFactory { get; set; }
+
+    /// <summary>For tests and in-process demos: a counter shared with the clients' transports, so the whole network can be awaited as idle.</summary>
+    public ActivityCounter? SharedActivity { get; set; }
+}

@@ -1,0 +1,240 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Synclets.Transports;
+
+/// <summary>
+/// A client transport over <see cref="ClientWebSocket"/>: connects to a Synclets broker (ours, or a
+/// JavaScript one), sends and receives text packets, and reconnects by itself with backoff when
+/// the connection drops, asking its synclet to resync each time.
+/// </summary>
+/// <example><code>var transport = new WebSocketTransport(new Uri("ws://localhost:5000/sync/todos"));</code></example>
+public sealed partial class WebSocketTransport : Transport
+{
+    private readonly Uri _uri;
+    private readonly WebSocketTransportOptions _options;
+    private Channel<string>? _outbox;
+    private CancellationTokenSource? _stopping;
+    private Task? _running;
+    private ClientWebSocket? _socket;
+
+    /// <summary>Creates a transport for the broker at <paramref name="uri"/> (ws:// or wss://).</summary>
+    public WebSocketTransport(Uri uri, WebSocketTransportOptions? options = null)
+        : base((options ?? new WebSocketTransportOptions()).Transport)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        _uri = uri;
+        _options = options ?? new WebSocketTransportOptions();
+    }
+
+    /// <summary>True while the socket is open.</summary>
+    public bool IsConnected => _socket?.State == WebSocketState.Open;
+
+    /// <summary>How many times the connection was re-established after a drop.</summary>
+    public int Reconnections { get; private set; }
+
+    /// <summary>Connects once (a failure is thrown, with the reason); later drops reconnect in the background.</summary>
+    /// <exception cref="WebSocketException">The broker cannot be reached.</exception>
+    protected override async ValueTask ConnectAsync(CancellationToken cancellationToken)
+    {
+        _stopping = new CancellationTokenSource();
+        _outbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var socket = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        _running = Task.Run(() => RunAsync(socket, _stopping.Token), CancellationToken.None);
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask DisconnectAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _outbox?.Writer.TryComplete();
+        if (_socket is { State: WebSocketState.Open } socket)
+        {
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "synclet stopped", cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                // Already gone.
+            }
+        }
+
+        if (_running is not null)
+        {
+            await _running.ConfigureAwait(false);
+        }
+
+        DrainOutbox();
+        _stopping.Dispose();
+        _stopping = null;
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken)
+    {
+        _options.SharedActivity?.Enter();
+        if (_outbox is null || !_outbox.Writer.TryWrite(packet))
+        {
+            _options.SharedActivity?.Exit();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        try
+        {
+            await socket.ConnectAsync(_uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        _socket = socket;
+        return socket;
+    }
+
+    /// <summary>Runs one connection at a time: receive and send until it drops, then reconnect with backoff.</summary>
+    private async Task RunAsync(ClientWebSocket socket, CancellationToken stopping)
+    {
+        var delay = _options.ReconnectDelay;
+        while (!stopping.IsCancellationRequested)
+        {
+            using (var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                var sending = SendLoopAsync(socket, connection.Token);
+                var reason = await ReceiveLoopAsync(socket, connection.Token).ConfigureAwait(false);
+                await connection.CancelAsync().ConfigureAwait(false);
+                await sending.ConfigureAwait(false);
+                socket.Dispose();
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                LogDropped(Logger, _uri, reason);
+            }
+
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(delay, stopping).ConfigureAwait(false);
+                    socket = await OpenAsync(stopping).ConfigureAwait(false);
+                    delay = _options.ReconnectDelay;
+                    Reconnections++;
+                    LogReconnected(Logger, _uri);
+                    RequestResync();
+                    break;
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (WebSocketException exception)
+                {
+                    LogReconnectFailed(Logger, _uri, delay, exception.Message);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+                }
+            }
+        }
+    }
+
+    private async Task<string> ReceiveLoopAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return $"the broker closed the connection ({result.CloseStatus}: {result.CloseStatusDescription})";
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (message.Length > _options.MaxPacketLength * 3L)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "packet too big", CancellationToken.None).ConfigureAwait(false);
+                    return $"the broker sent a packet over {_options.MaxPacketLength} characters";
+                }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Text)
+                {
+                    ReceivePacket(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+                    _options.SharedActivity?.Exit();
+                }
+
+                message.SetLength(0);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return "stopped";
+        }
+        catch (WebSocketException exception)
+        {
+            return exception.Message;
+        }
+    }
+
+    private async Task SendLoopAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var packet in _outbox!.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(packet), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WebSocketException)
+                {
+                    // The receive loop reports the drop; the resync after reconnecting repairs what was lost.
+                    _options.SharedActivity?.Exit();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping or reconnecting.
+        }
+    }
+
+    private void DrainOutbox()
+    {
+        while (_outbox is not null && _outbox.Reader.TryRead(out _))
+        {
+            _options.SharedActivity?.Exit();
+        }
+    }
+
+    [LoggerMessage(20, LogLevel.Warning, "The connection to {Uri} dropped: {Reason}. Reconnecting.")]
+    private static partial void LogDropped(ILogger logger, Uri uri, string reason);
+
+    [LoggerMessage(21, LogLevel.Information, "Reconnected to {Uri}; resyncing.")]
+    private static partial void LogReconnected(ILogger logger, Uri uri);
+
+    [LoggerMessage(22, LogLevel.Warning, "Could not reconnect to {Uri}: {Reason}. Trying again in {Delay}.")]
+    private static partial void LogReconnectFailed(ILogger logger, Uri uri, TimeSpan delay, string reason);
+}

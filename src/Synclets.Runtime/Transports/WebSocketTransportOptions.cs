@@ -1,0 +1,23 @@
+namespace Synclets.Transports;
+
+/// <summary>How a <see cref="WebSocketTransport"/> connects and reconnects.</summary>
+public sealed class WebSocketTransportOptions
+{
+    /// <summary>Fragmenting and reassembly limits.</summary>
+    public TransportOptions Transport { get; init; } = TransportOptions.Default;
+
+    /// <summary>The first wait before reconnecting; it doubles after each failure up to <see cref="MaxReconnectDelay"/>.</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait between reconnection attempts.</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest incoming packet accepted; a longer one closes the connection (the server misbehaves).</summary>
+    public int MaxPacketLength { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// For tests and in-process demos: a counter shared with the server's, so packets on the wire
+    /// count as work and <see cref="Quiescence"/> sees the whole network idle.
+    /// </summary>
+    public ActivityCounter? SharedActivity { get; init; }
+}
