@@ -35,6 +35,9 @@ public sealed partial class WebSocketTransport : Transport
     /// <summary>How many times the connection was re-established after a drop.</summary>
     public int Reconnections { get; private set; }
 
+    /// <summary>Raised (on a background thread) each time the connection is re-established, after the resync was requested.</summary>
+    public event EventHandler? Reconnected;
+
     /// <summary>Connects once (a failure is thrown, with the reason); later drops reconnect in the background.</summary>
     /// <exception cref="WebSocketException">The broker cannot be reached.</exception>
     protected override async ValueTask ConnectAsync(CancellationToken cancellationToken)
@@ -137,6 +140,7 @@ public sealed partial class WebSocketTransport : Transport
                     Reconnections++;
                     LogReconnected(Logger, _uri);
                     RequestResync();
+                    Reconnected?.Invoke(this, EventArgs.Empty);
                     break;
                 }
                 catch (OperationCanceledException)

@@ -24,6 +24,23 @@ public enum Topology
 public sealed class SyncGroup : IAsyncDisposable
 {
     private readonly List<PacketHub> _hubs = [];
+    private readonly List<IIdleSource> _idleSources = [];
+    private readonly Func<IReadOnlyList<Synclet>>? _observers;
+
+    /// <summary>A group whose members each get a transport from <paramref name="newTransport"/> (a network client, say).</summary>
+    /// <param name="count">How many synclets.</param>
+    /// <param name="depth">The depth of their trees.</param>
+    /// <param name="newTransport">Makes the transport of synclet i.</param>
+    /// <param name="idleSources">What else must be idle for the group to be quiet (a broker's counter).</param>
+    /// <param name="observers">Synclets outside the group whose trees must end up equal too (a broker's store), read when checked.</param>
+    public SyncGroup(int count, int depth, Func<int, Transport> newTransport, IEnumerable<IIdleSource> idleSources, Func<IReadOnlyList<Synclet>>? observers = null)
+    {
+        Depth = depth;
+        _idleSources.AddRange(idleSources);
+        _observers = observers;
+        Synclets = [.. Enumerable.Range(0, count).Select(i =>
+            new Synclet(new MemoryDataConnector(depth), new MemoryMetaConnector(depth), newTransport(i), new SyncletOptions { Id = $"synclet{i + 1}", TimeProvider = Clock, LoggerFactory = Logs }))];
+    }
 
     public SyncGroup(int count, int depth, Topology topology, Func<int, PacketHub> newHub, Func<int, (IDataConnector, IMetaConnector)>? storage = null, SyncletHooks? hooks = null)
     {
@@ -86,7 +103,7 @@ public sealed class SyncGroup : IAsyncDisposable
 
     /// <summary>Waits until every synclet and hub is idle at once.</summary>
     public Task SettleAsync() =>
-        Quiescence.WaitAsync(Synclets.Cast<IIdleSource>().Concat(_hubs), new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        Quiescence.WaitAsync(Synclets.Cast<IIdleSource>().Concat(_hubs).Concat(_idleSources).Concat(_observers?.Invoke() ?? []), new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
 
     public async Task AssertEquivalentAsync(System.Text.Json.Nodes.JsonObject? expectedData = null)
     {
@@ -99,7 +116,7 @@ public sealed class SyncGroup : IAsyncDisposable
             Trees.Equal(expectedData, data, $"the data of {first.Id}");
         }
 
-        foreach (var other in Synclets.Skip(1))
+        foreach (var other in Synclets.Skip(1).Concat(_observers?.Invoke() ?? []))
         {
             Trees.Equal(data, await other.GetDataAsync(), $"the data of {other.Id} against {first.Id}");
             Trees.Equal(meta, await other.GetMetaAsync(), $"the meta of {other.Id} against {first.Id}");
