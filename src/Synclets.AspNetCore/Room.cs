@@ -21,6 +21,9 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
 
     public IAsyncDisposable? StoreOwner { get; set; }
 
+    /// <summary>The room synclet's own transport on this hub.</summary>
+    public Transport? StoreTransport { get; set; }
+
     public ActivityCounter Activity => InFlight;
 
     public void Add(Connection connection)

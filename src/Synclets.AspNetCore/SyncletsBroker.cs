@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synclets.Transports;
@@ -21,11 +22,14 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly IServiceProvider _services;
+    private readonly CancellationToken _shuttingDown;
 
     /// <summary>Creates the broker (done by <c>AddSynclets</c>).</summary>
     public SyncletsBroker(IOptions<SyncletsServerOptions> options, ILoggerFactory loggers, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        _shuttingDown = (services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime)?.ApplicationStopping ?? CancellationToken.None;
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options.Value;
         _loggers = loggers;
@@ -38,6 +42,9 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
     /// <summary>The synclet of a stored room, while the room is open (for inspection and tests).</summary>
     public Synclet? GetRoomStore(string room) => _rooms.TryGetValue(room, out var open) ? open.Store : null;
+
+    /// <summary>How many partly received messages the room's own synclet holds (for diagnostics: a client that vanished mid-message leaves none).</summary>
+    public int GetRoomPendingMessages(string room) => _rooms.TryGetValue(room, out var open) ? open.StoreTransport?.PendingMessageCount ?? 0 : 0;
 
     /// <summary>Serves one WebSocket request in <paramref name="roomName"/> until it closes.</summary>
     public async Task HandleAsync(HttpContext context, string roomName)
@@ -55,7 +62,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         var connection = new Connection(Packet.NewMessageId(), socket, _options.MaxQueuedPacketsPerConnection, room.Activity, _options.SharedActivity is not null);
         room.Add(connection);
         LogJoined(_logger, connection.Id, roomName, room.ConnectionCount);
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shuttingDown);
         var writing = connection.WriteLoopAsync(ending.Token);
         var (status, reason) = await ReadLoopAsync(socket, connection, room, ending.Token).ConfigureAwait(false);
         room.Remove(connection);
@@ -142,6 +149,10 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
                 packet.SetLength(0);
             }
         }
+        catch (OperationCanceledException) when (_shuttingDown.IsCancellationRequested)
+        {
+            return (WebSocketCloseStatus.EndpointUnavailable, "the server is shutting down");
+        }
         catch (OperationCanceledException)
         {
             return (null, "the request was aborted");
@@ -197,7 +208,8 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             if (storage is not null)
             {
                 var hooks = _options.HooksFactory?.Invoke(name, _services) ?? SyncletHooks.AllowAll;
-                room.Store = new Synclet(storage.Data, storage.Meta, room.CreateTransport(_options.RoomTransport), new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks });
+                room.StoreTransport = room.CreateTransport(_options.RoomTransport);
+                room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks });
                 room.StoreOwner = storage.Owner;
                 await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -37,6 +37,10 @@ public sealed class SyncletsServerOptions
     /// <summary>Hooks of a stored room's synclet (authorization against it), by room name.</summary>
     public Func<string, IServiceProvider, SyncletHooks>? HooksFactory { get; set; }
 
-    /// <summary>For tests and in-process demos: a counter shared with the clients' transports, so the whole network can be awaited as idle.</summary>
+    /// <summary>
+    /// For tests and in-process demos: a counter shared with the clients' transports, so the whole
+    /// network can be awaited as idle. Every client must then share it: the server counts each
+    /// packet it reads as one the client entered.
+    /// </summary>
     public ActivityCounter? SharedActivity { get; set; }
 }

@@ -30,7 +30,8 @@ public sealed class BrokerHost : IAsyncDisposable
     public SyncletsBroker Broker { get; }
 
     /// <summary>Starts a server; with <paramref name="stores"/>, every room keeps a memory store of that depth.</summary>
-    public static async Task<BrokerHost> StartAsync(int? stores = null, Action<SyncletsServerOptions>? configure = null, int port = 0)
+    /// <remarks>With <paramref name="shared"/> false, clients outside the counter (raw sockets) may connect; tests then wait on signals.</remarks>
+    public static async Task<BrokerHost> StartAsync(int? stores = null, Action<SyncletsServerOptions>? configure = null, int port = 0, bool shared = true)
     {
         var activity = new ActivityCounter();
         var builder = WebApplication.CreateSlimBuilder();
@@ -38,7 +39,7 @@ public sealed class BrokerHost : IAsyncDisposable
         builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         builder.Services.AddSynclets(options =>
         {
-            options.SharedActivity = activity;
+            options.SharedActivity = shared ? activity : null;
             if (stores is { } depth)
             {
                 options.Depth = depth;

@@ -1,0 +1,151 @@
+using System.Net.WebSockets;
+using System.Text;
+using Synclets.Connectors;
+using Synclets.Transports;
+
+namespace Synclets.AspNetCore.Tests;
+
+public sealed class BrokerTests
+{
+    [Fact]
+    public async Task Packets_never_cross_rooms()
+    {
+        await using var host = await BrokerHost.StartAsync();
+        await using var red1 = Client(host.Client("red"), "red1");
+        await using var red2 = Client(host.Client("red"), "red2");
+        await using var blue = Client(host.Client("blue"), "blue1");
+        foreach (var synclet in new[] { red1, red2, blue })
+        {
+            await synclet.StartAsync();
+        }
+
+        await red1.SetAtomAsync(["k"], "red");
+        await Quiescence.WaitAsync(red1, red2, blue, host.Activity);
+
+        Assert.Equal("""{"k":"red"}""", (await red2.GetDataAsync()).ToJsonString());
+        Assert.Equal("{}", (await blue.GetDataAsync()).ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("oversized", WebSocketCloseStatus.MessageTooBig)]
+    [InlineData("binary", WebSocketCloseStatus.InvalidMessageType)]
+    public async Task A_misbehaving_client_is_closed_and_the_others_go_on(string abuse, WebSocketCloseStatus expected)
+    {
+        await using var host = await BrokerHost.StartAsync(stores: 1, configure: options => options.MaxPacketLength = 1000, shared: false);
+        await using var good1 = Client(new WebSocketTransport(host.Room("room")), "good1");
+        await using var good2 = Client(new WebSocketTransport(host.Room("room")), "good2");
+        await good1.StartAsync();
+        await good2.StartAsync();
+
+        using var bad = new ClientWebSocket();
+        await bad.ConnectAsync(host.Room("room"), CancellationToken.None);
+        var payload = abuse == "binary" ? new byte[] { 1, 2, 3 } : Encoding.UTF8.GetBytes("* ID 0 1 " + new string('x', 5000));
+        await bad.SendAsync(payload, abuse == "binary" ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
+        var closing = await bad.ReceiveAsync(new byte[1024], CancellationToken.None);
+        Assert.Equal(WebSocketMessageType.Close, closing.MessageType);
+        Assert.Equal(expected, bad.CloseStatus);
+
+        var arrived = Arrival(good2);
+        await good1.SetAtomAsync(["k"], "still served");
+        await arrived.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("""{"k":"still served"}""", (await good2.GetDataAsync()).ToJsonString());
+    }
+
+    [Fact]
+    public async Task Garbage_and_floods_of_incomplete_fragments_are_dropped_and_leave_nothing_behind()
+    {
+        await using var host = await BrokerHost.StartAsync(stores: 1, shared: false);
+        await using var good = Client(new WebSocketTransport(host.Room("room")), "good");
+        await good.StartAsync();
+        var stored = Arrival(host.Broker.GetRoomStore("room")!);
+        await good.SetAtomAsync(["k"], "v");
+        await stored.WaitAsync(TimeSpan.FromSeconds(30));
+
+        using (var flooder = new ClientWebSocket())
+        {
+            await flooder.ConnectAsync(host.Room("room"), CancellationToken.None);
+            await flooder.SendAsync(Encoding.UTF8.GetBytes("garbage-without-spaces"), WebSocketMessageType.Text, true, CancellationToken.None);
+            for (var i = 0; i < 200; i++)
+            {
+                await flooder.SendAsync(Encoding.UTF8.GetBytes($"{Ids.ServerId} FLOOD{i:D11} 0 2 [1,0,1,"), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+
+            // A last, whole message from the flooder: once the store applied it, every packet before it was routed.
+            var applied = Arrival(host.Broker.GetRoomStore("room")!);
+            await flooder.SendAsync(Encoding.UTF8.GetBytes($"{Ids.ServerId} LASTMESSAGE00000 0 1 [1,0,1,[\"flood\"],[\"{Timestamp.Encode(1, 0, 1)}\",\"done\"],{{}}]"), WebSocketMessageType.Text, true, CancellationToken.None);
+            await applied.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // The store's reassembly stays bounded while the flooder is connected...
+            Assert.InRange(host.Broker.GetRoomPendingMessages("room"), 1, 16);
+            flooder.Abort(); // ...and killed mid-message, it leaves nothing behind.
+        }
+
+        await WaitForAsync(() => host.Broker.GetRoomPendingMessages("room") == 0, good);
+        Assert.Equal("""{"flood":"done","k":"v"}""", (await host.Broker.GetRoomStore("room")!.GetDataAsync()).ToJsonString());
+    }
+
+    [Fact]
+    public async Task Clients_reconnect_after_the_server_restarts_and_converge()
+    {
+        var first = await BrokerHost.StartAsync();
+        var port = first.BaseUri.Port;
+        var options = new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(200) };
+        var transport1 = new WebSocketTransport(first.Room("room"), options);
+        var transport2 = new WebSocketTransport(first.Room("room"), options);
+        await using var one = Client(transport1, "one");
+        await using var two = Client(transport2, "two");
+        await one.StartAsync();
+        await two.StartAsync();
+
+        var reconnected1 = Signal(transport1);
+        var reconnected2 = Signal(transport2);
+        await first.DisposeAsync();
+        await one.SetAtomAsync(["k"], "written while the server was down");
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        two.AtomsChanged += (_, e) => arrived.TrySetResult();
+
+        await using var second = await BrokerHost.StartAsync(port: port);
+        await Task.WhenAll(reconnected1, reconnected2).WaitAsync(TimeSpan.FromSeconds(30));
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("""{"k":"written while the server was down"}""", (await two.GetDataAsync()).ToJsonString());
+        Assert.True(transport1.Reconnections >= 1);
+    }
+
+    [Fact]
+    public async Task A_broker_that_cannot_be_reached_is_reported_when_starting()
+    {
+        await using var synclet = Client(new WebSocketTransport(new Uri("ws://127.0.0.1:9/sync/none")), "lonely");
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => synclet.StartAsync());
+        Assert.False(synclet.IsStarted);
+    }
+
+    private static Synclet Client(Transport transport, string id) =>
+        new(new MemoryDataConnector(1), new MemoryMetaConnector(1), transport, new SyncletOptions { Id = id });
+
+    /// <summary>Completes when the synclet next writes an atom, locally or from a peer.</summary>
+    private static Task Arrival(Synclet synclet)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        synclet.AtomsChanged += (_, _) => arrived.TrySetResult();
+        return arrived.Task;
+    }
+
+    private static Task Signal(WebSocketTransport transport)
+    {
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        transport.Reconnected += (_, _) => reconnected.TrySetResult();
+        return reconnected.Task;
+    }
+
+    /// <summary>Waits for a condition, rechecking each time the synclet finishes a round of work (a signal, not a timer).</summary>
+    private static async Task WaitForAsync(Func<bool> condition, Synclet synclet)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await synclet.SyncAsync([], timeout.Token);
+            await synclet.WhenIdleAsync(timeout.Token);
+            await Task.Yield();
+        }
+    }
+}
