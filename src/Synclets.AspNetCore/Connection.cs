@@ -24,6 +24,12 @@ internal sealed class Connection : IHubMember
 
     public string Id { get; }
 
+    /// <summary>The authenticated user of the request that opened the connection.</summary>
+    public System.Security.Claims.ClaimsPrincipal? User { get; init; }
+
+    /// <summary>True when the connection may read but not write.</summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Set when the connection could not keep up and must be closed.</summary>
     public bool TooSlow { get; private set; }
 

@@ -38,8 +38,26 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
         Leave(connection.Id, connection);
     }
 
-    /// <summary>Routes a packet a connection sent; false when it is malformed.</summary>
-    public bool Send(Connection from, string packet) => Route(from.Id, packet);
+    public Connection? Find(string id) => _connections.TryGetValue(id, out var connection) ? connection : null;
+
+    /// <summary>Routes a packet a connection sent; false when it is malformed or not allowed.</summary>
+    public bool Send(Connection from, string packet)
+    {
+        if (!from.ReadOnly)
+        {
+            return Route(from.Id, packet);
+        }
+
+        // A read-only connection talks to the room's store only, which refuses its writes.
+        var space = packet.IndexOf(' ', StringComparison.Ordinal);
+        var to = space > 0 ? packet[..space] : string.Empty;
+        if (Store is null || (to != Packet.Everyone && to != Ids.ServerId))
+        {
+            return false;
+        }
+
+        return Route(from.Id, string.Concat(Ids.ServerId, packet.AsSpan(space)));
+    }
 
     protected override void Deliver(IHubMember member, string packet)
     {

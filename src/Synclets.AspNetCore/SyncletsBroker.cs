@@ -43,6 +43,12 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     /// <summary>The synclet of a stored room, while the room is open (for inspection and tests).</summary>
     public Synclet? GetRoomStore(string room) => _rooms.TryGetValue(room, out var open) ? open.Store : null;
 
+    /// <summary>The user and rights of a connection (a hook gets its id with <see cref="Ids.PeerOf"/>).</summary>
+    public SyncletsConnection? GetConnection(string room, string connectionId) =>
+        _rooms.TryGetValue(room, out var open) && open.Find(connectionId) is { } connection
+            ? new SyncletsConnection(connection.Id, room, connection.User, connection.ReadOnly)
+            : null;
+
     /// <summary>How many partly received messages the room's own synclet holds (for diagnostics: a client that vanished mid-message leaves none).</summary>
     public int GetRoomPendingMessages(string room) => _rooms.TryGetValue(room, out var open) ? open.StoreTransport?.PendingMessageCount ?? 0 : 0;
 
@@ -59,7 +65,11 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var room = await OpenRoomAsync(roomName, context.RequestAborted).ConfigureAwait(false);
-        var connection = new Connection(Packet.NewMessageId(), socket, _options.MaxQueuedPacketsPerConnection, room.Activity, _options.SharedActivity is not null);
+        var connection = new Connection(Packet.NewMessageId(), socket, _options.MaxQueuedPacketsPerConnection, room.Activity, _options.SharedActivity is not null)
+        {
+            User = context.User,
+            ReadOnly = _options.IsReadOnly?.Invoke(context) == true,
+        };
         room.Add(connection);
         LogJoined(_logger, connection.Id, roomName, room.ConnectionCount);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shuttingDown);
@@ -208,6 +218,11 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             if (storage is not null)
             {
                 var hooks = _options.HooksFactory?.Invoke(name, _services) ?? SyncletHooks.AllowAll;
+                if (_options.IsReadOnly is not null)
+                {
+                    hooks = new ReadOnlyGuardHooks(hooks, peer => room.Find(peer)?.ReadOnly == true);
+                }
+
                 room.StoreTransport = room.CreateTransport(_options.RoomTransport);
                 room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks });
                 room.StoreOwner = storage.Owner;

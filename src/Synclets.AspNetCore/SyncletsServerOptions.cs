@@ -34,6 +34,12 @@ public sealed class SyncletsServerOptions
     /// <summary>Limits of the stored room's own transport (its reassembly of client messages).</summary>
     public TransportOptions RoomTransport { get; set; } = new() { MaxMessageLength = 16 * 1024 * 1024, MaxPendingMessagesPerPeer = 16 };
 
+    /// <summary>
+    /// Decides, per request, which connections may read but not write: their packets reach only the
+    /// room's store (never other clients), and the store refuses their writes. Use with a stored room.
+    /// </summary>
+    public Func<Microsoft.AspNetCore.Http.HttpContext, bool>? IsReadOnly { get; set; }
+
     /// <summary>Hooks of a stored room's synclet (authorization against it), by room name.</summary>
     public Func<string, IServiceProvider, SyncletHooks>? HooksFactory { get; set; }
 

@@ -9,6 +9,16 @@ public static class Ids
     /// <summary>The id under which a broker hosts its own synclet (a store server).</summary>
     public const string ServerId = "\uFFFAs";
 
+    /// <summary>
+    /// The context key under which the engine tells hooks which peer sent the message being handled
+    /// (reserved, so no peer can set it).
+    /// </summary>
+    public const string PeerContextKey = "\uFFFApeer";
+
+    /// <summary>The peer that sent the message whose context this is, or null for a local change.</summary>
+    public static string? PeerOf(IReadOnlyDictionary<string, Atom> context) =>
+        context is not null && context.TryGetValue(PeerContextKey, out var peer) && peer.Kind == AtomKind.String ? peer.AsString() : null;
+
     /// <summary>True when <paramref name="id"/> is in the range reserved for the system.</summary>
     public static bool IsReserved(string id) => id.Length > 0 && id[0] == ReservedPrefix;
 

@@ -405,6 +405,15 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             return;
         }
 
+        // Hooks learn the sender under a reserved key; whatever a peer put there itself is replaced.
+        var context = new Dictionary<string, Atom>(message.Context.Count + 1, StringComparer.Ordinal);
+        foreach (var (key, value) in message.Context)
+        {
+            context[key] = value;
+        }
+
+        context[Ids.PeerContextKey] = from;
+        message = message with { Context = context };
         if (!await _hooks.CanReceiveMessageAsync(message.Context).ConfigureAwait(false))
         {
             Log.DroppedMessage(_logger, Id, from, "the CanReceiveMessage hook refused it.");

@@ -95,6 +95,7 @@ public sealed partial class WebSocketTransport : Transport
     private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
+        _options.ConfigureSocket?.Invoke(socket.Options);
         try
         {
             await socket.ConnectAsync(_uri, cancellationToken).ConfigureAwait(false);

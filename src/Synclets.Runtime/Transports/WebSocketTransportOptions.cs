@@ -15,6 +15,9 @@ public sealed class WebSocketTransportOptions
     /// <summary>The longest incoming packet accepted; a longer one closes the connection (the server misbehaves).</summary>
     public int MaxPacketLength { get; init; } = 1 << 20;
 
+    /// <summary>Sets up each new socket before it connects: request headers (an auth token), sub-protocols, proxies.</summary>
+    public Action<System.Net.WebSockets.ClientWebSocketOptions>? ConfigureSocket { get; init; }
+
     /// <summary>
     /// For tests and in-process demos: a counter shared with the server's, so packets on the wire
     /// count as work and <see cref="Quiescence"/> sees the whole network idle.

@@ -1,0 +1,123 @@
+using System.Net.WebSockets;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Synclets.Connectors;
+using Synclets.Transports;
+
+namespace Synclets.AspNetCore.Tests;
+
+/// <summary>An endpoint that requires a user, and a room where readers may read but not write.</summary>
+public sealed class AuthorizationTests : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private Uri _room = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Services.AddAuthentication("header").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("header", null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddSynclets(options =>
+        {
+            options.Depth = 1;
+            options.StoreFactory = (_, _, _) => ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(1), new MemoryMetaConnector(1)));
+            options.IsReadOnly = context => context.User.IsInRole("reader");
+        });
+        _app = builder.Build();
+        _app.UseWebSockets();
+        _app.UseAuthentication();
+        _app.UseAuthorization();
+        _app.MapSynclets("/sync/{room}").RequireAuthorization();
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _room = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/sync/shared");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_client_without_a_user_may_not_join()
+    {
+        await using var stranger = Client("stranger", user: null, role: null);
+        var error = await Assert.ThrowsAsync<WebSocketException>(() => stranger.StartAsync());
+        Assert.Contains("401", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reader_reads_everything_but_its_writes_reach_no_one()
+    {
+        await using var writer = Client("writer", "ann", "writer");
+        await using var reader = Client("reader", "bob", "reader");
+        await writer.StartAsync();
+        await reader.StartAsync();
+        var broker = _app.Services.GetRequiredService<SyncletsBroker>();
+        var store = broker.GetRoomStore("shared")!;
+
+        var readerGotIt = Arrival(reader);
+        await writer.SetAtomAsync(["title"], "from the writer");
+        await readerGotIt.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("""{"title":"from the writer"}""", (await reader.GetDataAsync()).ToJsonString());
+
+        // The reader's own change goes to the store only, which refuses it; a later sync shows nothing moved.
+        await reader.SetAtomAsync(["title"], "from the reader");
+        await reader.SyncAsync([]);
+        var writerSynced = Arrival(writer);
+        await writer.SetAtomAsync(["other"], "flush");
+        await Arrival(reader).WaitAsync(TimeSpan.FromSeconds(30));
+        await writerSynced.WaitAsync(TimeSpan.FromSeconds(30));
+        await store.WhenIdleAsync();
+
+        Assert.Equal("""{"other":"flush","title":"from the writer"}""", (await store.GetDataAsync()).ToJsonString());
+        Assert.Equal("""{"other":"flush","title":"from the writer"}""", (await writer.GetDataAsync()).ToJsonString());
+    }
+
+    private Synclet Client(string id, string? user, string? role) =>
+        new(new MemoryDataConnector(1), new MemoryMetaConnector(1), new WebSocketTransport(_room, new WebSocketTransportOptions
+        {
+            ConfigureSocket = socket =>
+            {
+                if (user is not null)
+                {
+                    socket.SetRequestHeader("X-User", user);
+                    socket.SetRequestHeader("X-Role", role);
+                }
+            },
+        }), new SyncletOptions { Id = id });
+
+    private static Task Arrival(Synclet synclet)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        synclet.AtomsChanged += (_, _) => arrived.TrySetResult();
+        return arrived.Task;
+    }
+
+    /// <summary>A test scheme: the user and role come from request headers.</summary>
+    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            if (!Request.Headers.TryGetValue("X-User", out var user))
+            {
+                return Task.FromResult(AuthenticateResult.NoResult());
+            }
+
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user!), new Claim(ClaimTypes.Role, Request.Headers["X-Role"].ToString())], Scheme.Name);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        }
+    }
+}
