@@ -63,8 +63,9 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        // The room (and its store) opens before the handshake completes: a client that is connected finds it ready.
         var room = await OpenRoomAsync(roomName, context.RequestAborted).ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var connection = new Connection(Packet.NewMessageId(), socket, _options.MaxQueuedPacketsPerConnection, room.Activity, _options.SharedActivity is not null)
         {
             User = context.User,

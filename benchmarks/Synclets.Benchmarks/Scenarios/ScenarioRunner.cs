@@ -55,6 +55,10 @@ internal static class ScenarioRunner
         }
 
         plans.Add(("tracker", "none", () => Task.FromResult(TrackerScenario.Run())));
+        plans.Add(("latency", "websocket", () => WebSocketScenarios.LatencyAsync(1_000)));
+        Func<Task<ScenarioResult>> websocketSync = () => WebSocketScenarios.InitialSyncAsync(atoms is { } rows ? rows / 10 : 100_000);
+        sqlitePlans.Add(websocketSync);
+        plans.Add(("initial-sync", "websocket", websocketSync));
         foreach (var size in atoms is { } n ? [n] : new long[] { 100_000, 1_000_000 })
         {
             Func<Task<ScenarioResult>> sqlite = () => SqliteScenarios.InitialSyncAsync(size);

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Synclets.AspNetCore;
+using Synclets.Connectors;
+using Synclets.Sqlite;
+using Synclets.Transports;
+
+namespace Synclets.Benchmarks.Scenarios;
+
+/// <summary>Syncs through a real Kestrel WebSocket broker on loopback.</summary>
+internal static class WebSocketScenarios
+{
+    /// <summary>One change at a time from client A to client B through a relay broker, each timed until B has applied it.</summary>
+    public static async Task<ScenarioResult> LatencyAsync(int changes)
+    {
+        await using var server = await StartServerAsync(storeFolder: null, new ActivityCounter());
+        var room = new Uri(server.BaseUri(), "/sync/latency");
+        await using var one = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room), new SyncletOptions { Id = "one" });
+        await using var two = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room), new SyncletOptions { Id = "two" });
+        await one.StartAsync();
+        await two.StartAsync();
+        TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        two.AtomsChanged += (_, _) => arrived.TrySetResult();
+
+        var samples = new double[changes];
+        using var memory = new MemorySampler();
+        var total = Stopwatch.StartNew();
+        for (var i = -50; i < changes; i++)
+        {
+            arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var watch = Stopwatch.StartNew();
+            await one.SetAtomAsync(["r1", "c1"], i);
+            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            if (i >= 0)
+            {
+                samples[i] = watch.Elapsed.TotalMilliseconds; // The first 50 warm the JIT and the sockets.
+            }
+        }
+
+        total.Stop();
+        Array.Sort(samples);
+        return new ScenarioResult
+        {
+            Scenario = "latency",
+            Store = "memory",
+            Transport = "websocket",
+            Depth = 2,
+            Atoms = changes,
+            Seconds = total.Elapsed.TotalSeconds,
+            Messages = one.Statistics.MessagesSent,
+            Bytes = one.Statistics.BytesSent,
+            PeakMemoryBytes = memory.Peak,
+            P50Ms = samples[changes / 2],
+            P99Ms = samples[(int)(changes * 0.99)],
+            Converged = await one.GetHashAsync([]) == await two.GetHashAsync([]),
+            Note = "one client to another through a relay-only broker on loopback, each change timed until the receiver applied it",
+        };
+    }
+
+    /// <summary>A SQLite client syncs up to a store room (SQLite), then a second, empty SQLite client syncs down from it.</summary>
+    public static async Task<ScenarioResult> InitialSyncAsync(long rows)
+    {
+        var folder = Directory.CreateTempSubdirectory("synclets-ws-bench-");
+        try
+        {
+            var baseline = WideBaseline(Path.Combine(folder.FullName, "wide.db"), rows);
+            var activity = new ActivityCounter();
+            await using var server = await StartServerAsync(folder.FullName, activity);
+            var room = new Uri(server.BaseUri(), "/sync/bench");
+            await using var sourceStore = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
+            await using var targetStore = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "target.db"), 2);
+            await using var source = new Synclet(sourceStore.Data, sourceStore.Meta, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "source" });
+            await using var target = new Synclet(targetStore.Data, targetStore.Meta, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "target" });
+            await SqliteScenarios.FillAsync(sourceStore, rows * 10, i => $"value {i / 10}-{i % 10}");
+
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await source.StartAsync();
+            await target.StartAsync();
+            var broker = server.Services.GetRequiredService<SyncletsBroker>();
+            var roomStore = broker.GetRoomStore("bench") ?? throw new InvalidOperationException($"The room did not open; open rooms: {string.Join(", ", broker.RoomNames)}.");
+            await Quiescence.WaitAsync([source, target, activity, roomStore]);
+            watch.Stop();
+            return new ScenarioResult
+            {
+                Scenario = "initial-sync",
+                Store = "sqlite-generic",
+                Transport = "websocket",
+                Depth = 2,
+                Atoms = rows * 10,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = source.Statistics.MessagesSent + target.Statistics.MessagesSent + broker.GetRoomStore("bench")!.Statistics.MessagesSent,
+                Bytes = source.Statistics.BytesSent + target.Statistics.BytesSent + broker.GetRoomStore("bench")!.Statistics.BytesSent,
+                PeakMemoryBytes = memory.Peak,
+                BaselineSeconds = baseline,
+                Ratio = watch.Elapsed.TotalSeconds / baseline,
+                Converged = await source.GetHashAsync([]) == await target.GetHashAsync([]),
+                Note = "client SQLite -> broker store room (SQLite) -> empty client SQLite; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement",
+            };
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<WebApplication> StartServerAsync(string? storeFolder, ActivityCounter activity)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Services.AddSynclets(options =>
+        {
+            options.SharedActivity = storeFolder is null ? null : activity;
+            if (storeFolder is not null)
+            {
+                options.StoreFactory = async (room, _, cancellationToken) =>
+                {
+                    var store = await SqliteStore.OpenAsync(Path.Combine(storeFolder, room + "-server.db"), 2, cancellationToken: cancellationToken);
+                    return new RoomStorage(store.Data, store.Meta, store);
+                };
+            }
+        });
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapSynclets("/sync/{room}");
+        await app.StartAsync();
+        return app;
+    }
+
+    private static Uri BaseUri(this WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("http://", "ws://", StringComparison.Ordinal));
+
+    private static double WideBaseline(string path, long rows)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE todos (id TEXT PRIMARY KEY, " + string.Join(", ", Enumerable.Range(0, 10).Select(c => $"c{c} TEXT")) + ")";
+            setup.ExecuteNonQuery();
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO todos VALUES (@id, " + string.Join(", ", Enumerable.Range(0, 10).Select(c => $"@c{c}")) + ")";
+        var id = insert.Parameters.Add("@id", SqliteType.Text);
+        var columns = Enumerable.Range(0, 10).Select(c => insert.Parameters.Add($"@c{c}", SqliteType.Text)).ToArray();
+        insert.Prepare();
+        for (long row = 0; row < rows; row++)
+        {
+            id.Value = $"r{row}";
+            for (var c = 0; c < 10; c++)
+            {
+                columns[c].Value = $"value {row}-{c}";
+            }
+
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return watch.Elapsed.TotalSeconds;
+    }
+}
