@@ -90,6 +90,22 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
     }
 
+    /// <summary>The depth of the store in an existing file (its level columns), or null when the file holds no store.</summary>
+    public static async Task<int?> ReadDepthAsync(string path, SqliteStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= SqliteStoreOptions.Default;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var columns = await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{options.MetaTable.Replace("'", "''", StringComparison.Ordinal)}')").ConfigureAwait(false);
+        var depth = columns.Count(column => column.StartsWith(options.LevelColumnPrefix, StringComparison.Ordinal) && column.Length > options.LevelColumnPrefix.Length && column[options.LevelColumnPrefix.Length..].All(char.IsAsciiDigit));
+        return depth == 0 ? null : depth;
+    }
+
     /// <summary>Closes the database (rolling back a unit of work left open).</summary>
     public async ValueTask DisposeAsync()
     {

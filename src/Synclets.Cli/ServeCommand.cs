@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Synclets.AspNetCore;
+using Synclets.Sqlite;
+
+namespace Synclets.Cli;
+
+/// <summary><c>synclets serve</c>: a sync server with a SQLite store per room.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://0.0.0.0:5000 (port 0 picks a free one).", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var data = new Option<DirectoryInfo>("--data") { Description = "The folder of the rooms' SQLite files.", DefaultValueFactory = _ => new DirectoryInfo("synclets-data") };
+        var depth = new Option<int>("--depth") { Description = "The depth of the synced trees.", DefaultValueFactory = _ => 2 };
+        var relay = new Option<bool>("--relay") { Description = "Relay only: keep no store." };
+        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, relay };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(relay), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, bool relay, CancellationToken cancellationToken)
+    {
+        if (depth < 1)
+        {
+            await Console.Error.WriteLineAsync($"--depth must be at least 1, not {depth}.");
+            return 2;
+        }
+
+        data.Create();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddSynclets(options =>
+        {
+            options.Depth = depth;
+            if (!relay)
+            {
+                options.StoreFactory = async (room, _, token) =>
+                {
+                    var store = await SqliteStore.OpenAsync(Path.Combine(data.FullName, FileName(room)), depth, cancellationToken: token);
+                    return new RoomStorage(store.Data, store.Meta, store);
+                };
+            }
+        });
+        await using var app = builder.Build();
+        app.UseWebSockets();
+        app.MapSynclets("/sync/{room}");
+        await app.StartAsync(cancellationToken);
+        foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
+        {
+            Console.WriteLine($"Listening on {address.Replace("http", "ws", StringComparison.Ordinal)}/sync/{{room}} ({(relay ? "relay only" : $"SQLite stores in {data.FullName}")})");
+        }
+
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    /// <summary>A room name as a safe file name.</summary>
+    public static string FileName(string room) => Uri.EscapeDataString(room) + ".db";
+}
