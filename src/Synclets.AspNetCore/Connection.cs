@@ -33,6 +33,9 @@ internal sealed class Connection : IHubMember
     /// <summary>Set when the connection could not keep up and must be closed.</summary>
     public bool TooSlow { get; private set; }
 
+    /// <summary>Cancelled when the connection must end now (it fell too far behind).</summary>
+    public CancellationTokenSource Closing { get; } = new();
+
     public void Receive(string packet) => Enqueue(packet);
 
     public void ForgetPeer(string peer)
@@ -42,11 +45,18 @@ internal sealed class Connection : IHubMember
 
     public void Enqueue(string packet)
     {
+        if (TooSlow)
+        {
+            _activity.Exit(); // Already being dropped.
+            return;
+        }
+
         if (!_outbox.Writer.TryWrite(packet))
         {
             TooSlow = true;
             _activity.Exit();
             _outbox.Writer.TryComplete();
+            Closing.Cancel();
         }
     }
 

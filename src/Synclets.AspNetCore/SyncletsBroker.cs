@@ -37,6 +37,9 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         _services = services;
     }
 
+    /// <summary>Raised when a connection has left its room, for whatever reason (metrics, tests).</summary>
+    public event EventHandler<SyncletsConnection>? ConnectionClosed;
+
     /// <summary>The names of the rooms open now.</summary>
     public IReadOnlyCollection<string> RoomNames => [.. _rooms.Keys];
 
@@ -76,6 +79,14 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shuttingDown);
         var writing = connection.WriteLoopAsync(ending.Token);
         var (status, reason) = await ReadLoopAsync(socket, connection, room, ending.Token).ConfigureAwait(false);
+        if (connection.TooSlow)
+        {
+            // It does not read, so not even a close frame would reach it (and a write to it may hang): abort.
+            LogDropped(_logger, connection.Id, roomName, $"it read too slowly ({_options.MaxQueuedPacketsPerConnection} packets queued); aborted");
+            socket.Abort();
+            (status, reason) = (null, "too slow: packets queued past the limit");
+        }
+
         room.Remove(connection);
         connection.Complete();
         if (status is { } closeStatus && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -93,6 +104,8 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         await ending.CancelAsync().ConfigureAwait(false);
         await writing.ConfigureAwait(false);
         LogLeft(_logger, connection.Id, roomName, reason);
+        connection.Closing.Dispose();
+        ConnectionClosed?.Invoke(this, new SyncletsConnection(connection.Id, roomName, connection.User, connection.ReadOnly));
         await ReleaseRoomIfEmptyAsync(room).ConfigureAwait(false);
     }
 
@@ -117,22 +130,20 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         {
             while (true)
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closing.Token);
                 idle.CancelAfter(_options.IdleTimeout);
                 ValueWebSocketReceiveResult result;
                 try
                 {
                     result = await socket.ReceiveAsync(buffer.AsMemory(), idle.Token).ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (connection.TooSlow)
+                {
+                    return (null, "too slow: packets queued past the limit");
+                }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     return (WebSocketCloseStatus.PolicyViolation, $"idle for {_options.IdleTimeout}");
-                }
-
-                if (connection.TooSlow)
-                {
-                    LogDropped(_logger, connection.Id, room.Name, $"it read too slowly ({_options.MaxQueuedPacketsPerConnection} packets queued)");
-                    return (WebSocketCloseStatus.PolicyViolation, "too slow: packets queued past the limit");
                 }
 
                 switch (result.MessageType)

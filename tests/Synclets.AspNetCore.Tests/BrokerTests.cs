@@ -155,3 +155,48 @@ public sealed class BrokerTests
         }
     }
 }
+
+public sealed class SlowReaderTests
+{
+    [Fact]
+    public async Task A_client_that_stops_reading_is_dropped_and_the_others_go_on()
+    {
+        await using var host = await BrokerHost.StartAsync(configure: options => options.MaxQueuedPacketsPerConnection = 64, shared: false);
+        await using var writer = new Synclet(new MemoryDataConnector(1), new MemoryMetaConnector(1), new WebSocketTransport(host.Room("room")), new SyncletOptions { Id = "writer" });
+        await using var reader = new Synclet(new MemoryDataConnector(1), new MemoryMetaConnector(1), new WebSocketTransport(host.Room("room")), new SyncletOptions { Id = "reader" });
+        await writer.StartAsync();
+        await reader.StartAsync();
+
+        using var slow = new ClientWebSocket();
+        await slow.ConnectAsync(host.Room("room"), CancellationToken.None);
+        var dropped = new TaskCompletionSource<SyncletsConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Broker.ConnectionClosed += (_, connection) => dropped.TrySetResult(connection);
+
+        // The slow client never reads: once the socket buffers are full, its queue fills and it is
+        // aborted. The writer waits for the good reader each time, so the reader keeps up.
+        var big = new string('x', 60_000);
+        for (var i = 0; !dropped.Task.IsCompleted && i < 2_000; i++)
+        {
+            var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnChanged(object? sender, AtomsChangedEventArgs e) => received.TrySetResult();
+            reader.AtomsChanged += OnChanged;
+            await writer.SetAtomAsync([$"k{i % 50}"], big + i);
+            await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            reader.AtomsChanged -= OnChanged;
+        }
+
+        var closed = await dropped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(closed.ReadOnly);
+        var last = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reader.AtomsChanged += (_, e) =>
+        {
+            if (e.Changes.Any(change => change.Address[0] == "last"))
+            {
+                last.TrySetResult();
+            }
+        };
+        await writer.SetAtomAsync(["last"], "still served");
+        await last.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("still served", (await reader.GetAtomAsync(["last"])).AsString());
+    }
+}
