@@ -56,6 +56,7 @@ internal static class ScenarioRunner
 
         plans.Add(("tracker", "none", () => Task.FromResult(TrackerScenario.Run())));
         plans.Add(("latency", "websocket", () => WebSocketScenarios.LatencyAsync(1_000)));
+        plans.Add(("many-clients", "websocket", () => WebSocketScenarios.ManyClientsAsync(200, 20)));
         Func<Task<ScenarioResult>> websocketSync = () => WebSocketScenarios.InitialSyncAsync(atoms is { } rows ? rows / 10 : 100_000);
         sqlitePlans.Add(websocketSync);
         plans.Add(("initial-sync", "websocket", websocketSync));
