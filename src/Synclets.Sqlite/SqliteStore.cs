@@ -415,7 +415,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         return (from, to);
     }
 
-    private static SqliteStoreException Failure(string what, SqliteException exception) => new(
+    internal static SqliteStoreException Failure(string what, SqliteException exception) => new(
         exception.SqliteErrorCode switch
         {
             5 or 6 => $"Could not {what} the SQLite store: the database is locked by another connection or program ({exception.Message}). Nothing of this unit of work was kept; it will be retried by the next sync.",

@@ -77,7 +77,7 @@ internal static class TreeEmitter
     {
         var key = model.Key!;
         writer.Line("/// <summary>Maps this record to one row of a table (depth 2): the key is the row id, each other property a cell.</summary>");
-        writer.Open($"partial {model.Keyword} {model.TypeName} : global::Synclets.ISyncRow<{model.FullName}>");
+        writer.Open($"partial {model.Keyword} {model.TypeName} : global::Synclets.ISyncSqlRow<{model.FullName}>");
         EmitIds(writer, "ColumnIds", model);
         writer.Line();
         writer.Line("/// <summary>The row id of a record: its " + key.PropertyName + ".</summary>");
@@ -92,6 +92,8 @@ internal static class TreeEmitter
         writer.Open($"public static void AddChangedCells({model.FullName}? before, {model.FullName} after, {ChangeCollection} changes)");
         EmitChanges(writer, model);
         writer.Close();
+        writer.Line();
+        EmitSql(writer, model);
         writer.Line();
         writer.Line("/// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>");
         writer.Line($"public static global::Synclets.SyncTable<{model.FullName}> CreateStore(global::Synclets.Synclet synclet) => new(synclet, global::System.Array.Empty<string>());");
@@ -137,6 +139,31 @@ internal static class TreeEmitter
         writer.Line($"public static {model.FullName} Create(global::Synclets.Connectors.IDataConnector data, global::Synclets.Connectors.IMetaConnector meta, global::System.Collections.Generic.IEnumerable<global::Synclets.Transports.Transport> transports, global::Synclets.SyncletOptions? options = null) =>");
         writer.Line("    new(new global::Synclets.Synclet(data, meta, transports, options));");
         writer.Close();
+    }
+
+    private static void EmitSql(SourceWriter writer, TreeModel model)
+    {
+        var key = model.Key!;
+        writer.Line("/// <summary>The SQL table of these rows, for the typed SQLite connector.</summary>");
+        writer.Line($"public static string SqlTableName => \"{model.TypeName}\";");
+        writer.Line();
+        writer.Line("/// <summary>The key column: the row id.</summary>");
+        writer.Line($"public static string SqlKeyColumn => \"{key.Id}\";");
+        writer.Line();
+        writer.Line("/// <summary>One typed column per property.</summary>");
+        writer.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlColumn> SqlColumns { get; } = new global::Synclets.SyncSqlColumn[]");
+        writer.Line("{");
+        foreach (var column in model.Columns)
+        {
+            var (sqlType, kind) = SqlTypes.Of(column);
+            writer.Line($"    new(\"{column.Id}\", \"{sqlType}\", global::Synclets.AtomKind.{kind}),");
+        }
+
+        writer.Line("};");
+        writer.Line();
+        writer.Line("/// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>");
+        var columns = string.Join(", ", model.Columns.Select(c => $"\"{c.Id}\" {SqlTypes.Of(c).SqlType}"));
+        writer.Line($"public static string SqlCreateTable => \"CREATE TABLE IF NOT EXISTS \\\"{model.TypeName}\\\" (\\\"{key.Id}\\\" TEXT PRIMARY KEY, {columns.Replace("\"", "\\\"")}, \\\"absent\\\" INTEGER NOT NULL) STRICT, WITHOUT ROWID\";");
     }
 
     private static void EmitIds(SourceWriter writer, string name, TreeModel model)

@@ -5,7 +5,7 @@
 namespace App;
 
 /// <summary>Maps this record to one row of a table (depth 2): the key is the row id, each other property a cell.</summary>
-partial record AllTypes : global::Synclets.ISyncRow<global::App.AllTypes>
+partial record AllTypes : global::Synclets.ISyncSqlRow<global::App.AllTypes>
 {
     /// <summary>The ids, in declaration order.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> ColumnIds { get; } = new[] { "text", "maybe_text", "flag", "double", "single", "long", "short", "byte", "u_int", "u_long", "decimal_as_text", "decimal_as_number", "color_name", "color_number", "guid", "date_time", "date_time_offset", "date_only", "time_only", "maybe_number", "maybe_guid", "renamed" };
@@ -136,6 +136,42 @@ partial record AllTypes : global::Synclets.ISyncRow<global::App.AllTypes>
             changes.Add(new global::System.Collections.Generic.KeyValuePair<string, global::Synclets.Atom>("renamed", global::Synclets.AtomConvert.From(after.Original)));
         }
     }
+
+    /// <summary>The SQL table of these rows, for the typed SQLite connector.</summary>
+    public static string SqlTableName => "AllTypes";
+
+    /// <summary>The key column: the row id.</summary>
+    public static string SqlKeyColumn => "number";
+
+    /// <summary>One typed column per property.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlColumn> SqlColumns { get; } = new global::Synclets.SyncSqlColumn[]
+    {
+        new("text", "TEXT", global::Synclets.AtomKind.String),
+        new("maybe_text", "TEXT", global::Synclets.AtomKind.String),
+        new("flag", "INTEGER", global::Synclets.AtomKind.Boolean),
+        new("double", "REAL", global::Synclets.AtomKind.Number),
+        new("single", "REAL", global::Synclets.AtomKind.Number),
+        new("long", "INTEGER", global::Synclets.AtomKind.Number),
+        new("short", "INTEGER", global::Synclets.AtomKind.Number),
+        new("byte", "INTEGER", global::Synclets.AtomKind.Number),
+        new("u_int", "INTEGER", global::Synclets.AtomKind.Number),
+        new("u_long", "REAL", global::Synclets.AtomKind.Number),
+        new("decimal_as_text", "TEXT", global::Synclets.AtomKind.String),
+        new("decimal_as_number", "REAL", global::Synclets.AtomKind.Number),
+        new("color_name", "TEXT", global::Synclets.AtomKind.String),
+        new("color_number", "INTEGER", global::Synclets.AtomKind.Number),
+        new("guid", "TEXT", global::Synclets.AtomKind.String),
+        new("date_time", "TEXT", global::Synclets.AtomKind.String),
+        new("date_time_offset", "TEXT", global::Synclets.AtomKind.String),
+        new("date_only", "TEXT", global::Synclets.AtomKind.String),
+        new("time_only", "TEXT", global::Synclets.AtomKind.String),
+        new("maybe_number", "INTEGER", global::Synclets.AtomKind.Number),
+        new("maybe_guid", "TEXT", global::Synclets.AtomKind.String),
+        new("renamed", "TEXT", global::Synclets.AtomKind.String),
+    };
+
+    /// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>
+    public static string SqlCreateTable => "CREATE TABLE IF NOT EXISTS \"AllTypes\" (\"number\" TEXT PRIMARY KEY, \"text\" TEXT, \"maybe_text\" TEXT, \"flag\" INTEGER, \"double\" REAL, \"single\" REAL, \"long\" INTEGER, \"short\" INTEGER, \"byte\" INTEGER, \"u_int\" INTEGER, \"u_long\" REAL, \"decimal_as_text\" TEXT, \"decimal_as_number\" REAL, \"color_name\" TEXT, \"color_number\" INTEGER, \"guid\" TEXT, \"date_time\" TEXT, \"date_time_offset\" TEXT, \"date_only\" TEXT, \"time_only\" TEXT, \"maybe_number\" INTEGER, \"maybe_guid\" TEXT, \"renamed\" TEXT, \"absent\" INTEGER NOT NULL) STRICT, WITHOUT ROWID";
 
     /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>
     public static global::Synclets.SyncTable<global::App.AllTypes> CreateStore(global::Synclets.Synclet synclet) => new(synclet, global::System.Array.Empty<string>());

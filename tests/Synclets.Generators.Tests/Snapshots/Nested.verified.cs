@@ -9,7 +9,7 @@ partial class Outer
     partial class Inner
     {
         /// <summary>Maps this record to one row of a table (depth 2): the key is the row id, each other property a cell.</summary>
-        partial record Row : global::Synclets.ISyncRow<global::App.Outer.Inner.Row>
+        partial record Row : global::Synclets.ISyncSqlRow<global::App.Outer.Inner.Row>
         {
             /// <summary>The ids, in declaration order.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<string> ColumnIds { get; } = new[] { "Value" };
@@ -33,6 +33,21 @@ partial class Outer
                     changes.Add(new global::System.Collections.Generic.KeyValuePair<string, global::Synclets.Atom>("Value", global::Synclets.AtomConvert.From(after.Value)));
                 }
             }
+
+            /// <summary>The SQL table of these rows, for the typed SQLite connector.</summary>
+            public static string SqlTableName => "Row";
+
+            /// <summary>The key column: the row id.</summary>
+            public static string SqlKeyColumn => "Id";
+
+            /// <summary>One typed column per property.</summary>
+            public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlColumn> SqlColumns { get; } = new global::Synclets.SyncSqlColumn[]
+            {
+                new("Value", "TEXT", global::Synclets.AtomKind.String),
+            };
+
+            /// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>
+            public static string SqlCreateTable => "CREATE TABLE IF NOT EXISTS \"Row\" (\"Id\" TEXT PRIMARY KEY, \"Value\" TEXT, \"absent\" INTEGER NOT NULL) STRICT, WITHOUT ROWID";
 
             /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>
             public static global::Synclets.SyncTable<global::App.Outer.Inner.Row> CreateStore(global::Synclets.Synclet synclet) => new(synclet, global::System.Array.Empty<string>());

@@ -5,7 +5,7 @@
 namespace App;
 
 /// <summary>Maps this record to one row of a table (depth 2): the key is the row id, each other property a cell.</summary>
-partial record Todo : global::Synclets.ISyncRow<global::App.Todo>
+partial record Todo : global::Synclets.ISyncSqlRow<global::App.Todo>
 {
     /// <summary>The ids, in declaration order.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> ColumnIds { get; } = new[] { "Title", "Done", "Due" };
@@ -39,6 +39,23 @@ partial record Todo : global::Synclets.ISyncRow<global::App.Todo>
             changes.Add(new global::System.Collections.Generic.KeyValuePair<string, global::Synclets.Atom>("Due", after.Due is { } __due ? global::Synclets.AtomConvert.From(__due) : global::Synclets.Atom.Null));
         }
     }
+
+    /// <summary>The SQL table of these rows, for the typed SQLite connector.</summary>
+    public static string SqlTableName => "Todo";
+
+    /// <summary>The key column: the row id.</summary>
+    public static string SqlKeyColumn => "Id";
+
+    /// <summary>One typed column per property.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlColumn> SqlColumns { get; } = new global::Synclets.SyncSqlColumn[]
+    {
+        new("Title", "TEXT", global::Synclets.AtomKind.String),
+        new("Done", "INTEGER", global::Synclets.AtomKind.Boolean),
+        new("Due", "TEXT", global::Synclets.AtomKind.String),
+    };
+
+    /// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>
+    public static string SqlCreateTable => "CREATE TABLE IF NOT EXISTS \"Todo\" (\"Id\" TEXT PRIMARY KEY, \"Title\" TEXT, \"Done\" INTEGER, \"Due\" TEXT, \"absent\" INTEGER NOT NULL) STRICT, WITHOUT ROWID";
 
     /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>
     public static global::Synclets.SyncTable<global::App.Todo> CreateStore(global::Synclets.Synclet synclet) => new(synclet, global::System.Array.Empty<string>());

@@ -1,0 +1,28 @@
+namespace Synclets;
+
+/// <summary>One typed column of a row record's SQL table: its id, SQL type, and the kind of atom it holds.</summary>
+/// <param name="Id">The column id (as synced).</param>
+/// <param name="SqlType">TEXT, INTEGER or REAL.</param>
+/// <param name="Kind">The kind of atom the property maps to (a boolean is stored as INTEGER 0 or 1).</param>
+public sealed record SyncSqlColumn(string Id, string SqlType, AtomKind Kind);
+
+/// <summary>
+/// The SQL mapping of a <c>[SyncTree(depth: 2)]</c> row record, written by the source generator:
+/// a table with one typed column per property, for the typed SQLite connector.
+/// </summary>
+/// <typeparam name="TSelf">The record type.</typeparam>
+public interface ISyncSqlRow<TSelf> : ISyncRow<TSelf>
+    where TSelf : ISyncSqlRow<TSelf>
+{
+    /// <summary>The table's name (the record's name).</summary>
+    static abstract string SqlTableName { get; }
+
+    /// <summary>The key column (the row id), named after the key property.</summary>
+    static abstract string SqlKeyColumn { get; }
+
+    /// <summary>The typed columns, in declaration order.</summary>
+    static abstract IReadOnlyList<SyncSqlColumn> SqlColumns { get; }
+
+    /// <summary>The DDL of the data table (STRICT), for reading and for migrations.</summary>
+    static abstract string SqlCreateTable { get; }
+}

@@ -1,0 +1,495 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Synclets.Connectors;
+using Synclets.Protocol;
+
+namespace Synclets.Sqlite;
+
+/// <summary>Opens typed SQLite stores.</summary>
+public static class TypedSqliteStore
+{
+    /// <summary>
+    /// Opens (and creates, or extends with added properties) the typed tables of
+    /// <typeparamref name="TRow"/> in a SQLite file: give the result to a synclet as both its data
+    /// and its meta connector.
+    /// </summary>
+    /// <exception cref="SqliteStoreException">The file cannot be opened or written.</exception>
+    public static Task<TypedSqliteStore<TRow>> OpenAsync<TRow>(string path, CancellationToken cancellationToken = default)
+        where TRow : ISyncSqlRow<TRow> => TypedSqliteStore<TRow>.OpenAsync(path, cancellationToken);
+}
+
+/// <summary>
+/// A depth-2 tree of <typeparamref name="TRow"/> records in a typed SQLite table: one row per
+/// record with a real typed column per property (the generator's STRICT DDL), and a companion
+/// meta table with one timestamp column per property. The cells a message writes to one row are
+/// buffered and written as one statement per table, within the unit of work's transaction.
+/// </summary>
+/// <typeparam name="TRow">A <c>[SyncTree(depth: 2)]</c> record.</typeparam>
+/// <remarks>
+/// Schema evolution: a property added to the record adds its columns on open (existing rows read
+/// it as absent); a column whose property was removed or renamed is kept, never dropped, and no
+/// longer synced. A record may have at most 62 synced properties.
+/// </remarks>
+public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITransactionalConnector, IAsyncDisposable
+    where TRow : ISyncSqlRow<TRow>
+{
+    private readonly SqliteConnection _connection;
+    private readonly string _table;
+    private readonly string _meta;
+    private readonly string _hashes;
+    private readonly string _key = SqliteSchema.Quote(TRow.SqlKeyColumn);
+    private readonly string[] _columns;
+    private readonly Dictionary<string, (int Bit, AtomKind Kind)> _columnIndex = new(StringComparer.Ordinal);
+    private readonly long _allMask;
+    private readonly Dictionary<string, PendingRow> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
+    private readonly string _upsertData;
+    private readonly string _upsertMeta;
+    private SqliteTransaction? _transaction;
+    private int _openUnits;
+    private (string RowId, Dictionary<string, string> Timestamps)? _lastRowTimestamps;
+
+    private TypedSqliteStore(SqliteConnection connection, string[] columns, Dictionary<string, AtomKind> kinds)
+    {
+        _connection = connection;
+        _table = SqliteSchema.Quote(TRow.SqlTableName);
+        _meta = SqliteSchema.Quote(TRow.SqlTableName + "_meta");
+        _hashes = SqliteSchema.Quote(TRow.SqlTableName + "_hashes");
+        _columns = columns;
+        for (var bit = 0; bit < columns.Length; bit++)
+        {
+            _columnIndex[columns[bit]] = (bit, kinds.TryGetValue(columns[bit], out var kind) ? kind : AtomKind.String);
+        }
+
+        _allMask = columns.Length == 63 ? long.MaxValue : (1L << columns.Length) - 1;
+        var quoted = columns.Select(SqliteSchema.Quote).ToArray();
+        var parameters = string.Join(", ", columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)));
+        var keep = string.Join(", ", quoted.Select((column, i) => $"{column} = CASE WHEN (@touched >> {i}) & 1 THEN excluded.{column} ELSE {column} END"));
+        _upsertData = $"INSERT INTO {_table} ({_key}, {string.Join(", ", quoted)}, \"absent\") VALUES (@key, {parameters}, @absent) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"absent\" = (\"absent\" & ~@touched) | @absentBits";
+        _upsertMeta = $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}) VALUES (@key, {parameters}) ON CONFLICT ({_key}) DO UPDATE SET {keep}";
+    }
+
+    /// <inheritdoc cref="IDataConnector.Depth"/>
+    public int Depth => 2;
+
+    /// <summary>Opens (and creates or extends) the typed tables of <typeparamref name="TRow"/> in a SQLite file.</summary>
+    internal static async Task<TypedSqliteStore<TRow>> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;").ConfigureAwait(false);
+            var columns = await EnsureSchemaAsync(connection).ConfigureAwait(false);
+            return new TypedSqliteStore<TRow>(connection, columns, TRow.SqlColumns.ToDictionary(c => c.Id, c => c.Kind, StringComparer.Ordinal));
+        }
+        catch (SqliteException exception)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new SqliteStoreException($"Could not open the typed SQLite store '{path}' for {TRow.SqlTableName}: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>Creates the tables, or adds the columns of properties added since; returns the synced columns in table order.</summary>
+    private static async Task<string[]> EnsureSchemaAsync(SqliteConnection connection)
+    {
+        var table = TRow.SqlTableName;
+        var existing = (await connection.QueryAsync<(string Name, string Type)>($"SELECT name, type FROM pragma_table_info('{table.Replace("'", "''", StringComparison.Ordinal)}')").ConfigureAwait(false)).ToList();
+        var metaColumns = string.Join(", ", TRow.SqlColumns.Select(c => SqliteSchema.Quote(c.Id) + " TEXT"));
+        if (existing.Count == 0)
+        {
+            var key = SqliteSchema.Quote(TRow.SqlKeyColumn);
+            await connection.ExecuteAsync(TRow.SqlCreateTable).ConfigureAwait(false);
+            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_meta")} ({key} TEXT PRIMARY KEY, {metaColumns}) STRICT, WITHOUT ROWID").ConfigureAwait(false);
+            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_hashes")} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID").ConfigureAwait(false);
+            return [.. TRow.SqlColumns.Select(c => c.Id)];
+        }
+
+        // Columns keep their place (and absent-mask bit) for life; added properties go at the end.
+        var columns = existing.Select(c => c.Name).Where(name => name != TRow.SqlKeyColumn && name != "absent").ToList();
+        foreach (var added in TRow.SqlColumns.Where(c => !columns.Contains(c.Id, StringComparer.Ordinal)))
+        {
+            var bit = 1L << columns.Count;
+            await connection.ExecuteAsync($"ALTER TABLE {SqliteSchema.Quote(table)} ADD COLUMN {SqliteSchema.Quote(added.Id)} {added.SqlType}").ConfigureAwait(false);
+            await connection.ExecuteAsync($"ALTER TABLE {SqliteSchema.Quote(table + "_meta")} ADD COLUMN {SqliteSchema.Quote(added.Id)} TEXT").ConfigureAwait(false);
+            await connection.ExecuteAsync($"UPDATE {SqliteSchema.Quote(table)} SET \"absent\" = \"absent\" | {bit.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+            columns.Add(added.Id);
+        }
+
+        return [.. columns];
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Atom> GetAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        if (!_columnIndex.TryGetValue(address[1], out var column))
+        {
+            return ValueTask.FromResult(Atom.Absent);
+        }
+
+        if (_pending.TryGetValue(address[0], out var pending) && ((pending.Touched >> column.Bit) & 1) == 1)
+        {
+            return ValueTask.FromResult(pending.Atoms[column.Bit]);
+        }
+
+        return ValueTask.FromResult(ReadRow(address[0]).TryGetValue(address[1], out var atom) ? atom : Atom.Absent);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken = default)
+    {
+        var (bit, kind) = Column(address[1]);
+        if (!atom.IsAbsent && atom.Kind != AtomKind.Null && atom.Kind != kind)
+        {
+            throw new SqliteStoreException($"Column '{address[1]}' of table {TRow.SqlTableName} holds {kind} atoms, but {atom} was written at [{address[0]}, {address[1]}]. The peer's schema differs from this record's.");
+        }
+
+        var pending = Pending(address[0]);
+        pending.Atoms[bit] = atom;
+        pending.Touched |= 1L << bit;
+        return FlushIfAlone();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask RemoveAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
+        SetAtomAsync(address, Atom.Absent, cancellationToken);
+
+    ValueTask<IReadOnlyCollection<string>> IDataConnector.GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
+    {
+        Flush();
+        return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
+        {
+            0 => _connection.Query<string>($"SELECT {_key} FROM {_table}", transaction: _transaction).AsList(),
+            1 => [.. ReadRow(address[0]).Keys],
+            _ => [],
+        });
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, Atom>> GetChildAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    {
+        Flush();
+        return ValueTask.FromResult<IReadOnlyDictionary<string, Atom>>(ReadRow(parentAddress[0]));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<string> GetTimestampAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        if (!_columnIndex.TryGetValue(address[1], out var column))
+        {
+            return ValueTask.FromResult(Timestamp.None);
+        }
+
+        if (_pending.TryGetValue(address[0], out var pending) && pending.Timestamps[column.Bit] is { } buffered)
+        {
+            return ValueTask.FromResult(buffered);
+        }
+
+        return ValueTask.FromResult(ReadTimestamps(address[0]).TryGetValue(address[1], out var timestamp) ? timestamp : Timestamp.None);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
+    {
+        var (bit, _) = Column(address[1]);
+        var pending = Pending(address[0]);
+
+        // The old timestamp, for the hashes: buffered, or from the row's timestamps the engine just read.
+        var previous = pending.Timestamps[bit]
+            ?? (_lastRowTimestamps is { } row && row.RowId == address[0]
+                ? (row.Timestamps.TryGetValue(address[1], out var known) ? known : Timestamp.None)
+                : ReadTimestamps(address[0]).GetValueOrDefault(address[1], Timestamp.None));
+        pending.Timestamps[bit] = timestamp;
+        pending.MetaTouched |= 1L << bit;
+        var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
+        foreach (var parent in new[] { "[]", AtomJson.WriteAddress([address[0]]) })
+        {
+            _pendingHashes[parent] = _pendingHashes.GetValueOrDefault(parent) ^ delta;
+        }
+
+        return FlushIfAlone();
+    }
+
+    ValueTask<IReadOnlyCollection<string>> IMetaConnector.GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
+    {
+        Flush();
+        return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
+        {
+            0 => _connection.Query<string>($"SELECT {_key} FROM {_meta}", transaction: _transaction).AsList(),
+            1 => [.. ReadTimestamps(address[0]).Keys],
+            _ => [],
+        });
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    {
+        Flush();
+        var timestamps = ReadTimestamps(parentAddress[0]);
+        _lastRowTimestamps = (parentAddress[0], timestamps);
+        return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(timestamps);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    {
+        Flush();
+        var hash = _connection.ExecuteScalar<long?>($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = @parent", new { parent = AtomJson.WriteAddress(parentAddress) }, _transaction);
+        return ValueTask.FromResult(hash is { } value ? (uint)value : 0u);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Flush();
+        var select = string.Join(", ", _columns.Select(c => "m." + SqliteSchema.Quote(c)).Concat(_columns.Select(c => "d." + SqliteSchema.Quote(c))));
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"SELECT m.{_key}, {select}, d.\"absent\" FROM {_meta} m LEFT JOIN {_table} d ON d.{_key} = m.{_key}" + (parentAddress.Count == 1 ? $" WHERE m.{_key} = @key" : string.Empty) + $" ORDER BY m.{_key}";
+        if (parentAddress.Count == 1)
+        {
+            command.Parameters.AddWithValue("@key", parentAddress[0]);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var absentAt = 1 + (2 * _columns.Length);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var rowId = reader.GetString(0);
+            var absent = reader.IsDBNull(absentAt) ? _allMask : reader.GetInt64(absentAt);
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                if (reader.IsDBNull(1 + i))
+                {
+                    continue; // Never written.
+                }
+
+                var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ToAtom(reader.GetValue(1 + _columns.Length + i), _columnIndex[_columns[i]].Kind);
+                yield return new SubtreeAtom([rowId, _columns[i]], reader.GetString(1 + i), atom);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)
+    {
+        _openUnits++;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask CommitWritesAsync(CancellationToken cancellationToken = default)
+    {
+        if (_openUnits > 0 && --_openUnits > 0)
+        {
+            return;
+        }
+
+        Flush();
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException exception)
+            {
+                await RollbackWritesAsync(cancellationToken).ConfigureAwait(false);
+                throw SqliteStore.Failure("commit", exception);
+            }
+
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default)
+    {
+        _openUnits = 0;
+        _pending.Clear();
+        _pendingHashes.Clear();
+        _lastRowTimestamps = null;
+        if (_transaction is not null)
+        {
+            await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await RollbackWritesAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private (int Bit, AtomKind Kind) Column(string id) =>
+        _columnIndex.TryGetValue(id, out var column)
+            ? column
+            : throw new SqliteStoreException($"Table {TRow.SqlTableName} has no column '{id}': the record has no such property. A peer with a newer record may have added it; update this app.");
+
+    private PendingRow Pending(string rowId)
+    {
+        if (!_pending.TryGetValue(rowId, out var pending))
+        {
+            pending = new PendingRow(_columns.Length);
+            _pending[rowId] = pending;
+        }
+
+        return pending;
+    }
+
+    private ValueTask FlushIfAlone()
+    {
+        if (_openUnits == 0)
+        {
+            Flush(); // A write outside a unit of work stands alone.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes the buffered rows: one upsert per row and table, then the hash deltas.</summary>
+    private void Flush()
+    {
+        if (_pending.Count == 0 && _pendingHashes.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _transaction ??= _openUnits > 0 ? _connection.BeginTransaction(deferred: false) : null;
+            foreach (var (rowId, row) in _pending)
+            {
+                if (row.Touched != 0)
+                {
+                    var absentBits = 0L;
+                    var values = new DynamicParameters();
+                    values.Add("key", rowId);
+                    for (var i = 0; i < _columns.Length; i++)
+                    {
+                        var atom = row.Atoms[i];
+                        absentBits |= ((row.Touched >> i) & 1) == 1 && atom.IsAbsent ? 1L << i : 0;
+                        values.Add("v" + i.ToString(CultureInfo.InvariantCulture), ToSql(atom));
+                    }
+
+                    values.Add("touched", row.Touched);
+                    values.Add("absentBits", absentBits);
+                    values.Add("absent", (_allMask & ~row.Touched) | absentBits);
+                    _connection.Execute(_upsertData, values, _transaction);
+                    if (absentBits != 0)
+                    {
+                        _connection.Execute($"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", new { key = rowId, all = _allMask }, _transaction);
+                    }
+                }
+
+                if (row.MetaTouched != 0)
+                {
+                    var timestamps = new DynamicParameters();
+                    timestamps.Add("key", rowId);
+                    timestamps.Add("touched", row.MetaTouched);
+                    for (var i = 0; i < _columns.Length; i++)
+                    {
+                        timestamps.Add("v" + i.ToString(CultureInfo.InvariantCulture), row.Timestamps[i]);
+                    }
+
+                    _connection.Execute(_upsertMeta, timestamps, _transaction);
+                }
+            }
+
+            foreach (var (parent, delta) in _pendingHashes)
+            {
+                _connection.Execute($"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", new { parent, delta = (long)delta }, _transaction);
+            }
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteStore.Failure("write", exception);
+        }
+
+        _pending.Clear();
+        _pendingHashes.Clear();
+    }
+
+    private Dictionary<string, Atom> ReadRow(string rowId)
+    {
+        Flush();
+        var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"SELECT {string.Join(", ", _columns.Select(SqliteSchema.Quote))}, \"absent\" FROM {_table} WHERE {_key} = @key";
+        command.Parameters.AddWithValue("@key", rowId);
+        using var reader = command.ExecuteReader();
+        if (reader.Read())
+        {
+            var absent = reader.GetInt64(_columns.Length);
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                if (((absent >> i) & 1) == 0)
+                {
+                    atoms[_columns[i]] = ToAtom(reader.GetValue(i), _columnIndex[_columns[i]].Kind);
+                }
+            }
+        }
+
+        return atoms;
+    }
+
+    private Dictionary<string, string> ReadTimestamps(string rowId)
+    {
+        var timestamps = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"SELECT {string.Join(", ", _columns.Select(SqliteSchema.Quote))} FROM {_meta} WHERE {_key} = @key";
+        command.Parameters.AddWithValue("@key", rowId);
+        using var reader = command.ExecuteReader();
+        if (reader.Read())
+        {
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                if (!reader.IsDBNull(i))
+                {
+                    timestamps[_columns[i]] = reader.GetString(i);
+                }
+            }
+        }
+
+        return timestamps;
+    }
+
+    private static object? ToSql(Atom atom) => atom.Kind switch
+    {
+        AtomKind.String => atom.AsString(),
+        AtomKind.Boolean => atom.AsBoolean() ? 1L : 0L,
+        AtomKind.Number => atom.AsNumber(),
+        _ => null,
+    };
+
+    private static Atom ToAtom(object value, AtomKind kind) => value switch
+    {
+        DBNull => Atom.Null,
+        long integer when kind == AtomKind.Boolean => Atom.FromBoolean(integer != 0),
+        long integer => Atom.FromNumber(integer),
+        double real => Atom.FromNumber(real),
+        string text => Atom.FromString(text),
+        _ => Atom.FromString(Convert.ToString(value, CultureInfo.InvariantCulture)!),
+    };
+
+    /// <summary>The cells and timestamps of one row written in this unit of work, not yet in the database.</summary>
+    private sealed class PendingRow(int columns)
+    {
+        public Atom[] Atoms { get; } = new Atom[columns];
+
+        public string?[] Timestamps { get; } = new string?[columns];
+
+        public long Touched { get; set; }
+
+        public long MetaTouched { get; set; }
+    }
+}

@@ -1,0 +1,136 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Synclets.Connectors;
+using Synclets.Tests.Scenarios;
+using Synclets.Tests.Support;
+using Synclets.Transports;
+
+namespace Synclets.Sqlite.Tests;
+
+/// <summary>A row record for the typed tables; the generator writes its SQL mapping.</summary>
+[SyncTree(depth: 2)]
+public partial record Item(string Id, string? Name, bool Done, int Count, double Score)
+{
+    // The scenarios write columns "aa", "ab" (depth 2, rows "a" and "b"): the record has them too.
+    public string? aa { get; init; }
+
+    public string? ab { get; init; }
+
+    public string? ba { get; init; }
+}
+
+/// <summary>The two-way depth-2 scenarios with every synclet on its own typed SQLite table.</summary>
+public sealed class TypedSqliteConvergenceTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<TypedSqliteStore<Item>> _stores = [];
+
+    public static TheoryData<string> Scenarios() =>
+    [
+        "Connected", "Connected_deletion", "Start_1_set_1_start_2", "Start_2_set_1_start_1", "Stop_1_set_1_start_1", "Stop_1_set_2_start_1",
+        "Set_1_set_2_start_2_start_1", "Connected_near_atom", "Connected_far_atom", "Disconnected_near_atom", "Disconnected_far_atom",
+        "Disconnected_conflicting_values", "Disconnected_conflicting_values_2", "Connected_initial",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_at_depth_2(string name)
+    {
+        var scenario = (Func<NewGroup, int, Task>)Delegate.CreateDelegate(typeof(Func<NewGroup, int, Task>), typeof(ConvergenceScenarios).GetMethod(name)!);
+        return scenario((count, depth, topology) => new SyncGroup(count, depth, topology, _ => new MemoryPool(), Storage), 2);
+    }
+
+    [Fact]
+    public Task N_way_pool_of_10() =>
+        ConvergenceScenarios.N_way((count, depth, topology) => new SyncGroup(count, depth, topology, _ => new MemoryPool(), Storage), 10, Topology.Pool, 2);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    private (IDataConnector, IMetaConnector) Storage(int depth)
+    {
+        var store = TypedSqliteStore.OpenAsync<Item>(_folder.NewFile("typed")).GetAwaiter().GetResult();
+        _stores.Add(store);
+        return (store, store);
+    }
+}
+
+public sealed class TypedSqliteStoreTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Rows_land_in_typed_columns_and_sync_with_a_generic_store()
+    {
+        var path = _folder.NewFile("typed");
+        await using var typed = await TypedSqliteStore.OpenAsync<Item>(path);
+        await using var generic = await SqliteStore.OpenAsync(_folder.NewFile("generic"), 2);
+        var pool = new MemoryPool();
+        await using var typedSynclet = new Synclet(typed, typed, pool.CreateTransport(), new SyncletOptions { Id = "typed" });
+        await using var genericSynclet = new Synclet(generic.Data, generic.Meta, pool.CreateTransport(), new SyncletOptions { Id = "generic" });
+        var items = Item.CreateStore(typedSynclet);
+        await items.UpsertAsync(new Item("i1", "Lamp", Done: true, Count: 3, Score: 0.5));
+        await items.UpsertAsync(new Item("i2", null, Done: false, Count: -1, Score: 2));
+        await typedSynclet.StartAsync();
+        await genericSynclet.StartAsync();
+        await Quiescence.WaitAsync(typedSynclet, genericSynclet, pool);
+
+        Assert.Equal((await typedSynclet.GetDataAsync()).ToJsonString(), (await genericSynclet.GetDataAsync()).ToJsonString());
+        Assert.Equal((await typedSynclet.GetMetaAsync()).ToJsonString(), (await genericSynclet.GetMetaAsync()).ToJsonString());
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        var row = await connection.QuerySingleAsync<(string Id, string Name, long Done, long Count, double Score)>("SELECT Id, Name, Done, Count, Score FROM Item WHERE Id = 'i1'");
+        Assert.Equal(("i1", "Lamp", 1L, 3L, 0.5), row);
+        Assert.Contains("STRICT", await connection.QuerySingleAsync<string>("SELECT sql FROM sqlite_master WHERE name = 'Item'"), StringComparison.Ordinal);
+
+        // A deletion on the generic side removes the typed row once all its cells are gone.
+        var genericItems = Item.CreateStore(genericSynclet);
+        await genericItems.DeleteAsync("i2");
+        await Quiescence.WaitAsync(typedSynclet, genericSynclet, pool);
+        Assert.Null(await items.GetAsync("i2"));
+        Assert.Equal(0, await connection.QuerySingleAsync<int>("SELECT COUNT(*) FROM Item WHERE Id = 'i2'"));
+    }
+
+    [Fact]
+    public async Task A_property_added_later_adds_its_column_and_reads_as_absent()
+    {
+        var path = _folder.NewFile("evolve");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // Version 1 of the record had no Score column.
+            await connection.ExecuteAsync("""
+                CREATE TABLE "Item" ("Id" TEXT PRIMARY KEY, "Name" TEXT, "Done" INTEGER, "Count" INTEGER, "aa" TEXT, "ab" TEXT, "ba" TEXT, "absent" INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+                CREATE TABLE "Item_meta" ("Id" TEXT PRIMARY KEY, "Name" TEXT, "Done" TEXT, "Count" TEXT, "aa" TEXT, "ab" TEXT, "ba" TEXT) STRICT, WITHOUT ROWID;
+                CREATE TABLE "Item_hashes" ("parent" TEXT PRIMARY KEY, "hash" INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO "Item" VALUES ('old', 'Old lamp', 0, 7, NULL, NULL, NULL, 56);
+                INSERT INTO "Item_meta" VALUES ('old', 'OhqqeV-----BT7zq', 'OhqqeV----0BT7zq', 'OhqqeV----1BT7zq', NULL, NULL, NULL);
+                """);
+        }
+
+        await using var store = await TypedSqliteStore.OpenAsync<Item>(path);
+        await using var synclet = new Synclet(store, store);
+        Assert.Equal("""{"old":{"Count":7,"Done":false,"Name":"Old lamp"}}""", (await synclet.GetDataAsync()).ToJsonString());
+        var item = await Item.CreateStore(synclet).GetAsync("old");
+        Assert.Equal(new Item("old", "Old lamp", false, 7, 0), item);
+    }
+
+    [Fact]
+    public async Task An_atom_of_the_wrong_kind_is_refused_with_a_clear_error_and_nothing_is_kept()
+    {
+        await using var store = await TypedSqliteStore.OpenAsync<Item>(_folder.NewFile());
+        await using var synclet = new Synclet(store, store);
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(() => synclet.SetAtomAsync(["i1", "Done"], "not a boolean"));
+        Assert.Contains("Column 'Done' of table Item holds Boolean atoms", error.Message, StringComparison.Ordinal);
+        Assert.Equal("{}", (await synclet.GetMetaAsync()).ToJsonString());
+    }
+}
