@@ -60,16 +60,16 @@ internal sealed class Statement : IDisposable
     {
         _command = connection.CreateCommand();
         _command.CommandText = sql;
-        _parameters = [.. parameterNames.Select(name => _command.Parameters.Add(name, SqliteType.Text))];
+        _parameters = [.. parameterNames.Select(name => _command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
     }
 
-    /// <summary>Runs with the given parameter values; returns the first column of the first row, if any.</summary>
-    public object? Run(SqliteTransaction? transaction, params object[] values)
+    /// <summary>Runs with the given parameter values (null is SQL NULL); returns the first column of the first row, if any.</summary>
+    public object? Run(SqliteTransaction? transaction, params object?[] values)
     {
         _command.Transaction = transaction;
         for (var i = 0; i < values.Length; i++)
         {
-            _parameters[i].Value = values[i];
+            _parameters[i].Value = values[i] ?? DBNull.Value;
         }
 
         return _command.ExecuteScalar();

@@ -45,8 +45,12 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     private readonly long _allMask;
     private readonly Dictionary<string, PendingRow> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
-    private readonly string _upsertData;
-    private readonly string _upsertMeta;
+    private readonly Statement _upsertData;
+    private readonly Statement _upsertMeta;
+    private readonly Statement _deleteIfEmpty;
+    private readonly Statement _xorHash;
+    private readonly SqliteCommand _selectRow;
+    private readonly SqliteCommand _selectTimestamps;
     private SqliteTransaction? _transaction;
     private int _openUnits;
     private (string RowId, Dictionary<string, string> Timestamps)? _lastRowTimestamps;
@@ -67,8 +71,17 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         var quoted = columns.Select(SqliteSchema.Quote).ToArray();
         var parameters = string.Join(", ", columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)));
         var keep = string.Join(", ", quoted.Select((column, i) => $"{column} = CASE WHEN (@touched >> {i}) & 1 THEN excluded.{column} ELSE {column} END"));
-        _upsertData = $"INSERT INTO {_table} ({_key}, {string.Join(", ", quoted)}, \"absent\") VALUES (@key, {parameters}, @absent) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"absent\" = (\"absent\" & ~@touched) | @absentBits";
-        _upsertMeta = $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}) VALUES (@key, {parameters}) ON CONFLICT ({_key}) DO UPDATE SET {keep}";
+        var values = columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        _upsertData = new Statement(connection, $"INSERT INTO {_table} ({_key}, {string.Join(", ", quoted)}, \"absent\") VALUES (@key, {parameters}, @absent) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"absent\" = (\"absent\" & ~@touched) | @absentBits", ["@key", "@touched", "@absent", "@absentBits", .. values]);
+        _upsertMeta = new Statement(connection, $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}) VALUES (@key, {parameters}) ON CONFLICT ({_key}) DO UPDATE SET {keep}", ["@key", "@touched", .. values]);
+        _selectRow = connection.CreateCommand();
+        _selectRow.CommandText = $"SELECT {string.Join(", ", quoted)}, \"absent\" FROM {_table} WHERE {_key} = @key";
+        _selectRow.Parameters.Add(new SqliteParameter { ParameterName = "@key" });
+        _selectTimestamps = connection.CreateCommand();
+        _selectTimestamps.CommandText = $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key";
+        _selectTimestamps.Parameters.Add(new SqliteParameter { ParameterName = "@key" });
+        _deleteIfEmpty = new Statement(connection, $"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", "@key", "@all");
+        _xorHash = new Statement(connection, $"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@parent", "@delta");
     }
 
     /// <inheritdoc cref="IDataConnector.Depth"/>
@@ -159,7 +172,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
 
     ValueTask<IReadOnlyCollection<string>> IDataConnector.GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
     {
-        Flush();
+        FlushRows();
         return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
         {
             0 => _connection.Query<string>($"SELECT {_key} FROM {_table}", transaction: _transaction).AsList(),
@@ -171,7 +184,6 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<string, Atom>> GetChildAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
     {
-        Flush();
         return ValueTask.FromResult<IReadOnlyDictionary<string, Atom>>(ReadRow(parentAddress[0]));
     }
 
@@ -195,27 +207,33 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
     {
         var (bit, _) = Column(address[1]);
-        var pending = Pending(address[0]);
 
-        // The old timestamp, for the hashes: buffered, or from the row's timestamps the engine just read.
-        var previous = pending.Timestamps[bit]
-            ?? (_lastRowTimestamps is { } row && row.RowId == address[0]
-                ? (row.Timestamps.TryGetValue(address[1], out var known) ? known : Timestamp.None)
-                : ReadTimestamps(address[0]).GetValueOrDefault(address[1], Timestamp.None));
+        // The old timestamp, for the hashes: buffered, or from the row's timestamps the engine just
+        // read, or read now (before the row's buffer is taken, as a read may flush it).
+        var previous = _pending.TryGetValue(address[0], out var buffered) && buffered.Timestamps[bit] is { } known
+            ? known
+            : _lastRowTimestamps is { } row && row.RowId == address[0]
+                ? row.Timestamps.GetValueOrDefault(address[1], Timestamp.None)
+                : ReadTimestamps(address[0]).GetValueOrDefault(address[1], Timestamp.None);
+        if (_lastRowTimestamps is { } cached && cached.RowId == address[0])
+        {
+            cached.Timestamps[address[1]] = timestamp;
+        }
+
+        var pending = Pending(address[0]);
         pending.Timestamps[bit] = timestamp;
         pending.MetaTouched |= 1L << bit;
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
-        foreach (var parent in new[] { "[]", AtomJson.WriteAddress([address[0]]) })
-        {
-            _pendingHashes[parent] = _pendingHashes.GetValueOrDefault(parent) ^ delta;
-        }
+        _pendingHashes["[]"] = _pendingHashes.GetValueOrDefault("[]") ^ delta;
+        var rowKey = pending.HashKey ??= AtomJson.WriteAddress([address[0]]);
+        _pendingHashes[rowKey] = _pendingHashes.GetValueOrDefault(rowKey) ^ delta;
 
         return FlushIfAlone();
     }
 
     ValueTask<IReadOnlyCollection<string>> IMetaConnector.GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
     {
-        Flush();
+        FlushRows();
         return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
         {
             0 => _connection.Query<string>($"SELECT {_key} FROM {_meta}", transaction: _transaction).AsList(),
@@ -227,7 +245,6 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
     {
-        Flush();
         var timestamps = ReadTimestamps(parentAddress[0]);
         _lastRowTimestamps = (parentAddress[0], timestamps);
         return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(timestamps);
@@ -244,7 +261,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     /// <inheritdoc/>
     public async IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Flush();
+        FlushRows();
         var select = string.Join(", ", _columns.Select(c => "m." + SqliteSchema.Quote(c)).Concat(_columns.Select(c => "d." + SqliteSchema.Quote(c))));
         using var command = _connection.CreateCommand();
         command.Transaction = _transaction;
@@ -325,6 +342,14 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     public async ValueTask DisposeAsync()
     {
         await RollbackWritesAsync().ConfigureAwait(false);
+        foreach (var statement in new[] { _upsertData, _upsertMeta, _deleteIfEmpty, _xorHash })
+        {
+            statement.Dispose();
+        }
+
+        await _selectRow.DisposeAsync().ConfigureAwait(false);
+        await _selectTimestamps.DisposeAsync().ConfigureAwait(false);
+
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -354,78 +379,96 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes the buffered rows: one upsert per row and table, then the hash deltas.</summary>
+    /// <summary>Writes the buffered rows and hash deltas (before a hash is read, and at commit).</summary>
     private void Flush()
     {
-        if (_pending.Count == 0 && _pendingHashes.Count == 0)
+        FlushRows();
+        if (_pendingHashes.Count == 0)
         {
             return;
         }
 
-        try
+        Write(() =>
         {
-            _transaction ??= _openUnits > 0 ? _connection.BeginTransaction(deferred: false) : null;
+            foreach (var (parent, delta) in _pendingHashes)
+            {
+                _xorHash.Run(_transaction, parent, (long)delta);
+            }
+        });
+        _pendingHashes.Clear();
+    }
+
+    /// <summary>Writes the buffered rows: one upsert per row and table.</summary>
+    private void FlushRows()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        Write(() =>
+        {
+            var values = new object?[4 + _columns.Length];
             foreach (var (rowId, row) in _pending)
             {
                 if (row.Touched != 0)
                 {
                     var absentBits = 0L;
-                    var values = new DynamicParameters();
-                    values.Add("key", rowId);
                     for (var i = 0; i < _columns.Length; i++)
                     {
                         var atom = row.Atoms[i];
                         absentBits |= ((row.Touched >> i) & 1) == 1 && atom.IsAbsent ? 1L << i : 0;
-                        values.Add("v" + i.ToString(CultureInfo.InvariantCulture), ToSql(atom));
+                        values[4 + i] = ToSql(atom);
                     }
 
-                    values.Add("touched", row.Touched);
-                    values.Add("absentBits", absentBits);
-                    values.Add("absent", (_allMask & ~row.Touched) | absentBits);
-                    _connection.Execute(_upsertData, values, _transaction);
+                    (values[0], values[1], values[2], values[3]) = (rowId, row.Touched, (_allMask & ~row.Touched) | absentBits, absentBits);
+                    _upsertData.Run(_transaction, values);
                     if (absentBits != 0)
                     {
-                        _connection.Execute($"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", new { key = rowId, all = _allMask }, _transaction);
+                        _deleteIfEmpty.Run(_transaction, rowId, _allMask);
                     }
                 }
 
                 if (row.MetaTouched != 0)
                 {
-                    var timestamps = new DynamicParameters();
-                    timestamps.Add("key", rowId);
-                    timestamps.Add("touched", row.MetaTouched);
+                    var timestamps = new object?[2 + _columns.Length];
+                    (timestamps[0], timestamps[1]) = (rowId, row.MetaTouched);
                     for (var i = 0; i < _columns.Length; i++)
                     {
-                        timestamps.Add("v" + i.ToString(CultureInfo.InvariantCulture), row.Timestamps[i]);
+                        timestamps[2 + i] = row.Timestamps[i];
                     }
 
-                    _connection.Execute(_upsertMeta, timestamps, _transaction);
+                    _upsertMeta.Run(_transaction, timestamps);
                 }
             }
+        });
+        _pending.Clear();
+    }
 
-            foreach (var (parent, delta) in _pendingHashes)
-            {
-                _connection.Execute($"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", new { parent, delta = (long)delta }, _transaction);
-            }
+    private void Write(Action write)
+    {
+        try
+        {
+            _transaction ??= _openUnits > 0 ? _connection.BeginTransaction(deferred: false) : null;
+            write();
         }
         catch (SqliteException exception)
         {
             throw SqliteStore.Failure("write", exception);
         }
-
-        _pending.Clear();
-        _pendingHashes.Clear();
     }
 
     private Dictionary<string, Atom> ReadRow(string rowId)
     {
-        Flush();
+        if (_pending.TryGetValue(rowId, out var pending) && pending.Touched != 0)
+        {
+            FlushRows();
+        }
+
         var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
-        using var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = $"SELECT {string.Join(", ", _columns.Select(SqliteSchema.Quote))}, \"absent\" FROM {_table} WHERE {_key} = @key";
-        command.Parameters.AddWithValue("@key", rowId);
-        using var reader = command.ExecuteReader();
+        _selectRow.Transaction = _transaction;
+        _selectRow.Parameters[0].Value = rowId;
+        using var reader = _selectRow.ExecuteReader();
         if (reader.Read())
         {
             var absent = reader.GetInt64(_columns.Length);
@@ -443,12 +486,15 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
 
     private Dictionary<string, string> ReadTimestamps(string rowId)
     {
+        if (_pending.TryGetValue(rowId, out var pending) && pending.MetaTouched != 0)
+        {
+            FlushRows();
+        }
+
         var timestamps = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = $"SELECT {string.Join(", ", _columns.Select(SqliteSchema.Quote))} FROM {_meta} WHERE {_key} = @key";
-        command.Parameters.AddWithValue("@key", rowId);
-        using var reader = command.ExecuteReader();
+        _selectTimestamps.Transaction = _transaction;
+        _selectTimestamps.Parameters[0].Value = rowId;
+        using var reader = _selectTimestamps.ExecuteReader();
         if (reader.Read())
         {
             for (var i = 0; i < _columns.Length; i++)
@@ -491,5 +537,8 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         public long Touched { get; set; }
 
         public long MetaTouched { get; set; }
+
+        /// <summary>The row's parent key in the hash table, computed once.</summary>
+        public string? HashKey { get; set; }
     }
 }

@@ -38,6 +38,7 @@ internal static class ScenarioRunner
         var big = atoms ?? 1_000_000;
         var plans = new List<(string Scenario, string Transport, Func<Task<ScenarioResult>> Run)>();
         var sqlitePlans = new HashSet<Func<Task<ScenarioResult>>>();
+        var typedPlans = new HashSet<Func<Task<ScenarioResult>>>();
         foreach (var transport in new[] { "memory", "channel" })
         {
             foreach (var depth in new[] { 2, 3 })
@@ -55,6 +56,9 @@ internal static class ScenarioRunner
         }
 
         plans.Add(("tracker", "none", () => Task.FromResult(TrackerScenario.Run())));
+        Func<Task<ScenarioResult>> typed = () => TypedSqliteScenario.InitialSyncAsync(atoms is { } typedAtoms ? typedAtoms / 10 : 100_000);
+        typedPlans.Add(typed);
+        plans.Add(("initial-sync", "memory", typed));
         plans.Add(("latency", "websocket", () => WebSocketScenarios.LatencyAsync(1_000)));
         plans.Add(("many-clients", "websocket", () => WebSocketScenarios.ManyClientsAsync(200, 20)));
         Func<Task<ScenarioResult>> websocketSync = () => WebSocketScenarios.InitialSyncAsync(atoms is { } rows ? rows / 10 : 100_000);
@@ -69,7 +73,7 @@ internal static class ScenarioRunner
 
         foreach (var (scenario, transport, run) in plans)
         {
-            var store = sqlitePlans.Contains(run) ? "sqlite-generic" : scenario == "tracker" ? "none" : "memory";
+            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : scenario == "tracker" ? "none" : "memory";
             if (filter is not null && !scenario.Contains(filter, StringComparison.Ordinal) && !store.Contains(filter, StringComparison.Ordinal) && !transport.Contains(filter, StringComparison.Ordinal))
             {
                 continue;

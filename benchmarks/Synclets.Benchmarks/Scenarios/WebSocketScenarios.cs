@@ -230,7 +230,7 @@ internal static class WebSocketScenarios
     private static Uri BaseUri(this WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("http://", "ws://", StringComparison.Ordinal));
 
-    private static double WideBaseline(string path, long rows)
+    public static double WideBaseline(string path, long rows)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
