@@ -116,7 +116,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         {
             var key = SqliteSchema.Quote(TRow.SqlKeyColumn);
             await connection.ExecuteAsync(TRow.SqlCreateTable).ConfigureAwait(false);
-            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_meta")} ({key} TEXT PRIMARY KEY, {metaColumns}) STRICT, WITHOUT ROWID").ConfigureAwait(false);
+            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_meta")} ({key} TEXT PRIMARY KEY, {metaColumns}) STRICT").ConfigureAwait(false);
             await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_hashes")} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID").ConfigureAwait(false);
             return [.. TRow.SqlColumns.Select(c => c.Id)];
         }

@@ -163,7 +163,7 @@ internal static class TreeEmitter
         writer.Line();
         writer.Line("/// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>");
         var columns = string.Join(", ", model.Columns.Select(c => $"\"{c.Id}\" {SqlTypes.Of(c).SqlType}"));
-        writer.Line($"public static string SqlCreateTable => \"CREATE TABLE IF NOT EXISTS \\\"{model.TypeName}\\\" (\\\"{key.Id}\\\" TEXT PRIMARY KEY, {columns.Replace("\"", "\\\"")}, \\\"absent\\\" INTEGER NOT NULL) STRICT, WITHOUT ROWID\";");
+        writer.Line($"public static string SqlCreateTable => \"CREATE TABLE IF NOT EXISTS \\\"{model.TypeName}\\\" (\\\"{key.Id}\\\" TEXT PRIMARY KEY, {columns.Replace("\"", "\\\"")}, \\\"absent\\\" INTEGER NOT NULL) STRICT\";");
     }
 
     private static void EmitIds(SourceWriter writer, string name, TreeModel model)
