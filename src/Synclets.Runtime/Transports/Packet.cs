@@ -26,7 +26,9 @@ public static class Packet
         for (var index = 0; index < total; index++)
         {
             var end = cuts[index];
-            yield return string.Concat(prefix, index.ToString(CultureInfo.InvariantCulture), " ", totalText, " ", messageText.AsSpan(start, end - start).ToString());
+            var header = string.Concat(prefix, index.ToString(CultureInfo.InvariantCulture), " ", totalText, " ");
+            yield return string.Concat(header.AsSpan(), messageText.AsSpan(start, end - start)); // One copy of the fragment.
+
             start = end;
         }
     }
