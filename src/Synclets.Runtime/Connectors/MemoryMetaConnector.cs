@@ -9,6 +9,9 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
 {
     private readonly MemoryTree<string> _tree = new(depth);
 
+    // The branches from the root to the last write, reused: a synclet calls one method at a time.
+    private readonly MemoryTree<string>.Branch[] _path = new MemoryTree<string>.Branch[depth];
+
     /// <inheritdoc/>
     public int Depth => _tree.Depth;
 
@@ -21,7 +24,7 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(timestamp);
-        var path = new MemoryTree<string>.Branch[address.Count];
+        var path = _path.AsSpan(0, address.Count);
         var delta = Fnv1a.Hash(timestamp);
         if (_tree.SetLeaf(address, timestamp, path, out var previous))
         {

@@ -25,7 +25,7 @@ internal sealed class SyncProtocol(
 
     // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour:
     // only the default hooks take the streaming path.
-    private readonly bool _filtersChildIds = hooks.GetType() != typeof(SyncletHooks);
+    private readonly bool _mayFilterChildIds = hooks.GetType() != typeof(SyncletHooks);
 
     /// <summary>Called for every atom written, when someone listens for changes.</summary>
     public Action<IReadOnlyList<string>, Atom>? OnWritten { get; set; }
@@ -307,7 +307,7 @@ internal sealed class SyncProtocol(
     private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
     {
         var path = reply.Path;
-        if (_subtrees is not null && !_filtersChildIds && path.Count < depth - 1)
+        if (_subtrees is not null && !_mayFilterChildIds && path.Count < depth - 1)
         {
             await AddFullSubtreeAsync(reply, context, except).ConfigureAwait(false);
             return;
