@@ -11,14 +11,14 @@ internal sealed class Connection : IHubMember
     private readonly WebSocket _socket;
     private readonly Channel<string> _outbox;
     private readonly ActivityCounter _activity;
-    private readonly bool _shared;
+    private readonly WireLedger? _ledger;
 
-    public Connection(string id, WebSocket socket, int maxQueued, ActivityCounter activity, bool shared)
+    public Connection(string id, WebSocket socket, int maxQueued, ActivityCounter activity, WireLedger? ledger)
     {
         Id = id;
         _socket = socket;
         _activity = activity;
-        _shared = shared;
+        _ledger = ledger;
         _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
@@ -60,7 +60,14 @@ internal sealed class Connection : IHubMember
         }
     }
 
-    public void Complete() => _outbox.Writer.TryComplete();
+    /// <summary>True when the client shares the activity counter (it counted what it sends; it releases what it receives).</summary>
+    public bool SharesActivity => _ledger is not null;
+
+    public void Complete()
+    {
+        _outbox.Writer.TryComplete();
+        _ledger?.Close();
+    }
 
     /// <summary>Writes queued packets until the connection ends; then releases what is still queued.</summary>
     public async Task WriteLoopAsync(CancellationToken cancellationToken)
@@ -69,6 +76,8 @@ internal sealed class Connection : IHubMember
         {
             await foreach (var packet in _outbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                // With a shared counter the client releases the packet on receipt, so the ledger hears of it before it can arrive.
+                _ledger?.Written();
                 var written = false;
                 try
                 {
@@ -77,10 +86,13 @@ internal sealed class Connection : IHubMember
                 }
                 finally
                 {
-                    // Without a shared counter a packet is done once written; with one, the client exits it on receipt.
-                    if (!_shared || !written)
+                    if (_ledger is null)
                     {
                         _activity.Exit();
+                    }
+                    else if (!written)
+                    {
+                        _ledger.Unwritten();
                     }
                 }
             }

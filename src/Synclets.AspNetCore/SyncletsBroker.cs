@@ -69,7 +69,8 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         // The room (and its store) opens before the handshake completes: a client that is connected finds it ready.
         var room = await OpenRoomAsync(roomName, context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var connection = new Connection(Packet.NewMessageId(), socket, _options.MaxQueuedPacketsPerConnection, room.Activity, _options.SharedActivity is not null)
+        var ledger = _options.SharedActivity is { } shared && context.Request.Headers[WebSocketTransport.LedgerHeader].ToString() is { Length: > 0 } key ? shared.Ledger(key) : null;
+        var connection = new Connection(Packet.NewMessageId(), socket, _options.MaxQueuedPacketsPerConnection, room.Activity, ledger)
         {
             User = context.User,
             ReadOnly = _options.IsReadOnly?.Invoke(context) == true,
@@ -206,8 +207,11 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             LogDropped(_logger, connection.Id, room.Name, "a packet is not '<to> <messageId> <index> <total> <fragment>' text");
         }
 
-        // With a shared counter, the client entered this packet when it sent it.
-        _options.SharedActivity?.Exit();
+        // A client sharing the counter entered this packet when it sent it.
+        if (connection.SharesActivity)
+        {
+            _options.SharedActivity!.Exit();
+        }
     }
 
     private async Task<Room> OpenRoomAsync(string name, CancellationToken cancellationToken)

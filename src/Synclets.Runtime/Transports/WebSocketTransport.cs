@@ -19,6 +19,10 @@ public sealed partial class WebSocketTransport : Transport
     private CancellationTokenSource? _stopping;
     private Task? _running;
     private ClientWebSocket? _socket;
+    private WireLedger? _ledger;
+
+    /// <summary>The request header that names this connection's <see cref="WireLedger"/> to a server sharing the counter.</summary>
+    public const string LedgerHeader = "X-Synclets-Activity";
 
     /// <summary>Creates a transport for the broker at <paramref name="uri"/> (ws:// or wss://).</summary>
     public WebSocketTransport(Uri uri, WebSocketTransportOptions? options = null)
@@ -57,6 +61,7 @@ public sealed partial class WebSocketTransport : Transport
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _ledger?.Close(); // What the server sends from now on will not be read.
         _outbox?.Writer.TryComplete();
         if (_socket is { State: WebSocketState.Open } socket)
         {
@@ -96,6 +101,14 @@ public sealed partial class WebSocketTransport : Transport
     {
         var socket = new ClientWebSocket();
         _options.ConfigureSocket?.Invoke(socket.Options);
+        string? ledgerKey = null;
+        if (_options.SharedActivity is { } shared)
+        {
+            ledgerKey = Guid.NewGuid().ToString("N");
+            socket.Options.SetRequestHeader(LedgerHeader, ledgerKey);
+            _ledger = shared.Ledger(ledgerKey);
+        }
+
         try
         {
             await socket.ConnectAsync(_uri, cancellationToken).ConfigureAwait(false);
@@ -120,6 +133,7 @@ public sealed partial class WebSocketTransport : Transport
             {
                 var sending = SendLoopAsync(socket, connection.Token);
                 var reason = await ReceiveLoopAsync(socket, connection.Token).ConfigureAwait(false);
+                _ledger?.Close();
                 await connection.CancelAsync().ConfigureAwait(false);
                 await sending.ConfigureAwait(false);
                 socket.Dispose();
@@ -186,7 +200,7 @@ public sealed partial class WebSocketTransport : Transport
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
                     ReceivePacket(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
-                    _options.SharedActivity?.Exit();
+                    _ledger?.Received();
                 }
 
                 message.SetLength(0);
