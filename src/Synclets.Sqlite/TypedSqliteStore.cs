@@ -300,12 +300,16 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     /// <inheritdoc/>
     public async ValueTask CommitWritesAsync(CancellationToken cancellationToken = default)
     {
-        if (_openUnits > 0 && --_openUnits > 0)
+        if (_openUnits > 1)
         {
+            _openUnits--;
             return;
         }
 
+        // Flush while the unit still counts, so the buffered rows go into its one transaction
+        // (with the count at zero they would each be a transaction of their own).
         Flush();
+        _openUnits = 0;
         if (_transaction is not null)
         {
             try

@@ -62,7 +62,7 @@ internal static class ScenarioRunner
         plans.Add(("latency", "websocket", () => WebSocketScenarios.LatencyAsync(1_000)));
         plans.Add(("many-clients", "websocket", () => WebSocketScenarios.ManyClientsAsync(200, 20)));
         Func<Task<ScenarioResult>> websocketSync = () => WebSocketScenarios.InitialSyncAsync(atoms is { } rows ? rows / 10 : 100_000);
-        sqlitePlans.Add(websocketSync);
+        typedPlans.Add(websocketSync);
         plans.Add(("initial-sync", "websocket", websocketSync));
         foreach (var size in atoms is { } n ? [n] : new long[] { 100_000, 1_000_000 })
         {

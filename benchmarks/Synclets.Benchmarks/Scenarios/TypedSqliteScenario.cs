@@ -58,7 +58,7 @@ internal static class TypedSqliteScenario
     }
 
     /// <summary>Fills the source table in one transaction (setup, not measured).</summary>
-    private static async Task FillAsync(TypedSqliteStore<WideRow> store, long rows)
+    public static async Task FillAsync(TypedSqliteStore<WideRow> store, long rows)
     {
         var clock = new HybridLogicalClock("filler");
         await store.BeginWritesAsync();

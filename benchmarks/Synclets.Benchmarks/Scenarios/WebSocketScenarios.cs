@@ -160,11 +160,11 @@ internal static class WebSocketScenarios
             var activity = new ActivityCounter();
             await using var server = await StartServerAsync(folder.FullName, activity);
             var room = new Uri(server.BaseUri(), "/sync/bench");
-            await using var sourceStore = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
-            await using var targetStore = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "target.db"), 2);
-            await using var source = new Synclet(sourceStore.Data, sourceStore.Meta, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "source" });
-            await using var target = new Synclet(targetStore.Data, targetStore.Meta, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "target" });
-            await SqliteScenarios.FillAsync(sourceStore, rows * 10, i => $"value {i / 10}-{i % 10}");
+            await using var sourceStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "source.db"));
+            await using var targetStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "target.db"));
+            await using var source = new Synclet(sourceStore, sourceStore, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "source" });
+            await using var target = new Synclet(targetStore, targetStore, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "target" });
+            await TypedSqliteScenario.FillAsync(sourceStore, rows);
 
             using var memory = new MemorySampler();
             var watch = Stopwatch.StartNew();
@@ -177,7 +177,7 @@ internal static class WebSocketScenarios
             return new ScenarioResult
             {
                 Scenario = "initial-sync",
-                Store = "sqlite-generic",
+                Store = "sqlite-typed",
                 Transport = "websocket",
                 Depth = 2,
                 Atoms = rows * 10,
@@ -188,7 +188,7 @@ internal static class WebSocketScenarios
                 BaselineSeconds = baseline,
                 Ratio = watch.Elapsed.TotalSeconds / baseline,
                 Converged = await source.GetHashAsync([]) == await target.GetHashAsync([]),
-                Note = "client SQLite -> broker store room (SQLite) -> empty client SQLite; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement",
+                Note = "typed SQLite client -> broker store room (typed SQLite) -> empty typed SQLite client; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement",
             };
         }
         finally
@@ -215,8 +215,8 @@ internal static class WebSocketScenarios
             {
                 options.StoreFactory = async (room, _, cancellationToken) =>
                 {
-                    var store = await SqliteStore.OpenAsync(Path.Combine(storeFolder, room + "-server.db"), 2, cancellationToken: cancellationToken);
-                    return new RoomStorage(store.Data, store.Meta, store);
+                    var store = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(storeFolder, room + "-server.db"), cancellationToken);
+                    return new RoomStorage(store, store, store);
                 };
             }
         });
