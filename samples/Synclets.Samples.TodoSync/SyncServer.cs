@@ -32,7 +32,6 @@ internal sealed class SyncServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddSynclets(options =>
         {
-            options.Depth = 2;
             options.SharedActivity = activity; // An in-process demo: lets it wait until everything is quiet.
             options.StoreFactory = async (room, _, cancellationToken) =>
             {

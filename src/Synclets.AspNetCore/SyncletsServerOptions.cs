@@ -19,9 +19,6 @@ public sealed class SyncletsServerOptions
     /// </summary>
     public Func<string, IServiceProvider, CancellationToken, ValueTask<RoomStorage?>>? StoreFactory { get; set; }
 
-    /// <summary>The depth of the trees in stored rooms (relay-only rooms do not care).</summary>
-    public int Depth { get; set; } = 2;
-
     /// <summary>The longest packet a connection may send, in UTF-16 code units; a longer one closes it (1009).</summary>
     public int MaxPacketLength { get; set; } = 64 * 1024;
 

@@ -40,7 +40,6 @@ internal static class ServeCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSynclets(options =>
         {
-            options.Depth = depth;
             if (!relay)
             {
                 options.StoreFactory = async (room, _, token) =>

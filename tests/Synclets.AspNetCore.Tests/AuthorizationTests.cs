@@ -29,7 +29,6 @@ public sealed class AuthorizationTests : IAsyncLifetime
         builder.Services.AddAuthorization();
         builder.Services.AddSynclets(options =>
         {
-            options.Depth = 1;
             options.StoreFactory = (_, _, _) => ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(1), new MemoryMetaConnector(1)));
             options.IsReadOnly = context => context.User.IsInRole("reader");
         });

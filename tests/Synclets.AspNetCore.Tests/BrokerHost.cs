@@ -42,7 +42,6 @@ public sealed class BrokerHost : IAsyncDisposable
             options.SharedActivity = shared ? activity : null;
             if (stores is { } depth)
             {
-                options.Depth = depth;
                 options.StoreFactory = (_, _, _) => ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(depth), new MemoryMetaConnector(depth)));
             }
 
