@@ -32,9 +32,12 @@ public static class TypedSqliteStore
 /// it as absent); a column whose property was removed or renamed is kept, never dropped, and no
 /// longer synced. A record may have at most 62 synced properties.
 /// </remarks>
-public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITransactionalConnector, IAsyncDisposable
+public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITimestampPrefetch, ITransactionalConnector, IAsyncDisposable
     where TRow : ISyncSqlRow<TRow>
 {
+    /// <summary>How many rows' timestamps are kept in <see cref="_knownTimestamps"/> before it starts over.</summary>
+    private const int MaxKnownRows = 8192;
+
     private readonly SqliteConnection _connection;
     private readonly string _table;
     private readonly string _meta;
@@ -42,18 +45,23 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     private readonly string _key = SqliteSchema.Quote(TRow.SqlKeyColumn);
     private readonly string[] _columns;
     private readonly Dictionary<string, (int Bit, AtomKind Kind)> _columnIndex = new(StringComparer.Ordinal);
+    private readonly AtomKind[] _kinds;
     private readonly long _allMask;
     private readonly Dictionary<string, PendingRow> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
     private readonly Statement _upsertData;
     private readonly Statement _upsertMeta;
     private readonly Statement _deleteIfEmpty;
     private readonly Statement _xorHash;
     private readonly SqliteCommand _selectRow;
     private readonly SqliteCommand _selectTimestamps;
+    private readonly SqliteCommand _prefetchTimestamps;
     private SqliteTransaction? _transaction;
     private int _openUnits;
-    private (string RowId, Dictionary<string, string> Timestamps)? _lastRowTimestamps;
+    private uint _pendingRootDelta;
+
+    // The timestamps of the rows read in this unit of work (prefetched for a received batch, or read
+    // once for a row's several cells), kept equal to what the unit writes, dropped at its end.
+    private readonly Dictionary<string, Dictionary<string, string>> _knownTimestamps = new(StringComparer.Ordinal);
 
     private TypedSqliteStore(SqliteConnection connection, string[] columns, Dictionary<string, AtomKind> kinds)
     {
@@ -67,6 +75,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
             _columnIndex[columns[bit]] = (bit, kinds.TryGetValue(columns[bit], out var kind) ? kind : AtomKind.String);
         }
 
+        _kinds = [.. columns.Select(column => _columnIndex[column].Kind)];
         _allMask = columns.Length == 63 ? long.MaxValue : (1L << columns.Length) - 1;
         var quoted = columns.Select(SqliteSchema.Quote).ToArray();
         var parameters = string.Join(", ", columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)));
@@ -80,6 +89,9 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         _selectTimestamps = connection.CreateCommand();
         _selectTimestamps.CommandText = $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key";
         _selectTimestamps.Parameters.Add(new SqliteParameter { ParameterName = "@key" });
+        _prefetchTimestamps = connection.CreateCommand();
+        _prefetchTimestamps.CommandText = $"SELECT {_key}, {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} IN (SELECT value FROM json_each(@keys))";
+        _prefetchTimestamps.Parameters.Add(new SqliteParameter { ParameterName = "@keys" });
         _deleteIfEmpty = new Statement(connection, $"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", "@key", "@all");
         _xorHash = new Statement(connection, $"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@parent", "@delta");
     }
@@ -97,6 +109,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;").ConfigureAwait(false);
             var columns = await EnsureSchemaAsync(connection).ConfigureAwait(false);
+            await EnsureRootHashAsync(connection, columns).ConfigureAwait(false);
             return new TypedSqliteStore<TRow>(connection, columns, TRow.SqlColumns.ToDictionary(c => c.Id, c => c.Kind, StringComparer.Ordinal));
         }
         catch (SqliteException exception)
@@ -133,6 +146,33 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         }
 
         return [.. columns];
+    }
+
+    /// <summary>
+    /// A database that has timestamps but no stored root hash (written by hand, or by a tool that
+    /// kept none) gets it computed once, from every timestamp; afterwards it is kept up to date.
+    /// </summary>
+    private static async Task EnsureRootHashAsync(SqliteConnection connection, string[] columns)
+    {
+        var hashes = SqliteSchema.Quote(TRow.SqlTableName + "_hashes");
+        if (await connection.ExecuteScalarAsync<long?>($"SELECT \"hash\" FROM {hashes} WHERE \"parent\" = '[]'").ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var hash = 0u;
+        await using (var reader = await connection.ExecuteReaderAsync($"SELECT {string.Join(", ", columns.Select(SqliteSchema.Quote))} FROM {SqliteSchema.Quote(TRow.SqlTableName + "_meta")}").ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    hash ^= reader.IsDBNull(i) ? 0 : Fnv1a.Hash(reader.GetString(i));
+                }
+            }
+        }
+
+        await connection.ExecuteAsync($"INSERT INTO {hashes} (\"parent\", \"hash\") VALUES ('[]', @hash)", new { hash = (long)hash }).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -208,26 +248,15 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     {
         var (bit, _) = Column(address[1]);
 
-        // The old timestamp, for the hashes: buffered, or from the row's timestamps the engine just
-        // read, or read now (before the row's buffer is taken, as a read may flush it).
-        var previous = _pending.TryGetValue(address[0], out var buffered) && buffered.Timestamps[bit] is { } known
-            ? known
-            : _lastRowTimestamps is { } row && row.RowId == address[0]
-                ? row.Timestamps.GetValueOrDefault(address[1], Timestamp.None)
-                : ReadTimestamps(address[0]).GetValueOrDefault(address[1], Timestamp.None);
-        if (_lastRowTimestamps is { } cached && cached.RowId == address[0])
-        {
-            cached.Timestamps[address[1]] = timestamp;
-        }
+        // The old timestamp, for the root hash (read before the row's buffer is taken, as a read may flush it).
+        var row = ReadTimestamps(address[0]);
+        var previous = row.GetValueOrDefault(address[1], Timestamp.None);
+        row[address[1]] = timestamp;
 
         var pending = Pending(address[0]);
         pending.Timestamps[bit] = timestamp;
         pending.MetaTouched |= 1L << bit;
-        var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
-        _pendingHashes["[]"] = _pendingHashes.GetValueOrDefault("[]") ^ delta;
-        var rowKey = pending.HashKey ??= AtomJson.WriteAddress([address[0]]);
-        _pendingHashes[rowKey] = _pendingHashes.GetValueOrDefault(rowKey) ^ delta;
-
+        _pendingRootDelta ^= Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
         return FlushIfAlone();
     }
 
@@ -243,18 +272,61 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string>>(ReadTimestamps(parentAddress[0]));
+
+    /// <inheritdoc/>
+    public ValueTask PrefetchChildTimestampsAsync(IReadOnlyList<string> grandparentAddress, IReadOnlyCollection<string> parentIds, CancellationToken cancellationToken = default)
     {
-        var timestamps = ReadTimestamps(parentAddress[0]);
-        _lastRowTimestamps = (parentAddress[0], timestamps);
-        return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(timestamps);
+        var unknown = parentIds.Where(id => !_knownTimestamps.ContainsKey(id)).ToList();
+        if (_openUnits == 0 || unknown.Count == 0 || unknown.Count > MaxKnownRows)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (_knownTimestamps.Count + unknown.Count > MaxKnownRows)
+        {
+            _knownTimestamps.Clear();
+        }
+
+        if (unknown.Any(id => _pending.TryGetValue(id, out var pending) && pending.MetaTouched != 0))
+        {
+            FlushRows(); // Rows written but not cached must reach the table before it is read.
+        }
+
+        foreach (var id in unknown)
+        {
+            _knownTimestamps[id] = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        _prefetchTimestamps.Transaction = _transaction;
+        _prefetchTimestamps.Parameters[0].Value = AtomJson.WriteAddress(unknown);
+        using var reader = _prefetchTimestamps.ExecuteReader();
+        while (reader.Read())
+        {
+            ReadTimestampColumns(reader, 1, _knownTimestamps[reader.GetString(0)]);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
+    /// <remarks>The root's hash is stored; a row's is the XOR of its (at most 62) timestamps' hashes, computed from its one meta row.</remarks>
     public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
     {
+        if (parentAddress.Count == 1)
+        {
+            var rowHash = 0u;
+            foreach (var timestamp in ReadTimestamps(parentAddress[0]).Values)
+            {
+                rowHash ^= Fnv1a.Hash(timestamp);
+            }
+
+            return ValueTask.FromResult(rowHash);
+        }
+
         Flush();
-        var hash = _connection.ExecuteScalar<long?>($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = @parent", new { parent = AtomJson.WriteAddress(parentAddress) }, _transaction);
+        var hash = _connection.ExecuteScalar<long?>($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", transaction: _transaction);
         return ValueTask.FromResult(hash is { } value ? (uint)value : 0u);
     }
 
@@ -284,7 +356,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
                     continue; // Never written.
                 }
 
-                var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ToAtom(reader.GetValue(1 + _columns.Length + i), _columnIndex[_columns[i]].Kind);
+                var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ReadAtom(reader, 1 + _columns.Length + i, _kinds[i]);
                 yield return new SubtreeAtom([rowId, _columns[i]], reader.GetString(1 + i), atom);
             }
         }
@@ -310,6 +382,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         // (with the count at zero they would each be a transaction of their own).
         Flush();
         _openUnits = 0;
+        _knownTimestamps.Clear();
         if (_transaction is not null)
         {
             try
@@ -332,8 +405,8 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
     {
         _openUnits = 0;
         _pending.Clear();
-        _pendingHashes.Clear();
-        _lastRowTimestamps = null;
+        _pendingRootDelta = 0;
+        _knownTimestamps.Clear();
         if (_transaction is not null)
         {
             await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -353,6 +426,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
 
         await _selectRow.DisposeAsync().ConfigureAwait(false);
         await _selectTimestamps.DisposeAsync().ConfigureAwait(false);
+        await _prefetchTimestamps.DisposeAsync().ConfigureAwait(false);
 
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
@@ -378,28 +452,23 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         if (_openUnits == 0)
         {
             Flush(); // A write outside a unit of work stands alone.
+            _knownTimestamps.Clear();
         }
 
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes the buffered rows and hash deltas (before a hash is read, and at commit).</summary>
+    /// <summary>Writes the buffered rows and the root hash's change (before the root hash is read, and at commit).</summary>
     private void Flush()
     {
         FlushRows();
-        if (_pendingHashes.Count == 0)
+        if (_pendingRootDelta == 0)
         {
             return;
         }
 
-        Write(() =>
-        {
-            foreach (var (parent, delta) in _pendingHashes)
-            {
-                _xorHash.Run(_transaction, parent, (long)delta);
-            }
-        });
-        _pendingHashes.Clear();
+        Write(() => _xorHash.Run(_transaction, "[]", (long)_pendingRootDelta));
+        _pendingRootDelta = 0;
     }
 
     /// <summary>Writes the buffered rows: one upsert per row and table.</summary>
@@ -480,7 +549,7 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
             {
                 if (((absent >> i) & 1) == 0)
                 {
-                    atoms[_columns[i]] = ToAtom(reader.GetValue(i), _columnIndex[_columns[i]].Kind);
+                    atoms[_columns[i]] = ReadAtom(reader, i, _kinds[i]);
                 }
             }
         }
@@ -488,8 +557,14 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         return atoms;
     }
 
+    /// <summary>A row's timestamps by column: known in this unit of work, or read (and then known).</summary>
     private Dictionary<string, string> ReadTimestamps(string rowId)
     {
+        if (_knownTimestamps.TryGetValue(rowId, out var known))
+        {
+            return known;
+        }
+
         if (_pending.TryGetValue(rowId, out var pending) && pending.MetaTouched != 0)
         {
             FlushRows();
@@ -498,19 +573,37 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         var timestamps = new Dictionary<string, string>(StringComparer.Ordinal);
         _selectTimestamps.Transaction = _transaction;
         _selectTimestamps.Parameters[0].Value = rowId;
-        using var reader = _selectTimestamps.ExecuteReader();
-        if (reader.Read())
+        using (var reader = _selectTimestamps.ExecuteReader())
         {
-            for (var i = 0; i < _columns.Length; i++)
+            if (reader.Read())
             {
-                if (!reader.IsDBNull(i))
-                {
-                    timestamps[_columns[i]] = reader.GetString(i);
-                }
+                ReadTimestampColumns(reader, 0, timestamps);
             }
         }
 
+        if (_openUnits == 0)
+        {
+            return timestamps; // Between units another connection may write: nothing is kept.
+        }
+
+        if (_knownTimestamps.Count >= MaxKnownRows)
+        {
+            _knownTimestamps.Clear();
+        }
+
+        _knownTimestamps[rowId] = timestamps;
         return timestamps;
+    }
+
+    private void ReadTimestampColumns(SqliteDataReader reader, int first, Dictionary<string, string> timestamps)
+    {
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            if (!reader.IsDBNull(first + i))
+            {
+                timestamps[_columns[i]] = reader.GetString(first + i);
+            }
+        }
     }
 
     private static object? ToSql(Atom atom) => atom.Kind switch
@@ -521,15 +614,21 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         _ => null,
     };
 
-    private static Atom ToAtom(object value, AtomKind kind) => value switch
+    /// <summary>A cell as an atom, read with the getter its column's kind calls for (no boxing).</summary>
+    private static Atom ReadAtom(SqliteDataReader reader, int ordinal, AtomKind kind)
     {
-        DBNull => Atom.Null,
-        long integer when kind == AtomKind.Boolean => Atom.FromBoolean(integer != 0),
-        long integer => Atom.FromNumber(integer),
-        double real => Atom.FromNumber(real),
-        string text => Atom.FromString(text),
-        _ => Atom.FromString(Convert.ToString(value, CultureInfo.InvariantCulture)!),
-    };
+        if (reader.IsDBNull(ordinal))
+        {
+            return Atom.Null;
+        }
+
+        return kind switch
+        {
+            AtomKind.Boolean => Atom.FromBoolean(reader.GetInt64(ordinal) != 0),
+            AtomKind.Number => Atom.FromNumber(reader.GetDouble(ordinal)),
+            _ => Atom.FromString(reader.GetString(ordinal)),
+        };
+    }
 
     /// <summary>The cells and timestamps of one row written in this unit of work, not yet in the database.</summary>
     private sealed class PendingRow(int columns)
@@ -541,8 +640,5 @@ public sealed class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBu
         public long Touched { get; set; }
 
         public long MetaTouched { get; set; }
-
-        /// <summary>The row's parent key in the hash table, computed once.</summary>
-        public string? HashKey { get; set; }
     }
 }

@@ -122,6 +122,64 @@ public sealed class TypedSqliteStoreTests : IDisposable
         Assert.Equal("""{"old":{"Count":7,"Done":false,"Name":"Old lamp"}}""", (await synclet.GetDataAsync()).ToJsonString());
         var item = await Item.CreateStore(synclet).GetAsync("old");
         Assert.Equal(new Item("old", "Old lamp", false, 7, 0), item);
+
+        // The file kept no root hash: it was computed on open from the three timestamps.
+        Assert.Equal(Fnv1a.Hash("OhqqeV-----BT7zq") ^ Fnv1a.Hash("OhqqeV----0BT7zq") ^ Fnv1a.Hash("OhqqeV----1BT7zq"), await synclet.GetHashAsync([]));
+    }
+
+    [Fact]
+    public async Task Hashes_stay_right_when_a_received_batch_meets_rows_it_already_has()
+    {
+        var pool = new MemoryPool();
+        var sourcePath = _folder.NewFile("source");
+        var targetPath = _folder.NewFile("target");
+        await using (var source = await TypedSqliteStore.OpenAsync<Item>(sourcePath))
+        await using (var target = await TypedSqliteStore.OpenAsync<Item>(targetPath))
+        {
+            await using var sourceSynclet = new Synclet(source, source, pool.CreateTransport(), new SyncletOptions { Id = "source" });
+            await using var targetSynclet = new Synclet(target, target, pool.CreateTransport(), new SyncletOptions { Id = "target" });
+            var sourceItems = Item.CreateStore(sourceSynclet);
+            var targetItems = Item.CreateStore(targetSynclet);
+
+            // The target holds some rows already: older than the source's, newer, and its own.
+            await targetItems.UpsertAsync(new Item("i1", "old", false, 1, 1));
+            for (var i = 0; i < 50; i++)
+            {
+                await sourceItems.UpsertAsync(new Item($"i{i}", $"name {i}", i % 2 == 0, i, i / 2.0));
+            }
+
+            await targetItems.UpsertAsync(new Item("i2", "newer on the target", true, 2, 2));
+            await targetItems.UpsertAsync(new Item("mine", "only on the target", true, 0, 0));
+            await sourceSynclet.StartAsync();
+            await targetSynclet.StartAsync();
+            await Quiescence.WaitAsync(sourceSynclet, targetSynclet, pool);
+
+            Assert.Equal((await sourceSynclet.GetDataAsync()).ToJsonString(), (await targetSynclet.GetDataAsync()).ToJsonString());
+            Assert.Equal("newer on the target", (await sourceItems.GetAsync("i2"))!.Name);
+            await AssertHashesMatchTimestampsAsync(target);
+        }
+
+        // Reopened, the stored root hash is the one every timestamp gives.
+        await using var reopened = await TypedSqliteStore.OpenAsync<Item>(targetPath);
+        await AssertHashesMatchTimestampsAsync(reopened);
+    }
+
+    private static async Task AssertHashesMatchTimestampsAsync(TypedSqliteStore<Item> store)
+    {
+        var root = 0u;
+        foreach (var row in await ((IMetaConnector)store).GetChildIdsAsync([]))
+        {
+            var rowHash = 0u;
+            foreach (var timestamp in (await store.GetChildTimestampsAsync([row])).Values)
+            {
+                rowHash ^= Fnv1a.Hash(timestamp);
+            }
+
+            Assert.Equal(rowHash, await store.GetHashAsync([row]));
+            root ^= rowHash;
+        }
+
+        Assert.Equal(root, await store.GetHashAsync([]));
     }
 
     [Fact]

@@ -23,6 +23,17 @@ public interface IBulkMetaReader
 }
 
 /// <summary>
+/// Optional for a meta connector over a database: before it applies a received list of rows (the
+/// parents one level above the atoms), the engine names them all, so the connector can read their
+/// timestamps in one query instead of one per row when <see cref="IBulkMetaReader"/> asks.
+/// </summary>
+public interface ITimestampPrefetch
+{
+    /// <summary>Reads ahead the timestamps under each of <paramref name="parentIds"/>, children of <paramref name="grandparentAddress"/> (whose length is depth - 2).</summary>
+    ValueTask PrefetchChildTimestampsAsync(IReadOnlyList<string> grandparentAddress, IReadOnlyCollection<string> parentIds, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
 /// Optional for a meta connector: keeps the hash of every parent address up to date as
 /// timestamps are written (XOR the old and new timestamp hashes up the path), so the engine
 /// reads a hash in O(1) instead of walking every timestamp below it.

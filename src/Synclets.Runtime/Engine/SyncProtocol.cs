@@ -22,6 +22,7 @@ internal sealed class SyncProtocol(
     private readonly IBulkMetaReader? _bulkMeta = meta as IBulkMetaReader;
     private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
     private readonly ISubtreeReader? _subtrees = meta as ISubtreeReader;
+    private readonly ITimestampPrefetch? _prefetch = meta as ITimestampPrefetch;
 
     // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour:
     // only the default hooks take the streaming path.
@@ -266,6 +267,10 @@ internal sealed class SyncProtocol(
         }
 
         var atomLevel = path.Count == depth - 1;
+        if (_prefetch is not null && path.Count == depth - 2 && theirs.Children.Count > 1)
+        {
+            await _prefetch.PrefetchChildTimestampsAsync(path, theirs.Children.Keys).ConfigureAwait(false);
+        }
 
         // One read for the row's timestamps rather than one per atom, when the connector can.
         var mine = atomLevel && _bulkMeta is not null ? await _bulkMeta.GetChildTimestampsAsync(path).ConfigureAwait(false) : null;
