@@ -38,6 +38,32 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnreachableNesting = Create(
         "SYNC010", "The containing type must be partial", "'{0}' is nested in '{1}', which is not partial, so the generator cannot reach it; make '{1}' partial");
 
+    public static readonly DiagnosticDescriptor ShippedColumnGone = Create(
+        "SYNC011",
+        "A shipped column no longer syncs",
+        "Column '{0}.{1}' is listed in synclets.schema.txt, but {2}. Databases written before keep the column and its data; nothing syncs it any more.",
+        DiagnosticSeverity.Error,
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor ColumnNotInSchema = Create(
+        "SYNC012",
+        "A column is not in synclets.schema.txt",
+        "Column '{0}' of '{1}' is not in synclets.schema.txt; add the line '{2}' so that removing or renaming it later is caught",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ColumnTypeChanged = Create(
+        "SYNC013",
+        "A shipped column changed its type",
+        "Column '{0}.{1}' is {2} in synclets.schema.txt but the property now makes it {3}: databases written before hold {2} values in it. Keep the property's type, or sync the new type under a new id with [SyncColumn(\"...\")] and delete the old line.",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnreadableSchemaLine = Create(
+        "SYNC014",
+        "A line of synclets.schema.txt cannot be read",
+        "'{0}' is not a column line; write 'Table.column TYPE' (TYPE: TEXT, INTEGER, REAL, or KEY for the row key), or start a comment with #",
+        DiagnosticSeverity.Warning,
+        WellKnownDiagnosticTags.CompilationEnd);
+
     public static DiagnosticDescriptor ById(string id) => id switch
     {
         "SYNC001" => NotPartial,
@@ -52,6 +78,6 @@ internal static class DiagnosticDescriptors
         _ => UnreachableNesting,
     };
 
-    private static DiagnosticDescriptor Create(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error, params string[] tags) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md", customTags: tags);
 }

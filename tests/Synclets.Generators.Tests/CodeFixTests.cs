@@ -57,4 +57,30 @@ public class CodeFixTests
         Assert.Contains("    [SyncKey]\n    public string Code", fixedSource.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Empty(await AnalyzerHarness.Diagnose(TestCompilation.Create(fixedSource)));
     }
+
+    [Fact]
+    public async Task Add_to_schema_appends_the_column_line()
+    {
+        const string source = """
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo(string Id, string Title, int Priority);
+            """;
+        var schema = await AnalyzerHarness.FixSchemaAsync(source, "Todo.Id KEY\nTodo.Title TEXT", new AddToSchemaCodeFix(), "Add 'Todo.Priority INTEGER' to synclets.schema.txt");
+        Assert.Equal("Todo.Id KEY\nTodo.Title TEXT\nTodo.Priority INTEGER\n", schema);
+        Assert.Empty(await AnalyzerHarness.Diagnose(TestCompilation.Create(source), schema));
+    }
+
+    [Fact]
+    public async Task Add_to_schema_can_add_every_missing_column_of_the_record_at_once()
+    {
+        const string source = """
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo(string Id, string Title, bool Done);
+            """;
+        var schema = await AnalyzerHarness.FixSchemaAsync(source, "# shipped columns\n", new AddToSchemaCodeFix(), "Add all 3 missing columns of 'Todo' to synclets.schema.txt");
+        Assert.Equal("# shipped columns\nTodo.Id KEY\nTodo.Title TEXT\nTodo.Done INTEGER\n", schema);
+        Assert.Empty(await AnalyzerHarness.Diagnose(TestCompilation.Create(source), schema));
+    }
 }

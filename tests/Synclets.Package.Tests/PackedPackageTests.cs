@@ -72,6 +72,15 @@ public sealed class PackedPackageTests : IDisposable
         var build = await DotnetAsync(app, "build");
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("SYNC001", build.Output, StringComparison.Ordinal);
+
+        // A synclets.schema.txt next to the project reaches the analyzers with no setup: a shipped
+        // column whose property is gone fails the build.
+        File.Delete(Path.Combine(app, "Broken.cs"));
+        File.WriteAllText(Path.Combine(app, "synclets.schema.txt"), "Todo.Id KEY\nTodo.Title TEXT\nTodo.Done INTEGER\nTodo.Due TEXT\n");
+        var guarded = await DotnetAsync(app, "build");
+        Assert.NotEqual(0, guarded.ExitCode);
+        Assert.Contains("SYNC011", guarded.Output, StringComparison.Ordinal);
+        Assert.Contains("Column 'Todo.Due' is listed in synclets.schema.txt", guarded.Output, StringComparison.Ordinal);
     }
 
     private static string RepositoryRoot()

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Synclets.Analyzers;
+using Synclets.Analyzers.Schema;
 
 namespace Synclets.Generators.Tests.Support;
 
@@ -18,8 +19,53 @@ public static partial class AnalyzerHarness
     public static async Task VerifyAsync(string markup)
     {
         var (source, expected) = ParseMarkup(markup);
-        var compilation = TestCompilation.Create(source);
-        var actual = await Diagnose(compilation);
+        AssertSame(source, expected, await Diagnose(TestCompilation.Create(source)));
+    }
+
+    /// <summary>
+    /// Runs the analyzers with <paramref name="schema"/> as the project's synclets.schema.txt:
+    /// checks the diagnostics in the source against the markup and returns those located in the
+    /// schema file, for the test to check.
+    /// </summary>
+    public static async Task<ImmutableArray<Diagnostic>> VerifyWithSchemaAsync(string markup, string schema)
+    {
+        var (source, expected) = ParseMarkup(markup);
+        var all = await Diagnose(TestCompilation.Create(source), schema);
+        AssertSame(source, expected, [.. all.Where(d => d.Location.IsInSource)]);
+        return [.. all.Where(d => !d.Location.IsInSource)];
+    }
+
+    /// <summary>Applies the SYNC012 fix titled <paramref name="title"/> in a project with that synclets.schema.txt; returns the file's new text.</summary>
+    public static async Task<string> FixSchemaAsync(string source, string schema, CodeFixProvider fix, string title)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = NewProject(workspace);
+        var document = project.AddDocument("Source0.cs", SourceText.From(source));
+        var schemaDocument = document.Project.AddAdditionalDocument("synclets.schema.txt", SourceText.From(schema), filePath: "/project/synclets.schema.txt");
+        document = schemaDocument.Project.GetDocument(document.Id)!;
+        var changed = await ApplyAsync(document, schema, fix, title);
+        return (await changed.GetAdditionalDocument(schemaDocument.Id)!.GetTextAsync()).ToString();
+    }
+
+    private static Project NewProject(AdhocWorkspace workspace) => workspace.AddProject("UserCode", LanguageNames.CSharp)
+        .WithMetadataReferences(TestCompilation.References)
+        .WithParseOptions(new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview))
+        .WithCompilationOptions(new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
+    /// <summary>Runs the fix titled <paramref name="title"/> for the first diagnostic it can fix; returns the changed solution.</summary>
+    private static async Task<Solution> ApplyAsync(Document document, string? schema, CodeFixProvider fix, string title)
+    {
+        var compilation = (await document.Project.GetCompilationAsync())!;
+        var diagnostic = (await Diagnose(compilation, schema)).First(d => fix.FixableDiagnosticIds.Contains(d.Id));
+        var actions = new List<CodeAction>();
+        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        var action = actions.SingleOrDefault(a => a.Title == title) ?? throw new InvalidOperationException($"No fix '{title}'; offered: {string.Join(", ", actions.Select(a => a.Title))}");
+        var operations = await action.GetOperationsAsync(CancellationToken.None);
+        return operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+    }
+
+    private static void AssertSame(string source, List<(string Id, TextSpan Span)> expected, ImmutableArray<Diagnostic> actual)
+    {
         var actualText = actual.Select(d => $"{d.Id} at {d.Location.SourceSpan} '{source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)}': {d.GetMessage()}").ToList();
         var expectedText = expected.Select(e => $"{e.Id} at {e.Span} '{source.Substring(e.Span.Start, e.Span.Length)}'").ToList();
         Assert.True(
@@ -31,29 +77,22 @@ public static partial class AnalyzerHarness
         }
     }
 
-    public static async Task<ImmutableArray<Diagnostic>> Diagnose(Compilation compilation)
+    /// <summary>Every analyzer diagnostic, in source order; with <paramref name="schema"/>, the project has that synclets.schema.txt.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> Diagnose(Compilation compilation, string? schema = null)
     {
-        var diagnostics = await compilation.WithAnalyzers([new SyncTreeAnalyzer()]).GetAnalyzerDiagnosticsAsync();
-        return [.. diagnostics.OrderBy(d => d.Location.SourceSpan.Start)];
+        var options = new AnalyzerOptions(schema is null ? [] : [new SchemaText(schema)]);
+        var diagnostics = await compilation.WithAnalyzers([new SyncTreeAnalyzer(), new SchemaLockAnalyzer()], options).GetAnalyzerDiagnosticsAsync();
+        return [.. diagnostics.OrderBy(d => d.Location.IsInSource ? 0 : 1).ThenBy(d => d.Location.SourceSpan.Start)];
     }
 
     /// <summary>Applies the code fix titled <paramref name="title"/> for the first diagnostic and returns the new source.</summary>
     public static async Task<string> FixAsync(string source, CodeFixProvider fix, string title)
     {
         using var workspace = new AdhocWorkspace();
-        var project = workspace.AddProject("UserCode", LanguageNames.CSharp)
-            .WithMetadataReferences(TestCompilation.References)
-            .WithParseOptions(new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview))
-            .WithCompilationOptions(new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var project = NewProject(workspace);
         var document = project.AddDocument("Source0.cs", SourceText.From(source));
-        var compilation = (await document.Project.GetCompilationAsync())!;
-        var diagnostic = (await Diagnose(compilation)).First(d => fix.FixableDiagnosticIds.Contains(d.Id));
-        var actions = new List<CodeAction>();
-        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
-        var action = actions.SingleOrDefault(a => a.Title == title) ?? throw new InvalidOperationException($"No fix '{title}'; offered: {string.Join(", ", actions.Select(a => a.Title))}");
-        var operations = await action.GetOperationsAsync(CancellationToken.None);
-        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
-        return (await changed.GetTextAsync()).ToString();
+        var changed = await ApplyAsync(document, schema: null, fix, title);
+        return (await changed.GetDocument(document.Id)!.GetTextAsync()).ToString();
     }
 
     private static (string Source, List<(string Id, TextSpan Span)> Expected) ParseMarkup(string markup)
@@ -75,4 +114,12 @@ public static partial class AnalyzerHarness
 
     [GeneratedRegex(@"\{\|(SYNC\d{3}):(.*?)\|\}", RegexOptions.Singleline)]
     private static partial Regex MarkupPattern();
+
+    /// <summary>A synclets.schema.txt held in memory.</summary>
+    public sealed class SchemaText(string text) : AdditionalText
+    {
+        public override string Path => "/project/synclets.schema.txt";
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
+    }
 }

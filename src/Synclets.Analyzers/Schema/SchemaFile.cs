@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Synclets.Analyzers.Schema;
+
+/// <summary>
+/// The columns an app has shipped, read from its <c>synclets.schema.txt</c>: one line per column,
+/// <c>Table.column TYPE</c> (TYPE is the SQLite type, or KEY for the row key); <c>#</c> starts a
+/// comment. A database written by an earlier version has exactly these columns, so a line whose
+/// property is gone means a column that silently stops syncing.
+/// </summary>
+internal sealed class SchemaFile
+{
+    /// <summary>The file name the analyzer looks for among the additional files.</summary>
+    public const string FileName = "synclets.schema.txt";
+
+    private SchemaFile(string path, List<SchemaLine> lines, List<(Location Location, string Text)> unreadable)
+    {
+        Path = path;
+        Lines = lines;
+        Unreadable = unreadable;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The column lines, in file order.</summary>
+    public IReadOnlyList<SchemaLine> Lines { get; }
+
+    /// <summary>Lines that are neither a column, a comment nor blank.</summary>
+    public IReadOnlyList<(Location Location, string Text)> Unreadable { get; }
+
+    /// <summary>The schema file among <paramref name="files"/>, or null when the project has none (then nothing is checked).</summary>
+    public static SchemaFile? Find(IEnumerable<AdditionalText> files, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+        {
+            if (string.Equals(System.IO.Path.GetFileName(file.Path), FileName, StringComparison.OrdinalIgnoreCase)
+                && file.GetText(cancellationToken) is { } text)
+            {
+                return Parse(file.Path, text);
+            }
+        }
+
+        return null;
+    }
+
+    public static SchemaFile Parse(string path, SourceText text)
+    {
+        var lines = new List<SchemaLine>();
+        var unreadable = new List<(Location, string)>();
+        foreach (var line in text.Lines)
+        {
+            var content = line.ToString();
+            var comment = content.IndexOf('#');
+            var meaningful = (comment >= 0 ? content.Substring(0, comment) : content).Trim();
+            if (meaningful.Length == 0)
+            {
+                continue;
+            }
+
+            var location = Location.Create(path, line.Span, text.Lines.GetLinePositionSpan(line.Span));
+            var parts = meaningful.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            var dot = parts[0].IndexOf('.');
+            if (parts.Length != 2 || dot <= 0 || dot == parts[0].Length - 1)
+            {
+                unreadable.Add((location, meaningful));
+                continue;
+            }
+
+            lines.Add(new SchemaLine(parts[0].Substring(0, dot), parts[0].Substring(dot + 1), parts[1], location));
+        }
+
+        return new SchemaFile(path, lines, unreadable);
+    }
+}
+
+/// <summary>One shipped column: its table, its id, its SQLite type (or KEY), and where the line is.</summary>
+internal sealed record SchemaLine(string Table, string Column, string Type, Location Location)
+{
+    public const string KeyType = "KEY";
+
+    /// <summary>The line as written in the file.</summary>
+    public static string Format(string table, string column, string type) => table + "." + column + " " + type;
+}

@@ -1,0 +1,45 @@
+using Synclets.Analyzers.Schema;
+using Synclets.Generators.Tests.Support;
+
+namespace Synclets.Generators.Tests.Diagnostics;
+
+public class SYNC012Tests
+{
+    [Fact]
+    public async Task A_new_property_is_reported_with_the_line_to_add()
+    {
+        var diagnostics = await AnalyzerHarness.Diagnose(TestCompilation.Create("""
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo(string Id, string Title, int Priority);
+            """), "Todo.Id KEY\nTodo.Title TEXT\n");
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SYNC012", diagnostic.Id);
+        Assert.Equal("Todo.Priority INTEGER", diagnostic.Properties[SchemaLockAnalyzer.LineProperty]);
+        Assert.Contains("add the line 'Todo.Priority INTEGER'", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_column_of_a_record_missing_from_the_file_is_reported_where_it_is_declared() =>
+        await AnalyzerHarness.VerifyWithSchemaAsync("""
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial class Note
+            {
+                public string {|SYNC012:Id|} { get; init; } = "";
+                public string? {|SYNC012:Text|} { get; init; }
+                public double {|SYNC012:Score|} { get; init; }
+            }
+            """, "# nothing shipped yet\n");
+
+    [Fact]
+    public async Task Depth_1_and_depth_3_trees_have_no_table_and_are_not_checked() =>
+        await AnalyzerHarness.VerifyWithSchemaAsync("""
+            using Synclets;
+            [SyncTree(depth: 1)]
+            public partial class Settings
+            {
+                public int Size { get; set; }
+            }
+            """, string.Empty);
+}
