@@ -1,5 +1,5 @@
 // Two entry points:
-//   dotnet run -c Release --project benchmarks/Synclets.Benchmarks -- scenarios [--filter TEXT] [--atoms N]
+//   dotnet run -c Release --project benchmarks/Synclets.Benchmarks -- scenarios [--filter TEXT]... [--atoms N]
 //     end-to-end syncs, one JSON object per line per result;
 //   dotnet run -c Release --project benchmarks/Synclets.Benchmarks -- [BenchmarkDotNet arguments]
 //     micro-benchmarks of the hot paths (clock, hash, codec, fragmenting).
@@ -9,6 +9,11 @@ using Synclets.Benchmarks.Scenarios;
 if (args.Length > 0 && args[0] == "scenarios")
 {
     return await ScenarioRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "room-server")
+{
+    return await RoomServerProcess.ServeAsync(); // The server process of the many-clients scenario.
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ScenarioRunner).Assembly).Run(args);

@@ -1,14 +1,18 @@
 namespace Synclets.Benchmarks.Scenarios;
 
-/// <summary>Samples the managed heap while a scenario runs and keeps the peak.</summary>
+/// <summary>Samples the managed heap while a scenario runs and keeps the peak; counts the garbage collections since it started.</summary>
 internal sealed class MemorySampler : IDisposable
 {
     private readonly Timer _timer;
+    private readonly TimeSpan _pausesBefore;
+    private readonly int[] _collectionsBefore;
     private long _peak;
 
     public MemorySampler()
     {
         Base = GC.GetTotalMemory(forceFullCollection: true);
+        _pausesBefore = GC.GetTotalPauseDuration();
+        _collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         _peak = Base;
         _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(10));
     }
@@ -23,6 +27,10 @@ internal sealed class MemorySampler : IDisposable
             return Interlocked.Read(ref _peak);
         }
     }
+
+    /// <summary>The GC's share since the sampler started: total pause time and collections per generation.</summary>
+    public string GcSummary =>
+        $"GC pauses {(GC.GetTotalPauseDuration() - _pausesBefore).TotalSeconds:F2} s, collections gen0/1/2 {GC.CollectionCount(0) - _collectionsBefore[0]}/{GC.CollectionCount(1) - _collectionsBefore[1]}/{GC.CollectionCount(2) - _collectionsBefore[2]}";
 
     public void Dispose() => _timer.Dispose();
 

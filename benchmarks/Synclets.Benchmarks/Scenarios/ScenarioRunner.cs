@@ -6,7 +6,8 @@ namespace Synclets.Benchmarks.Scenarios;
 
 /// <summary>
 /// End-to-end syncs, measured: prints one JSON object per line per result. Arguments:
-/// <c>--filter TEXT</c> keeps results whose scenario, store or transport contains TEXT;
+/// <c>--filter TEXT</c> keeps results whose scenario, store or transport contains TEXT (given
+/// several times, a result must match each);
 /// <c>--atoms N</c> runs the size-dependent scenarios at N atoms only.
 /// </summary>
 internal static class ScenarioRunner
@@ -15,21 +16,21 @@ internal static class ScenarioRunner
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string? filter = null;
+        var filters = new List<string>();
         long? atoms = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--filter" when i + 1 < args.Length:
-                    filter = args[++i];
+                    filters.Add(args[++i]);
                     break;
                 case "--atoms" when i + 1 < args.Length && long.TryParse(args[i + 1], out var n) && n > 0:
                     atoms = n;
                     i++;
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown or incomplete argument '{args[i]}'. Usage: scenarios [--filter TEXT] [--atoms N]");
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete argument '{args[i]}'. Usage: scenarios [--filter TEXT]... [--atoms N]");
                     return 2;
             }
         }
@@ -60,7 +61,12 @@ internal static class ScenarioRunner
         typedPlans.Add(typed);
         plans.Add(("initial-sync", "memory", typed));
         plans.Add(("latency", "websocket", () => WebSocketScenarios.LatencyAsync(1_000)));
-        plans.Add(("many-clients", "websocket", () => WebSocketScenarios.ManyClientsAsync(200, 20)));
+        foreach (var pace in new double?[] { null, 2 })
+        {
+            Func<Task<ScenarioResult>> crowd = () => CrowdScenario.RunAsync(200, 20, pace);
+            sqlitePlans.Add(crowd);
+            plans.Add(("many-clients", "websocket", crowd));
+        }
         Func<Task<ScenarioResult>> websocketSync = () => WebSocketScenarios.InitialSyncAsync(atoms is { } rows ? rows / 10 : 100_000);
         typedPlans.Add(websocketSync);
         plans.Add(("initial-sync", "websocket", websocketSync));
@@ -74,7 +80,7 @@ internal static class ScenarioRunner
         foreach (var (scenario, transport, run) in plans)
         {
             var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : scenario == "tracker" ? "none" : "memory";
-            if (filter is not null && !scenario.Contains(filter, StringComparison.Ordinal) && !store.Contains(filter, StringComparison.Ordinal) && !transport.Contains(filter, StringComparison.Ordinal))
+            if (!filters.TrueForAll(filter => scenario.Contains(filter, StringComparison.Ordinal) || store.Contains(filter, StringComparison.Ordinal) || transport.Contains(filter, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -83,7 +89,7 @@ internal static class ScenarioRunner
             Console.WriteLine(JsonSerializer.Serialize(result, ScenarioJson.Default.ScenarioResult));
         }
 
-        if (filter is null || "generator".Contains(filter, StringComparison.Ordinal) || filter.StartsWith("generator", StringComparison.Ordinal))
+        if (filters.TrueForAll(filter => "generator".Contains(filter, StringComparison.Ordinal) || filter.StartsWith("generator", StringComparison.Ordinal)))
         {
             foreach (var result in GeneratorScenarios.Run())
             {
@@ -107,13 +113,11 @@ internal static class ScenarioRunner
         await Quiescence.WaitAsync(full.Synclet, hub);
 
         using var memory = new MemorySampler();
-        var pauseBefore = GC.GetTotalPauseDuration();
-        var gcBefore = GC.CollectionCount(2);
         var watch = Stopwatch.StartNew();
         await empty.Synclet.StartAsync();
         await Quiescence.WaitAsync(full.Synclet, empty.Synclet, hub);
         watch.Stop();
-        var note = $"GC pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds:F2} s, {GC.CollectionCount(2) - gcBefore} gen2 collections";
+        var note = memory.GcSummary;
 
         return new ScenarioResult
         {

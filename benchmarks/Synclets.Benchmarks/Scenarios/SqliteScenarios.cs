@@ -48,7 +48,7 @@ internal static class SqliteScenarios
                 BaselineSeconds = baseline,
                 Ratio = watch.Elapsed.TotalSeconds / baseline,
                 Converged = await full.GetHashAsync([]) == await empty.GetHashAsync([]),
-                Note = "baseline: raw SQLite inserting the same atoms into a plain (address, atom) table, one transaction, prepared statement",
+                Note = $"baseline: raw SQLite inserting the same atoms into a plain (address, atom) table, one transaction, prepared statement; {memory.GcSummary}",
             };
         }
         finally

@@ -47,7 +47,7 @@ internal static class TypedSqliteScenario
                 BaselineSeconds = baseline,
                 Ratio = watch.Elapsed.TotalSeconds / baseline,
                 Converged = await full.GetHashAsync([]) == await empty.GetHashAsync([]),
-                Note = "typed table to typed table; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement",
+                Note = $"typed table to typed table; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement; {memory.GcSummary}",
             };
         }
         finally

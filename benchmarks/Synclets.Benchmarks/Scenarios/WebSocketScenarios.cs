@@ -19,7 +19,7 @@ internal static class WebSocketScenarios
     /// <summary>One change at a time from client A to client B through a relay broker, each timed until B has applied it.</summary>
     public static async Task<ScenarioResult> LatencyAsync(int changes)
     {
-        await using var server = await StartServerAsync(storeFolder: null, new ActivityCounter());
+        await using var server = await StartServerAsync(activity: null, stores: null);
         var room = new Uri(server.BaseUri(), "/sync/latency");
         await using var one = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room), new SyncletOptions { Id = "one" });
         await using var two = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room), new SyncletOptions { Id = "two" });
@@ -63,93 +63,6 @@ internal static class WebSocketScenarios
         };
     }
 
-    /// <summary>
-    /// Many clients in one store room, each making changes at once: sustained changes per second,
-    /// p99 latency from a change to the room's store applying it, and nothing lost.
-    /// </summary>
-    public static async Task<ScenarioResult> ManyClientsAsync(int clients, int changesEach)
-    {
-        var activity = new ActivityCounter();
-        await using var server = await StartServerAsync(storeFolder: null, activity, memoryStores: true);
-        var room = new Uri(server.BaseUri(), "/sync/crowd");
-        var synclets = new List<Synclet>();
-        for (var i = 0; i < clients; i++)
-        {
-            var synclet = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = $"client{i}" });
-            await synclet.StartAsync();
-            synclets.Add(synclet);
-        }
-
-        var broker = server.Services.GetRequiredService<SyncletsBroker>();
-        var store = broker.GetRoomStore("crowd")!;
-        await Quiescence.WaitAsync([.. synclets, activity, store]);
-
-        // Latency: from the moment a client makes a change to the moment the store applies it.
-        var started = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-        store.AtomsChanged += (_, e) =>
-        {
-            var now = Stopwatch.GetTimestamp();
-            foreach (var change in e.Changes)
-            {
-                if (started.TryRemove(change.Address[0] + "/" + change.Address[1], out var at))
-                {
-                    latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
-                }
-            }
-        };
-
-        GC.Collect();
-        var serverMemoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-        using var memory = new MemorySampler();
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(synclets.Select((synclet, i) => Task.Run(async () =>
-        {
-            for (var change = 0; change < changesEach; change++)
-            {
-                started[$"client{i}/c{change}"] = Stopwatch.GetTimestamp();
-                await synclet.SetAtomAsync([$"client{i}", $"c{change}"], change);
-            }
-        })));
-        await Quiescence.WaitAsync([.. synclets, activity, store]);
-        watch.Stop();
-
-        var total = clients * changesEach;
-        var stored = (await store.GetDataAsync()).Sum(row => ((System.Text.Json.Nodes.JsonObject)row.Value!).Count);
-        var rootHash = await store.GetHashAsync([]);
-        var converged = stored == total;
-        foreach (var synclet in synclets)
-        {
-            converged &= await synclet.GetHashAsync([]) == rootHash;
-        }
-
-        var sorted = latencies.Order().ToArray();
-        var result = new ScenarioResult
-        {
-            Scenario = "many-clients",
-            Store = "memory",
-            Transport = "websocket",
-            Depth = 2,
-            Atoms = total,
-            Seconds = watch.Elapsed.TotalSeconds,
-            Messages = synclets.Sum(s => s.Statistics.MessagesSent) + store.Statistics.MessagesSent,
-            Bytes = synclets.Sum(s => s.Statistics.BytesSent) + store.Statistics.BytesSent,
-            PeakMemoryBytes = memory.Peak,
-            BaseMemoryBytes = serverMemoryBefore,
-            P50Ms = sorted.Length > 0 ? sorted[sorted.Length / 2] : null,
-            P99Ms = sorted.Length > 0 ? sorted[(int)(sorted.Length * 0.99)] : null,
-            Converged = converged,
-            Note = $"{clients} clients x {changesEach} changes at once through one store room: {total / watch.Elapsed.TotalSeconds:F0} changes/s until every client and the store agree; {stored} of {total} changes stored; latency = change to the store applying it; memory is the whole process (server and clients)",
-        };
-
-        foreach (var synclet in synclets)
-        {
-            await synclet.DisposeAsync();
-        }
-
-        return result;
-    }
-
     /// <summary>A SQLite client syncs up to a store room (SQLite), then a second, empty SQLite client syncs down from it.</summary>
     public static async Task<ScenarioResult> InitialSyncAsync(long rows)
     {
@@ -158,7 +71,11 @@ internal static class WebSocketScenarios
         {
             var baseline = WideBaseline(Path.Combine(folder.FullName, "wide.db"), rows);
             var activity = new ActivityCounter();
-            await using var server = await StartServerAsync(folder.FullName, activity);
+            await using var server = await StartServerAsync(activity, async (name, cancellationToken) =>
+            {
+                var store = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, name + "-server.db"), cancellationToken);
+                return new RoomStorage(store, store, store);
+            });
             var room = new Uri(server.BaseUri(), "/sync/bench");
             await using var sourceStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "source.db"));
             await using var targetStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "target.db"));
@@ -198,26 +115,19 @@ internal static class WebSocketScenarios
         }
     }
 
-    private static async Task<WebApplication> StartServerAsync(string? storeFolder, ActivityCounter activity, bool memoryStores = false)
+    /// <summary>A Kestrel broker on a loopback port; <paramref name="stores"/> opens each room's store (null: relay-only rooms).</summary>
+    internal static async Task<WebApplication> StartServerAsync(ActivityCounter? activity, Func<string, CancellationToken, ValueTask<RoomStorage?>>? stores)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddSynclets(options =>
         {
-            options.SharedActivity = storeFolder is null && !memoryStores ? null : activity;
+            options.SharedActivity = activity;
             options.MaxQueuedPacketsPerConnection = 100_000;
-            if (memoryStores)
+            if (stores is not null)
             {
-                options.StoreFactory = (_, _, _) => ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(2), new MemoryMetaConnector(2)));
-            }
-            else if (storeFolder is not null)
-            {
-                options.StoreFactory = async (room, _, cancellationToken) =>
-                {
-                    var store = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(storeFolder, room + "-server.db"), cancellationToken);
-                    return new RoomStorage(store, store, store);
-                };
+                options.StoreFactory = (room, _, cancellationToken) => stores(room, cancellationToken);
             }
         });
         var app = builder.Build();
@@ -227,7 +137,7 @@ internal static class WebSocketScenarios
         return app;
     }
 
-    private static Uri BaseUri(this WebApplication app) =>
+    internal static Uri BaseUri(this WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("http://", "ws://", StringComparison.Ordinal));
 
     public static double WideBaseline(string path, long rows)
