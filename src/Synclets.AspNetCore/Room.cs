@@ -5,8 +5,10 @@ namespace Synclets.AspNetCore;
 
 /// <summary>
 /// One room: the connections under one URL path, plus the room's own synclet when it keeps a store.
-/// It is a packet hub, so routing is the one every hub uses: to <c>*</c> reaches everyone else,
-/// to an id reaches that member; packets never cross rooms.
+/// It is a packet hub; packets never cross rooms. Relay-only, everyone hears everyone (to
+/// <c>*</c> reaches everyone else, to an id that member). With a store the room is a star:
+/// connections talk to the store only, and the store relays what it applies to the others, so a
+/// new client gets one copy of the room (the store's), not one from every connected client.
 /// </summary>
 internal sealed class Room(string name, ActivityCounter? sharedActivity) : PacketHub(sharedActivity)
 {
@@ -40,23 +42,27 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
 
     public Connection? Find(string id) => _connections.TryGetValue(id, out var connection) ? connection : null;
 
+    /// <inheritdoc/>
+    protected override bool IsStar => Store is not null;
+
     /// <summary>Routes a packet a connection sent; false when it is malformed or not allowed.</summary>
     public bool Send(Connection from, string packet)
     {
-        if (!from.ReadOnly)
+        if (Store is null)
         {
-            return Route(from.Id, packet);
+            return !from.ReadOnly && Route(from.Id, packet);
         }
 
-        // A read-only connection talks to the room's store only, which refuses its writes.
+        // With a store, a broadcast goes to the store only, which relays what it applies (and
+        // refuses a read-only connection's writes); a read-only connection talks to nobody else.
         var space = packet.IndexOf(' ', StringComparison.Ordinal);
         var to = space > 0 ? packet[..space] : string.Empty;
-        if (Store is null || (to != Packet.Everyone && to != Ids.ServerId))
+        if (to == Packet.Everyone)
         {
-            return false;
+            return Route(from.Id, string.Concat(Ids.ServerId, packet.AsSpan(space)));
         }
 
-        return Route(from.Id, string.Concat(Ids.ServerId, packet.AsSpan(space)));
+        return (to == Ids.ServerId || !from.ReadOnly) && Route(from.Id, packet);
     }
 
     protected override void Deliver(IHubMember member, string packet)

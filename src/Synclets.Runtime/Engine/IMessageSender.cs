@@ -3,15 +3,22 @@ using Synclets.Transports;
 
 namespace Synclets;
 
-/// <summary>How the protocol sends: a reply to one peer, or a message to every transport but one.</summary>
+/// <summary>How the protocol sends: a reply to one peer, a message to everyone, or what it applied on to everyone else.</summary>
 internal interface IMessageSender
 {
     /// <summary>Sends to one peer on one transport.</summary>
     ValueTask SendAsync(Transport transport, string to, Message message, bool forcePartial);
 
-    /// <summary>True when some attached transport other than <paramref name="except"/> could carry a broadcast.</summary>
-    bool CanBroadcast(Transport? except);
+    /// <summary>Sends to every peer on every attached transport.</summary>
+    ValueTask BroadcastAsync(Message message, bool forcePartial);
 
-    /// <summary>Sends to every peer on every attached transport except <paramref name="except"/>.</summary>
-    ValueTask BroadcastAsync(Message message, bool forcePartial, Transport? except);
+    /// <summary>True when what arrived on <paramref name="origin"/> can go on to someone: another transport, or the origin's other peers when it relays between them.</summary>
+    bool CanPropagate(Transport origin);
+
+    /// <summary>
+    /// Sends what was applied from peer <paramref name="from"/> on <paramref name="origin"/> to every
+    /// other attached transport, and to the origin's other peers when it relays between them
+    /// (<see cref="Transport.RelaysBetweenPeers"/>).
+    /// </summary>
+    ValueTask PropagateAsync(Message message, bool forcePartial, Transport origin, string from);
 }

@@ -38,10 +38,11 @@ internal sealed class SyncProtocol(
     {
         var context = message.Context;
         var sendContext = await hooks.GetSendContextAsync(context).ConfigureAwait(false);
-        // What we apply goes on to our other transports (a chain's next link); with none, nothing is collected.
-        var propagation = sender.CanBroadcast(except: transport)
+        // What we apply goes on to our other transports (a chain's next link), and to the sender's
+        // fellow peers when we are the centre of a star; with no one to tell, nothing is collected.
+        var propagation = sender.CanPropagate(transport)
             ? new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
-                sender.BroadcastAsync(new Message(depth, message.Address, node, sendContext), partial, except: transport))
+                sender.PropagateAsync(new Message(depth, message.Address, node, sendContext), partial, transport, from))
             : null;
 
         if (message.Address.Count == depth)
@@ -52,9 +53,9 @@ internal sealed class SyncProtocol(
                 await sender.SendAsync(transport, from, new Message(depth, message.Address, reply, sendContext), forcePartial: false).ConfigureAwait(false);
             }
 
-            if (applied)
+            if (applied && sender.CanPropagate(transport))
             {
-                await sender.BroadcastAsync(message with { Context = sendContext }, forcePartial: false, except: transport).ConfigureAwait(false);
+                await sender.PropagateAsync(message with { Context = sendContext }, forcePartial: false, transport, from).ConfigureAwait(false);
             }
         }
         else
@@ -84,7 +85,7 @@ internal sealed class SyncProtocol(
         var timestamp = clock.Next();
         await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
         var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
-        await sender.BroadcastAsync(new Message(depth, [.. address], new TimestampAndAtomNode(timestamp, atom), context), forcePartial: false, except: null).ConfigureAwait(false);
+        await sender.BroadcastAsync(new Message(depth, [.. address], new TimestampAndAtomNode(timestamp, atom), context), forcePartial: false).ConfigureAwait(false);
         return timestamp;
     }
 
@@ -94,7 +95,7 @@ internal sealed class SyncProtocol(
         var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
         var address = new List<string>(parent) { string.Empty };
         var broadcast = new ReplyBuilder(parent, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
-            sender.BroadcastAsync(new Message(depth, parent, node, context), partial, except: null));
+            sender.BroadcastAsync(new Message(depth, parent, node, context), partial));
         foreach (var (id, atom) in cells)
         {
             var timestamp = clock.Next();
@@ -113,7 +114,7 @@ internal sealed class SyncProtocol(
             ? new TimestampNode(await meta.GetTimestampAsync(address, cancellationToken).ConfigureAwait(false))
             : new HashNode(await GetHashAsync(address, cancellationToken).ConfigureAwait(false));
         var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
-        await sender.BroadcastAsync(new Message(depth, [.. address], node, context), forcePartial: false, except: null).ConfigureAwait(false);
+        await sender.BroadcastAsync(new Message(depth, [.. address], node, context), forcePartial: false).ConfigureAwait(false);
     }
 
     /// <summary>The hash of a parent: stored by the meta connector, or computed from every timestamp below.</summary>

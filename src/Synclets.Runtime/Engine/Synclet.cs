@@ -345,38 +345,50 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial)).ConfigureAwait(false);
     }
 
-    bool IMessageSender.CanBroadcast(Transport? except) =>
-        _started && _transports.Any(transport => transport != except && transport.IsAttached);
+    ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial) =>
+        _started ? SendToOthersAsync(message, forcePartial, origin: null, from: null) : ValueTask.CompletedTask;
 
-    async ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial, Transport? except)
+    bool IMessageSender.CanPropagate(Transport origin) =>
+        _started && (origin.RelaysBetweenPeers || _transports.Any(transport => transport != origin && transport.IsAttached));
+
+    ValueTask IMessageSender.PropagateAsync(Message message, bool forcePartial, Transport origin, string from) =>
+        _started ? SendToOthersAsync(message, forcePartial, origin, from) : ValueTask.CompletedTask;
+
+    /// <summary>Sends to every attached transport but <paramref name="origin"/>, and through the origin to its peers other than <paramref name="from"/> when it relays.</summary>
+    private async ValueTask SendToOthersAsync(Message message, bool forcePartial, Transport? origin, string? from)
     {
-        if (!_started)
+        string? text = null;
+        string Text()
         {
-            return;
+            if (text is null)
+            {
+                _hooks.OnSendMessage(message, Packet.Everyone);
+                text = MessageWriter.Write(message, forcePartial);
+            }
+
+            return text;
         }
 
-        string? text = null;
         foreach (var transport in _transports)
         {
-            if (transport != except && transport.IsAttached)
+            if (transport != origin && transport.IsAttached)
             {
-                if (text is null)
-                {
-                    _hooks.OnSendMessage(message, Packet.Everyone);
-                    text = MessageWriter.Write(message, forcePartial);
-                }
-
-                await SendSafelyAsync(transport, Packet.Everyone, text).ConfigureAwait(false);
+                await SendSafelyAsync(transport, Packet.Everyone, Text()).ConfigureAwait(false);
             }
+        }
+
+        if (origin is { RelaysBetweenPeers: true, IsAttached: true } && from is not null)
+        {
+            await SendSafelyAsync(origin, Packet.Everyone, Text(), exceptPeer: from).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask SendSafelyAsync(Transport transport, string to, string text)
+    private async ValueTask SendSafelyAsync(Transport transport, string to, string text, string? exceptPeer = null)
     {
         Statistics.Sent(text);
         try
         {
-            await transport.SendMessageAsync(to, text, CancellationToken.None).ConfigureAwait(false);
+            await transport.SendMessageAsync(to, text, CancellationToken.None, exceptPeer).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A transport that fails to send must not stop the synclet: the next sync retries.
         catch (Exception exception)

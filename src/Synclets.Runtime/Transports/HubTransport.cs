@@ -39,11 +39,26 @@ public sealed class HubTransport : Transport, IHubMember
     }
 
     /// <inheritdoc/>
+    /// <remarks>True on a hub whose members do not hear one another (<see cref="PacketHub.IsStar"/>).</remarks>
+    public override bool RelaysBetweenPeers => _hub.IsStar;
+
+    /// <inheritdoc/>
     protected override ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken)
     {
         if (_joinedAs is not null)
         {
             _hub.Route(_joinedAs, packet);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask SendPacketToOthersAsync(string exceptPeer, string packet, CancellationToken cancellationToken)
+    {
+        if (_joinedAs is not null)
+        {
+            _hub.Route(_joinedAs, packet, exceptPeer);
         }
 
         return ValueTask.CompletedTask;

@@ -29,6 +29,13 @@ public abstract class PacketHub : IIdleSource
     /// <inheritdoc/>
     public Task WhenIdleAsync(CancellationToken cancellationToken = default) => InFlight.WhenIdleAsync(cancellationToken);
 
+    /// <summary>
+    /// True when members do not hear one another's broadcasts but talk to one centre, whose
+    /// <see cref="HubTransport"/> then relays what it applies (a room with a store). Routing is
+    /// the subclass's to enforce; this only tells the centre's transport to relay.
+    /// </summary>
+    protected internal virtual bool IsStar => false;
+
     /// <summary>A new transport on this hub, for one synclet.</summary>
     public Transport CreateTransport(TransportOptions? options = null) => new HubTransport(this, options);
 
@@ -74,9 +81,9 @@ public abstract class PacketHub : IIdleSource
         }
     }
 
-    /// <summary>Sends a packet from member <paramref name="from"/>: to every other member for <c>*</c>, else to the member it names.</summary>
+    /// <summary>Sends a packet from member <paramref name="from"/>: to every other member for <c>*</c> (but <paramref name="except"/>), else to the member it names.</summary>
     /// <returns>False when the packet has no <c>to</c> token (nothing is sent).</returns>
-    protected internal bool Route(string from, string packet)
+    protected internal bool Route(string from, string packet, string? except = null)
     {
         if (!Packet.TryReaddress(packet, from, out var to, out var readdressed))
         {
@@ -87,7 +94,7 @@ public abstract class PacketHub : IIdleSource
         {
             foreach (var (id, member) in _members)
             {
-                if (id != from)
+                if (id != from && id != except)
                 {
                     Deliver(member, readdressed);
                 }

@@ -119,11 +119,30 @@ public abstract class Transport : IAsyncDisposable
         }
     }
 
-    internal async ValueTask SendMessageAsync(string to, string messageText, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when this transport joins its synclet to several peers that do not hear one another
+    /// (the centre of a star, like a server's room store): what the synclet applies from one of
+    /// them is then sent on to the others over this same transport.
+    /// </summary>
+    public virtual bool RelaysBetweenPeers => false;
+
+    /// <summary>Sends one packet (addressed to <c>*</c>) to every peer except <paramref name="exceptPeer"/>; called only when <see cref="RelaysBetweenPeers"/>.</summary>
+    protected virtual ValueTask SendPacketToOthersAsync(string exceptPeer, string packet, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not relay between its peers.");
+
+    /// <summary>Sends a message in packets: to <paramref name="to"/>, or, with <paramref name="exceptPeer"/>, to every peer but that one.</summary>
+    internal async ValueTask SendMessageAsync(string to, string messageText, CancellationToken cancellationToken, string? exceptPeer = null)
     {
         foreach (var packet in Packet.Split(to, messageText, Options.FragmentSize))
         {
-            await SendPacketAsync(packet, cancellationToken).ConfigureAwait(false);
+            if (exceptPeer is null)
+            {
+                await SendPacketAsync(packet, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendPacketToOthersAsync(exceptPeer, packet, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
