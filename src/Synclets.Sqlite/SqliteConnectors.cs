@@ -40,7 +40,7 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, ITran
     public ValueTask<IReadOnlyDictionary<string, Atom>> GetChildAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
     {
         var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
-        foreach (var (id, json) in _store.GetChildValues(_store.DataTable, _store.AtomColumn, parentAddress))
+        foreach (var (id, json) in _store.GetChildValues(timestamps: false, parentAddress))
         {
             atoms[id] = Parse(json, [.. parentAddress, id]);
         }
@@ -101,7 +101,7 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_store.GetChildValues(_store.MetaTable, _store.TimestampColumn, parentAddress));
+        ValueTask.FromResult(_store.GetChildValues(timestamps: true, parentAddress));
 
     /// <inheritdoc/>
     public IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>

@@ -224,16 +224,20 @@ public sealed partial class SqliteStore : IAsyncDisposable
         return _connection.Query<string>(sql, PrefixParameters(address), _transaction).AsList();
     }
 
-    internal IReadOnlyDictionary<string, string> GetChildValues(string table, string valueColumn, IReadOnlyList<string> parent)
+    /// <summary>The atoms (as JSON) or timestamps directly under a parent one level above the atoms, by id.</summary>
+    internal IReadOnlyDictionary<string, string> GetChildValues(bool timestamps, IReadOnlyList<string> parent)
     {
-        var sql = $"SELECT {SqliteSchema.Quote(SqliteSchema.Level(_options, Depth))} AS Id, {SqliteSchema.Quote(valueColumn)} AS Value FROM {SqliteSchema.Quote(table)} WHERE {PrefixCondition}";
+        var (from, to) = PrefixRange(parent);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (id, value) in _connection.Query<(string Id, string Value)>(sql, PrefixParameters(parent), _transaction))
+        using (var reader = (timestamps ? _statements.SelectChildTimestamps : _statements.SelectChildAtoms).Query(_transaction, from, to))
         {
-            values[id] = value;
+            while (reader.Read())
+            {
+                values[reader.GetString(0)] = reader.GetString(1);
+            }
         }
 
-        if (table == _options.MetaTable)
+        if (timestamps)
         {
             _lastRowRead = (Key(parent), new Dictionary<string, string>(values, StringComparer.Ordinal));
         }
@@ -275,10 +279,6 @@ public sealed partial class SqliteStore : IAsyncDisposable
     internal string DataTable => _options.DataTable;
 
     internal string MetaTable => _options.MetaTable;
-
-    internal string AtomColumn => _options.AtomColumn;
-
-    internal string TimestampColumn => _options.TimestampColumn;
 
     /// <summary>
     /// The JSON key of an address, and of each of its parents in <see cref="_lastKeys"/>. The engine

@@ -23,6 +23,12 @@ internal sealed class Statements : IDisposable
         UpsertTimestamp = new Statement(connection, Upsert(options.MetaTable, options.TimestampColumn), ["@a", "@v", .. Enumerable.Range(1, depth).Select(i => "@l" + i)]);
         SelectHash = new Statement(connection, $"SELECT \"hash\" FROM {SqliteSchema.Quote(options.HashTable)} WHERE \"parent\" = @a", "@a");
 
+        // The children of a parent one level above the atoms: a range of the primary key (see SqliteStore.PrefixRange).
+        string Children(string table, string column) =>
+            $"SELECT {levels[^1]}, {SqliteSchema.Quote(column)} FROM {SqliteSchema.Quote(table)} WHERE {address} >= @from AND {address} < @to";
+        SelectChildAtoms = new Statement(connection, Children(options.DataTable, options.AtomColumn), "@from", "@to");
+        SelectChildTimestamps = new Statement(connection, Children(options.MetaTable, options.TimestampColumn), "@from", "@to");
+
         // SQLite has no XOR operator: (a | b) - (a & b) is a XOR b.
         XorHash = new Statement(connection, $"INSERT INTO {SqliteSchema.Quote(options.HashTable)} (\"parent\", \"hash\") VALUES (@a, @v) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@a", "@v");
     }
@@ -41,9 +47,13 @@ internal sealed class Statements : IDisposable
 
     public Statement XorHash { get; }
 
+    public Statement SelectChildAtoms { get; }
+
+    public Statement SelectChildTimestamps { get; }
+
     public void Dispose()
     {
-        foreach (var statement in new[] { SelectAtom, UpsertAtom, DeleteAtom, SelectTimestamp, UpsertTimestamp, SelectHash, XorHash })
+        foreach (var statement in new[] { SelectAtom, UpsertAtom, DeleteAtom, SelectTimestamp, UpsertTimestamp, SelectHash, XorHash, SelectChildAtoms, SelectChildTimestamps })
         {
             statement.Dispose();
         }
@@ -73,6 +83,18 @@ internal sealed class Statement : IDisposable
         }
 
         return _command.ExecuteScalar();
+    }
+
+    /// <summary>Runs a query with the given parameter values; the caller reads and disposes the rows.</summary>
+    public SqliteDataReader Query(SqliteTransaction? transaction, params object?[] values)
+    {
+        _command.Transaction = transaction;
+        for (var i = 0; i < values.Length; i++)
+        {
+            _parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return _command.ExecuteReader();
     }
 
     /// <summary>Runs an upsert whose parameters are the address, the value and then each level of the address.</summary>
