@@ -17,7 +17,7 @@ internal static class SqliteScenarios
         var folder = Directory.CreateTempSubdirectory("synclets-bench-");
         try
         {
-            var baseline = NarrowBaseline(Path.Combine(folder.FullName, "baseline.db"), atoms);
+            var baseline = Baselines.Narrow(folder.FullName, atoms);
 
             await using var source = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
             await using var target = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "target.db"), 2);
@@ -75,34 +75,5 @@ internal static class SqliteScenarios
         await store.Meta.CommitWritesAsync();
     }
 
-    private static Atom Value(long i) => i % 3 == 0 ? Atom.FromNumber(i) : Atom.FromString($"value {i}");
-
-    private static double NarrowBaseline(string path, long atoms)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE atoms (address TEXT PRIMARY KEY, atom TEXT)";
-            setup.ExecuteNonQuery();
-        }
-
-        var watch = Stopwatch.StartNew();
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO atoms (address, atom) VALUES (@a, @v)";
-        var address = insert.Parameters.Add("@a", SqliteType.Text);
-        var value = insert.Parameters.Add("@v", SqliteType.Text);
-        insert.Prepare();
-        for (long i = 0; i < atoms; i++)
-        {
-            address.Value = $"[\"r{i / 10}\",\"c{i % 10}\"]";
-            value.Value = Value(i).ToString();
-            insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        return watch.Elapsed.TotalSeconds;
-    }
+    internal static Atom Value(long i) => i % 3 == 0 ? Atom.FromNumber(i) : Atom.FromString($"value {i}");
 }

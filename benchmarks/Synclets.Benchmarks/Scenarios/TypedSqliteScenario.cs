@@ -17,7 +17,7 @@ internal static class TypedSqliteScenario
         var folder = Directory.CreateTempSubdirectory("synclets-typed-bench-");
         try
         {
-            var baseline = WebSocketScenarios.WideBaseline(Path.Combine(folder.FullName, "wide.db"), rows);
+            var baseline = Baselines.Wide(folder.FullName, rows);
             await using var source = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "source.db"));
             await using var target = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "target.db"));
             await FillAsync(source, rows);

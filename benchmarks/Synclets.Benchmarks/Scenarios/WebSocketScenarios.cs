@@ -69,7 +69,7 @@ internal static class WebSocketScenarios
         var folder = Directory.CreateTempSubdirectory("synclets-ws-bench-");
         try
         {
-            var baseline = WideBaseline(Path.Combine(folder.FullName, "wide.db"), rows);
+            var baseline = Baselines.Wide(folder.FullName, rows);
             var activity = new ActivityCounter();
             await using var server = await StartServerAsync(activity, async (name, cancellationToken) =>
             {
@@ -139,37 +139,4 @@ internal static class WebSocketScenarios
 
     internal static Uri BaseUri(this WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("http://", "ws://", StringComparison.Ordinal));
-
-    public static double WideBaseline(string path, long rows)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE todos (id TEXT PRIMARY KEY, " + string.Join(", ", Enumerable.Range(0, 10).Select(c => $"c{c} TEXT")) + ")";
-            setup.ExecuteNonQuery();
-        }
-
-        var watch = Stopwatch.StartNew();
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO todos VALUES (@id, " + string.Join(", ", Enumerable.Range(0, 10).Select(c => $"@c{c}")) + ")";
-        var id = insert.Parameters.Add("@id", SqliteType.Text);
-        var columns = Enumerable.Range(0, 10).Select(c => insert.Parameters.Add($"@c{c}", SqliteType.Text)).ToArray();
-        insert.Prepare();
-        for (long row = 0; row < rows; row++)
-        {
-            id.Value = $"r{row}";
-            for (var c = 0; c < 10; c++)
-            {
-                columns[c].Value = $"value {row}-{c}";
-            }
-
-            insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        return watch.Elapsed.TotalSeconds;
-    }
 }
