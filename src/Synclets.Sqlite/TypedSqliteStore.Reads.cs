@@ -1,0 +1,254 @@
+using System.Runtime.CompilerServices;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Synclets.Connectors;
+using Synclets.Protocol;
+
+namespace Synclets.Sqlite;
+
+// Reading the typed tables: cells, timestamps (known for the unit of work, or prefetched), hashes and whole subtrees.
+public sealed partial class TypedSqliteStore<TRow>
+    where TRow : ISyncSqlRow<TRow>
+{
+    /// <inheritdoc/>
+    public ValueTask<Atom> GetAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        if (!_columnIndex.TryGetValue(address[1], out var column))
+        {
+            return ValueTask.FromResult(Atom.Absent);
+        }
+
+        if (_pending.TryGetValue(address[0], out var pending) && ((pending.Touched >> column.Bit) & 1) == 1)
+        {
+            return ValueTask.FromResult(pending.Atoms[column.Bit]);
+        }
+
+        return ValueTask.FromResult(ReadRow(address[0]).TryGetValue(address[1], out var atom) ? atom : Atom.Absent);
+    }
+
+    ValueTask<IReadOnlyCollection<string>> IDataConnector.GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
+    {
+        FlushRows();
+        return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
+        {
+            0 => _connection.Query<string>($"SELECT {_key} FROM {_table}", transaction: _transaction).AsList(),
+            1 => [.. ReadRow(address[0]).Keys],
+            _ => [],
+        });
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, Atom>> GetChildAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    {
+        return ValueTask.FromResult<IReadOnlyDictionary<string, Atom>>(ReadRow(parentAddress[0]));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<string> GetTimestampAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
+    {
+        if (!_columnIndex.TryGetValue(address[1], out var column))
+        {
+            return ValueTask.FromResult(Timestamp.None);
+        }
+
+        if (_pending.TryGetValue(address[0], out var pending) && pending.Timestamps[column.Bit] is { } buffered)
+        {
+            return ValueTask.FromResult(buffered);
+        }
+
+        return ValueTask.FromResult(ReadTimestamps(address[0]).TryGetValue(address[1], out var timestamp) ? timestamp : Timestamp.None);
+    }
+
+    ValueTask<IReadOnlyCollection<string>> IMetaConnector.GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
+    {
+        FlushRows();
+        return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
+        {
+            0 => _connection.Query<string>($"SELECT {_key} FROM {_meta}", transaction: _transaction).AsList(),
+            1 => [.. ReadTimestamps(address[0]).Keys],
+            _ => [],
+        });
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string>>(ReadTimestamps(parentAddress[0]));
+
+    /// <inheritdoc/>
+    public ValueTask PrefetchChildTimestampsAsync(IReadOnlyList<string> grandparentAddress, IReadOnlyCollection<string> parentIds, CancellationToken cancellationToken = default)
+    {
+        var unknown = parentIds.Where(id => !_knownTimestamps.ContainsKey(id)).ToList();
+        if (_openUnits == 0 || unknown.Count == 0 || unknown.Count > MaxKnownRows)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (_knownTimestamps.Count + unknown.Count > MaxKnownRows)
+        {
+            _knownTimestamps.Clear();
+        }
+
+        if (unknown.Any(id => _pending.TryGetValue(id, out var pending) && pending.MetaTouched != 0))
+        {
+            FlushRows(); // Rows written but not cached must reach the table before it is read.
+        }
+
+        foreach (var id in unknown)
+        {
+            _knownTimestamps[id] = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        _prefetchTimestamps.Transaction = _transaction;
+        _prefetchTimestamps.Parameters[0].Value = AtomJson.WriteAddress(unknown);
+        using var reader = _prefetchTimestamps.ExecuteReader();
+        while (reader.Read())
+        {
+            ReadTimestampColumns(reader, 1, _knownTimestamps[reader.GetString(0)]);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The root's hash is stored; a row's is the XOR of its (at most 62) timestamps' hashes, computed from its one meta row.</remarks>
+    public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
+    {
+        if (parentAddress.Count == 1)
+        {
+            var rowHash = 0u;
+            foreach (var timestamp in ReadTimestamps(parentAddress[0]).Values)
+            {
+                rowHash ^= Fnv1a.Hash(timestamp);
+            }
+
+            return ValueTask.FromResult(rowHash);
+        }
+
+        Flush();
+        var hash = _connection.ExecuteScalar<long?>($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", transaction: _transaction);
+        return ValueTask.FromResult(hash is { } value ? (uint)value : 0u);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        FlushRows();
+        var select = string.Join(", ", _columns.Select(c => "m." + SqliteSchema.Quote(c)).Concat(_columns.Select(c => "d." + SqliteSchema.Quote(c))));
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"SELECT m.{_key}, {select}, d.\"absent\" FROM {_meta} m LEFT JOIN {_table} d ON d.{_key} = m.{_key}" + (parentAddress.Count == 1 ? $" WHERE m.{_key} = @key" : string.Empty) + $" ORDER BY m.{_key}";
+        if (parentAddress.Count == 1)
+        {
+            command.Parameters.AddWithValue("@key", parentAddress[0]);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var absentAt = 1 + (2 * _columns.Length);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var rowId = reader.GetString(0);
+            var absent = reader.IsDBNull(absentAt) ? _allMask : reader.GetInt64(absentAt);
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                if (reader.IsDBNull(1 + i))
+                {
+                    continue; // Never written.
+                }
+
+                var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ReadAtom(reader, 1 + _columns.Length + i, _kinds[i]);
+                yield return new SubtreeAtom([rowId, _columns[i]], reader.GetString(1 + i), atom);
+            }
+        }
+    }
+
+    private Dictionary<string, Atom> ReadRow(string rowId)
+    {
+        if (_pending.TryGetValue(rowId, out var pending) && pending.Touched != 0)
+        {
+            FlushRows();
+        }
+
+        var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
+        _selectRow.Transaction = _transaction;
+        _selectRow.Parameters[0].Value = rowId;
+        using var reader = _selectRow.ExecuteReader();
+        if (reader.Read())
+        {
+            var absent = reader.GetInt64(_columns.Length);
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                if (((absent >> i) & 1) == 0)
+                {
+                    atoms[_columns[i]] = ReadAtom(reader, i, _kinds[i]);
+                }
+            }
+        }
+
+        return atoms;
+    }
+
+    /// <summary>A row's timestamps by column: known in this unit of work, or read (and then known).</summary>
+    private Dictionary<string, string> ReadTimestamps(string rowId)
+    {
+        if (_knownTimestamps.TryGetValue(rowId, out var known))
+        {
+            return known;
+        }
+
+        if (_pending.TryGetValue(rowId, out var pending) && pending.MetaTouched != 0)
+        {
+            FlushRows();
+        }
+
+        var timestamps = new Dictionary<string, string>(StringComparer.Ordinal);
+        _selectTimestamps.Transaction = _transaction;
+        _selectTimestamps.Parameters[0].Value = rowId;
+        using (var reader = _selectTimestamps.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                ReadTimestampColumns(reader, 0, timestamps);
+            }
+        }
+
+        if (_openUnits == 0)
+        {
+            return timestamps; // Between units another connection may write: nothing is kept.
+        }
+
+        if (_knownTimestamps.Count >= MaxKnownRows)
+        {
+            _knownTimestamps.Clear();
+        }
+
+        _knownTimestamps[rowId] = timestamps;
+        return timestamps;
+    }
+
+    private void ReadTimestampColumns(SqliteDataReader reader, int first, Dictionary<string, string> timestamps)
+    {
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            if (!reader.IsDBNull(first + i))
+            {
+                timestamps[_columns[i]] = reader.GetString(first + i);
+            }
+        }
+    }
+
+    /// <summary>A cell as an atom, read with the getter its column's kind calls for (no boxing).</summary>
+    private static Atom ReadAtom(SqliteDataReader reader, int ordinal, AtomKind kind)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return Atom.Null;
+        }
+
+        return kind switch
+        {
+            AtomKind.Boolean => Atom.FromBoolean(reader.GetInt64(ordinal) != 0),
+            AtomKind.Number => Atom.FromNumber(reader.GetDouble(ordinal)),
+            _ => Atom.FromString(reader.GetString(ordinal)),
+        };
+    }
+}

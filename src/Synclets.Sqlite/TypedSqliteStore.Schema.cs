@@ -1,0 +1,66 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Synclets.Sqlite;
+
+// The typed store's tables: created, extended with added properties, and their root hash built when missing.
+public sealed partial class TypedSqliteStore<TRow>
+    where TRow : ISyncSqlRow<TRow>
+{
+    /// <summary>Creates the tables, or adds the columns of properties added since; returns the synced columns in table order.</summary>
+    private static async Task<string[]> EnsureSchemaAsync(SqliteConnection connection)
+    {
+        var table = TRow.SqlTableName;
+        var existing = (await connection.QueryAsync<(string Name, string Type)>($"SELECT name, type FROM pragma_table_info('{table.Replace("'", "''", StringComparison.Ordinal)}')").ConfigureAwait(false)).ToList();
+        var metaColumns = string.Join(", ", TRow.SqlColumns.Select(c => SqliteSchema.Quote(c.Id) + " TEXT"));
+        if (existing.Count == 0)
+        {
+            var key = SqliteSchema.Quote(TRow.SqlKeyColumn);
+            await connection.ExecuteAsync(TRow.SqlCreateTable).ConfigureAwait(false);
+            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_meta")} ({key} TEXT PRIMARY KEY, {metaColumns}) STRICT").ConfigureAwait(false);
+            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_hashes")} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID").ConfigureAwait(false);
+            return [.. TRow.SqlColumns.Select(c => c.Id)];
+        }
+
+        // Columns keep their place (and absent-mask bit) for life; added properties go at the end.
+        var columns = existing.Select(c => c.Name).Where(name => name != TRow.SqlKeyColumn && name != "absent").ToList();
+        foreach (var added in TRow.SqlColumns.Where(c => !columns.Contains(c.Id, StringComparer.Ordinal)))
+        {
+            var bit = 1L << columns.Count;
+            await connection.ExecuteAsync($"ALTER TABLE {SqliteSchema.Quote(table)} ADD COLUMN {SqliteSchema.Quote(added.Id)} {added.SqlType}").ConfigureAwait(false);
+            await connection.ExecuteAsync($"ALTER TABLE {SqliteSchema.Quote(table + "_meta")} ADD COLUMN {SqliteSchema.Quote(added.Id)} TEXT").ConfigureAwait(false);
+            await connection.ExecuteAsync($"UPDATE {SqliteSchema.Quote(table)} SET \"absent\" = \"absent\" | {bit.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+            columns.Add(added.Id);
+        }
+
+        return [.. columns];
+    }
+
+    /// <summary>
+    /// A database that has timestamps but no stored root hash (written by hand, or by a tool that
+    /// kept none) gets it computed once, from every timestamp; afterwards it is kept up to date.
+    /// </summary>
+    private static async Task EnsureRootHashAsync(SqliteConnection connection, string[] columns)
+    {
+        var hashes = SqliteSchema.Quote(TRow.SqlTableName + "_hashes");
+        if (await connection.ExecuteScalarAsync<long?>($"SELECT \"hash\" FROM {hashes} WHERE \"parent\" = '[]'").ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var hash = 0u;
+        await using (var reader = await connection.ExecuteReaderAsync($"SELECT {string.Join(", ", columns.Select(SqliteSchema.Quote))} FROM {SqliteSchema.Quote(TRow.SqlTableName + "_meta")}").ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    hash ^= reader.IsDBNull(i) ? 0 : Fnv1a.Hash(reader.GetString(i));
+                }
+            }
+        }
+
+        await connection.ExecuteAsync($"INSERT INTO {hashes} (\"parent\", \"hash\") VALUES ('[]', @hash)", new { hash = (long)hash }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,217 @@
+using Microsoft.Data.Sqlite;
+
+namespace Synclets.Sqlite;
+
+// Writing the typed tables: cells and timestamps buffered per row, written as one upsert per table within the unit of work's transaction.
+public sealed partial class TypedSqliteStore<TRow>
+    where TRow : ISyncSqlRow<TRow>
+{
+    /// <inheritdoc/>
+    public ValueTask SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken = default)
+    {
+        var (bit, kind) = Column(address[1]);
+        if (!atom.IsAbsent && atom.Kind != AtomKind.Null && atom.Kind != kind)
+        {
+            throw new SqliteStoreException($"Column '{address[1]}' of table {TRow.SqlTableName} holds {kind} atoms, but {atom} was written at [{address[0]}, {address[1]}]. The peer's schema differs from this record's.");
+        }
+
+        var pending = Pending(address[0]);
+        pending.Atoms[bit] = atom;
+        pending.Touched |= 1L << bit;
+        return FlushIfAlone();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask RemoveAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
+        SetAtomAsync(address, Atom.Absent, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
+    {
+        var (bit, _) = Column(address[1]);
+
+        // The old timestamp, for the root hash (read before the row's buffer is taken, as a read may flush it).
+        var row = ReadTimestamps(address[0]);
+        var previous = row.GetValueOrDefault(address[1], Timestamp.None);
+        row[address[1]] = timestamp;
+
+        var pending = Pending(address[0]);
+        pending.Timestamps[bit] = timestamp;
+        pending.MetaTouched |= 1L << bit;
+        _pendingRootDelta ^= Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
+        return FlushIfAlone();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)
+    {
+        _openUnits++;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask CommitWritesAsync(CancellationToken cancellationToken = default)
+    {
+        if (_openUnits > 1)
+        {
+            _openUnits--;
+            return;
+        }
+
+        // Flush while the unit still counts, so the buffered rows go into its one transaction
+        // (with the count at zero they would each be a transaction of their own).
+        Flush();
+        _openUnits = 0;
+        _knownTimestamps.Clear();
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException exception)
+            {
+                await RollbackWritesAsync(cancellationToken).ConfigureAwait(false);
+                throw SqliteStore.Failure("commit", exception);
+            }
+
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default)
+    {
+        _openUnits = 0;
+        _pending.Clear();
+        _pendingRootDelta = 0;
+        _knownTimestamps.Clear();
+        if (_transaction is not null)
+        {
+            await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    private (int Bit, AtomKind Kind) Column(string id) =>
+        _columnIndex.TryGetValue(id, out var column)
+            ? column
+            : throw new SqliteStoreException($"Table {TRow.SqlTableName} has no column '{id}': the record has no such property. A peer with a newer record may have added it; update this app.");
+
+    private PendingRow Pending(string rowId)
+    {
+        if (!_pending.TryGetValue(rowId, out var pending))
+        {
+            pending = new PendingRow(_columns.Length);
+            _pending[rowId] = pending;
+        }
+
+        return pending;
+    }
+
+    private ValueTask FlushIfAlone()
+    {
+        if (_openUnits == 0)
+        {
+            Flush(); // A write outside a unit of work stands alone.
+            _knownTimestamps.Clear();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes the buffered rows and the root hash's change (before the root hash is read, and at commit).</summary>
+    private void Flush()
+    {
+        FlushRows();
+        if (_pendingRootDelta == 0)
+        {
+            return;
+        }
+
+        Write(() => _xorHash.Run(_transaction, "[]", (long)_pendingRootDelta));
+        _pendingRootDelta = 0;
+    }
+
+    /// <summary>Writes the buffered rows: one upsert per row and table.</summary>
+    private void FlushRows()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        Write(() =>
+        {
+            var values = new object?[4 + _columns.Length];
+            foreach (var (rowId, row) in _pending)
+            {
+                if (row.Touched != 0)
+                {
+                    var absentBits = 0L;
+                    for (var i = 0; i < _columns.Length; i++)
+                    {
+                        var atom = row.Atoms[i];
+                        absentBits |= ((row.Touched >> i) & 1) == 1 && atom.IsAbsent ? 1L << i : 0;
+                        values[4 + i] = ToSql(atom);
+                    }
+
+                    (values[0], values[1], values[2], values[3]) = (rowId, row.Touched, (_allMask & ~row.Touched) | absentBits, absentBits);
+                    _upsertData.Run(_transaction, values);
+                    if (absentBits != 0)
+                    {
+                        _deleteIfEmpty.Run(_transaction, rowId, _allMask);
+                    }
+                }
+
+                if (row.MetaTouched != 0)
+                {
+                    var timestamps = new object?[2 + _columns.Length];
+                    (timestamps[0], timestamps[1]) = (rowId, row.MetaTouched);
+                    for (var i = 0; i < _columns.Length; i++)
+                    {
+                        timestamps[2 + i] = row.Timestamps[i];
+                    }
+
+                    _upsertMeta.Run(_transaction, timestamps);
+                }
+            }
+        });
+        _pending.Clear();
+    }
+
+    private void Write(Action write)
+    {
+        try
+        {
+            _transaction ??= _openUnits > 0 ? _connection.BeginTransaction(deferred: false) : null;
+            write();
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteStore.Failure("write", exception);
+        }
+    }
+
+    private static object? ToSql(Atom atom) => atom.Kind switch
+    {
+        AtomKind.String => atom.AsString(),
+        AtomKind.Boolean => atom.AsBoolean() ? 1L : 0L,
+        AtomKind.Number => atom.AsNumber(),
+        _ => null,
+    };
+
+    /// <summary>The cells and timestamps of one row written in this unit of work, not yet in the database.</summary>
+    private sealed class PendingRow(int columns)
+    {
+        public Atom[] Atoms { get; } = new Atom[columns];
+
+        public string?[] Timestamps { get; } = new string?[columns];
+
+        public long Touched { get; set; }
+
+        public long MetaTouched { get; set; }
+    }
+}
