@@ -145,7 +145,9 @@ public static class MessageReader
     private static SubNodesNode ReadSubNodes(ref Utf8JsonReader reader, int level, int depth, IdPool ids)
     {
         Expect(ref reader, JsonTokenType.StartObject, "an array at a parent address must be sub-nodes, [{...}] or [{...}, 1]");
-        var children = new Dictionary<string, Node>(StringComparer.Ordinal);
+        // Siblings at one level tend to have as many children as each other (the columns of rows):
+        // sized like the last list at this level, the dictionary rarely grows.
+        var children = new Dictionary<string, Node>(ids.SizeHint(level), StringComparer.Ordinal);
         while (true)
         {
             Advance(ref reader, "sub-nodes");
@@ -160,6 +162,7 @@ public static class MessageReader
             children[id] = ReadNode(ref reader, level + 1, depth, ids);
         }
 
+        ids.Sized(level, children.Count);
         Advance(ref reader, "sub-nodes");
         var partial = false;
         if (reader.TokenType == JsonTokenType.Number)
@@ -177,13 +180,28 @@ public static class MessageReader
 
     /// <summary>
     /// Shares one string per distinct child id within a message: column ids repeat on every row,
-    /// and a tree that keeps them should not keep a copy per atom.
+    /// and a tree that keeps them should not keep a copy per atom. Remembers, per level, how many
+    /// children the last sub-nodes list had.
     /// </summary>
     private sealed class IdPool
     {
         private const int MaxPooled = 1024;
         private const int MaxIdLength = 64;
+        private const int MaxSizeHint = 4096;
         private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+        private int[] _lastCounts = new int[8];
+
+        public int SizeHint(int level) => level < _lastCounts.Length ? _lastCounts[level] : 0;
+
+        public void Sized(int level, int count)
+        {
+            if (level >= _lastCounts.Length)
+            {
+                Array.Resize(ref _lastCounts, level + 8);
+            }
+
+            _lastCounts[level] = Math.Min(count, MaxSizeHint);
+        }
 
         public string Read(ref Utf8JsonReader reader)
         {
