@@ -95,7 +95,7 @@ public sealed partial class TypedSqliteStore<TRow>
 
         foreach (var id in unknown)
         {
-            _knownTimestamps[id] = new Dictionary<string, string>(StringComparer.Ordinal);
+            _knownTimestamps[id] = new Dictionary<string, string>(_columns.Length, StringComparer.Ordinal);
         }
 
         _prefetchTimestamps.Transaction = _transaction;
@@ -168,7 +168,7 @@ public sealed partial class TypedSqliteStore<TRow>
             FlushRows();
         }
 
-        var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
+        var atoms = new Dictionary<string, Atom>(_columns.Length, StringComparer.Ordinal);
         _selectRow.Transaction = _transaction;
         _selectRow.Parameters[0].Value = rowId;
         using var reader = _selectRow.ExecuteReader();
@@ -200,7 +200,7 @@ public sealed partial class TypedSqliteStore<TRow>
             FlushRows();
         }
 
-        var timestamps = new Dictionary<string, string>(StringComparer.Ordinal);
+        var timestamps = new Dictionary<string, string>(_columns.Length, StringComparer.Ordinal);
         _selectTimestamps.Transaction = _transaction;
         _selectTimestamps.Parameters[0].Value = rowId;
         using (var reader = _selectTimestamps.ExecuteReader())

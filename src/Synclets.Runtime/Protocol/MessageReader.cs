@@ -156,7 +156,7 @@ public static class MessageReader
                 break;
             }
 
-            var id = ids.Read(ref reader);
+            var id = level + 1 == depth ? ids.Read(ref reader) : reader.GetString()!; // Atom ids repeat on every row; row ids do not.
             CheckId(id);
             Advance(ref reader, "sub-nodes");
             children[id] = ReadNode(ref reader, level + 1, depth, ids);
