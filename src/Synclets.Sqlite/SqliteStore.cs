@@ -154,18 +154,18 @@ public sealed partial class SqliteStore : IAsyncDisposable
     }
 
     internal string? GetAtomJson(IReadOnlyList<string> address) =>
-        _statements.SelectAtom.Run(_transaction, Key(address)) as string;
+        _statements.SelectAtom.Run(Key(address)) as string;
 
     internal void SetAtom(IReadOnlyList<string> address, Atom atom) =>
-        Write(() => _statements.UpsertAtom.RunWithLevels(_transaction, Key(address), AtomJson.Write(atom), address));
+        Write(() => _statements.UpsertAtom.RunWithLevels(Key(address), AtomJson.Write(atom), address));
 
     internal void RemoveAtom(IReadOnlyList<string> address) =>
-        Write(() => _statements.DeleteAtom.Run(_transaction, Key(address)));
+        Write(() => _statements.DeleteAtom.Run(Key(address)));
 
     internal string GetTimestamp(IReadOnlyList<string> address)
     {
         var key = Key(address);
-        var timestamp = _statements.SelectTimestamp.Run(_transaction, key) as string ?? Timestamp.None;
+        var timestamp = _statements.SelectTimestamp.Run(key) as string ?? Timestamp.None;
         _lastTimestampRead = (key, timestamp);
         return timestamp;
     }
@@ -187,11 +187,11 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
         else
         {
-            previous = _statements.SelectTimestamp.Run(_transaction, key) as string ?? Timestamp.None;
+            previous = _statements.SelectTimestamp.Run(key) as string ?? Timestamp.None;
         }
 
         _lastTimestampRead = null;
-        Write(() => _statements.UpsertTimestamp.RunWithLevels(_transaction, key, timestamp, address));
+        Write(() => _statements.UpsertTimestamp.RunWithLevels(key, timestamp, address));
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
         for (var length = 0; length < address.Count; length++)
         {
@@ -208,7 +208,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
     internal uint GetHash(IReadOnlyList<string> parent)
     {
         FlushHashes();
-        var hash = _statements.SelectHash.Run(_transaction, AtomJson.WriteAddress(parent));
+        var hash = _statements.SelectHash.Run(AtomJson.WriteAddress(parent));
         return hash is long value ? (uint)value : 0;
     }
 
@@ -340,7 +340,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         {
             foreach (var (parent, delta) in _pendingHashes)
             {
-                _statements.XorHash.Run(_transaction, parent, (long)delta);
+                _statements.XorHash.Run(parent, (long)delta);
             }
         });
         _pendingHashes.Clear();

@@ -4,7 +4,8 @@ namespace Synclets.Sqlite;
 
 /// <summary>
 /// The per-atom statements, prepared once and reused. These run for every atom of a sync, so they
-/// bypass Dapper's per-call parameter mapping; everything else in the store goes through Dapper.
+/// bypass Dapper's per-call parameter mapping (and, for writes, Microsoft.Data.Sqlite's binding by
+/// name); everything else in the store goes through Dapper.
 /// </summary>
 internal sealed class Statements : IDisposable
 {
@@ -60,30 +61,26 @@ internal sealed class Statements : IDisposable
     }
 }
 
-/// <summary>One prepared command with its parameters.</summary>
+/// <summary>
+/// One statement prepared once: writes and point reads run on <see cref="RawStatement"/>, bound by
+/// position; queries that stream rows run as a Microsoft.Data.Sqlite command.
+/// </summary>
 internal sealed class Statement : IDisposable
 {
+    private readonly RawStatement _raw;
     private readonly SqliteCommand _command;
     private readonly SqliteParameter[] _parameters;
 
     public Statement(SqliteConnection connection, string sql, params string[] parameterNames)
     {
+        _raw = new RawStatement(connection, sql, parameterNames);
         _command = connection.CreateCommand();
         _command.CommandText = sql;
         _parameters = [.. parameterNames.Select(name => _command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
     }
 
-    /// <summary>Runs with the given parameter values (null is SQL NULL); returns the first column of the first row, if any.</summary>
-    public object? Run(SqliteTransaction? transaction, params object?[] values)
-    {
-        _command.Transaction = transaction;
-        for (var i = 0; i < values.Length; i++)
-        {
-            _parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        return _command.ExecuteScalar();
-    }
+    /// <summary>Runs with the given parameter values (null is SQL NULL), in the connection's open transaction if any; returns the first column of the first row, if any.</summary>
+    public object? Run(params ReadOnlySpan<object?> values) => _raw.Run(values);
 
     /// <summary>Runs a query with the given parameter values; the caller reads and disposes the rows.</summary>
     public SqliteDataReader Query(SqliteTransaction? transaction, params object?[] values)
@@ -98,18 +95,21 @@ internal sealed class Statement : IDisposable
     }
 
     /// <summary>Runs an upsert whose parameters are the address, the value and then each level of the address.</summary>
-    public void RunWithLevels(SqliteTransaction? transaction, string address, string value, IReadOnlyList<string> levels)
+    public void RunWithLevels(string address, string value, IReadOnlyList<string> levels)
     {
-        _command.Transaction = transaction;
-        _parameters[0].Value = address;
-        _parameters[1].Value = value;
+        _raw.Bind(0, address);
+        _raw.Bind(1, value);
         for (var i = 0; i < levels.Count; i++)
         {
-            _parameters[i + 2].Value = levels[i];
+            _raw.Bind(i + 2, levels[i]);
         }
 
-        _command.ExecuteNonQuery();
+        _raw.Step();
     }
 
-    public void Dispose() => _command.Dispose();
+    public void Dispose()
+    {
+        _raw.Dispose();
+        _command.Dispose();
+    }
 }

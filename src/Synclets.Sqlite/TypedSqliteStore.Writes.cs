@@ -131,7 +131,7 @@ public sealed partial class TypedSqliteStore<TRow>
             return;
         }
 
-        Write(() => _xorHash.Run(_transaction, "[]", (long)_pendingRootDelta));
+        Write(() => _xorHash.Run("[]", (long)_pendingRootDelta));
         _pendingRootDelta = 0;
     }
 
@@ -159,10 +159,10 @@ public sealed partial class TypedSqliteStore<TRow>
                     }
 
                     (values[0], values[1], values[2], values[3]) = (rowId, row.Touched, (_allMask & ~row.Touched) | absentBits, absentBits);
-                    _upsertData.Run(_transaction, values);
+                    _upsertData.Run(values);
                     if (absentBits != 0)
                     {
-                        _deleteIfEmpty.Run(_transaction, rowId, _allMask);
+                        _deleteIfEmpty.Run(rowId, _allMask);
                     }
                 }
 
@@ -175,7 +175,7 @@ public sealed partial class TypedSqliteStore<TRow>
                         timestamps[2 + i] = row.Timestamps[i];
                     }
 
-                    _upsertMeta.Run(_transaction, timestamps);
+                    _upsertMeta.Run(timestamps);
                 }
             }
         });
