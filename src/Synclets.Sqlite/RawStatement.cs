@@ -76,6 +76,29 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>Steps a query to its next row; false at the end, when the statement is reset for its next run.</summary>
+    public bool Read()
+    {
+        var result = raw.sqlite3_step(_statement);
+        if (result == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        raw.sqlite3_reset(_statement);
+        Check(result);
+        return false;
+    }
+
+    /// <summary>True when the current row's <paramref name="column"/> is NULL.</summary>
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public double GetDouble(int column) => raw.sqlite3_column_double(_statement, column);
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int result)

@@ -105,7 +105,7 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
 
     /// <inheritdoc/>
     public IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
-        _store.ReadSubtreeAsync(parentAddress, cancellationToken);
+        _store.ReadSubtree(parentAddress, cancellationToken).ToAsyncEnumerable();
 
     /// <inheritdoc/>
     public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>

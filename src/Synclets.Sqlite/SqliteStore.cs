@@ -245,31 +245,30 @@ public sealed partial class SqliteStore : IAsyncDisposable
         return values;
     }
 
-    internal async IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parent, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every atom below a parent with its timestamp, in key order; read on the raw handle (see <see cref="RawStatement"/>), synchronously.</summary>
+    internal IEnumerable<SubtreeAtom> ReadSubtree(IReadOnlyList<string> parent, CancellationToken cancellationToken)
     {
         var levels = Enumerable.Range(1, Depth).Select(level => "m." + SqliteSchema.Quote(SqliteSchema.Level(_options, level))).ToArray();
         var address = SqliteSchema.Quote(_options.AddressColumn);
-        using var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText =
+        var sql =
             $"SELECT {string.Join(", ", levels)}, m.{SqliteSchema.Quote(_options.TimestampColumn)}, d.{SqliteSchema.Quote(_options.AtomColumn)} "
             + $"FROM {SqliteSchema.Quote(_options.MetaTable)} m LEFT JOIN {SqliteSchema.Quote(_options.DataTable)} d ON d.{address} = m.{address} "
             + $"WHERE m.{address} >= @from AND m.{address} < @to ORDER BY m.{address}";
+        using var rows = new RawStatement(_connection, sql, ["@from", "@to"]);
         var (from, to) = PrefixRange(parent);
-        command.Parameters.AddWithValue("@from", from);
-        command.Parameters.AddWithValue("@to", to);
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        rows.Bind(0, from);
+        rows.Bind(1, to);
+        while (rows.Read())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var atomAddress = new string[Depth];
             for (var level = 0; level < Depth; level++)
             {
-                atomAddress[level] = reader.GetString(level);
+                atomAddress[level] = rows.GetString(level);
             }
 
-            var atom = reader.IsDBNull(Depth + 1) ? Atom.Absent : SqliteDataConnector.Parse(reader.GetString(Depth + 1), atomAddress);
-            yield return new SubtreeAtom(atomAddress, reader.GetString(Depth), atom);
+            var atom = rows.IsNull(Depth + 1) ? Atom.Absent : SqliteDataConnector.Parse(rows.GetString(Depth + 1), atomAddress);
+            yield return new SubtreeAtom(atomAddress, rows.GetString(Depth), atom);
         }
     }
 
