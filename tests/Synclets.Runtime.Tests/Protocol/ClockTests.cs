@@ -1,3 +1,4 @@
+using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Synclets.Tests.Protocol;
@@ -81,4 +82,56 @@ public class ClockTests
     [Fact]
     public void An_invalid_remote_timestamp_is_ignored() =>
         Assert.False(new HybridLogicalClock("x").Seen("not a timestamp"));
+
+    [Fact]
+    public void Seen_stamps_as_the_reference_rule_does_without_reading_the_wall_clock() =>
+        Gen.Select(Gen.Int[0, 2], Gen.Int[-3, 3], Gen.Int[0, 40], Gen.Bool).Array[1, 80].Sample(steps =>
+        {
+            var time = new FakeTimeProvider(NewYear2026);
+            var clock = new HybridLogicalClock("local", time);
+            var reference = new ReferenceClock(clock.ClientId, time);
+            foreach (var (advance, offset, counter, see) in steps)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(advance));
+                if (see)
+                {
+                    var remote = Timestamp.Encode(time.GetUtcNow().ToUnixTimeMilliseconds() + offset, counter, 1);
+                    clock.Seen(remote);
+                    reference.Seen(remote);
+                }
+                else
+                {
+                    Assert.Equal(reference.Next(), clock.Next());
+                }
+            }
+        });
+
+    /// <summary>The hybrid logical clock's textbook receive rule, max(last, remote, now), as the JavaScript reference has it.</summary>
+    private sealed class ReferenceClock(int clientId, TimeProvider time)
+    {
+        private long _lastTime;
+        private int _counter = -1;
+
+        public string Next()
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            (_lastTime, _counter) = now > _lastTime ? (now, 0) : (_lastTime, _counter + 1);
+            return Timestamp.Encode(_lastTime, _counter, clientId);
+        }
+
+        public void Seen(string remote)
+        {
+            Timestamp.TryDecode(remote, out var remoteTime, out var remoteCounter);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var max = Math.Max(Math.Max(_lastTime, remoteTime), now);
+            _counter = (max == _lastTime, max == remoteTime) switch
+            {
+                (true, true) => Math.Max(_counter, remoteCounter),
+                (true, false) => _counter,
+                (false, true) => remoteCounter,
+                _ => -1,
+            };
+            _lastTime = max;
+        }
+    }
 }
