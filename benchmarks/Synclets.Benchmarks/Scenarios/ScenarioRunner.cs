@@ -70,6 +70,16 @@ internal static class ScenarioRunner
         Func<Task<ScenarioResult>> websocketSync = () => WebSocketScenarios.InitialSyncAsync(atoms is { } rows ? rows / 10 : 100_000);
         typedPlans.Add(websocketSync);
         plans.Add(("initial-sync", "websocket", websocketSync));
+        foreach (var layout in new[] { "sqlite-generic", "sqlite-typed" })
+        {
+            foreach (var (scenario, size, reconnect) in new[] { ("one-change", Math.Min(10_000, big), false), ("one-change", big, false), ("reconnect", big, true) })
+            {
+                Func<Task<ScenarioResult>> change = () => SqliteChangeScenarios.RunAsync(layout, size, reconnect);
+                (layout == "sqlite-typed" ? typedPlans : sqlitePlans).Add(change);
+                plans.Add((scenario, "memory", change));
+            }
+        }
+
         foreach (var size in atoms is { } n ? [n] : new long[] { 100_000, 1_000_000 })
         {
             Func<Task<ScenarioResult>> sqlite = () => SqliteScenarios.InitialSyncAsync(size);
