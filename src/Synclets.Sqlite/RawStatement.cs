@@ -50,6 +50,16 @@ internal sealed class RawStatement : IDisposable
         });
     }
 
+    /// <summary>Binds text (null is SQL NULL) to the <paramref name="parameter"/>th parameter name.</summary>
+    public void BindText(int parameter, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(_statement, _positions[parameter]) : raw.sqlite3_bind_text(_statement, _positions[parameter], value));
+
+    /// <summary>Binds an integer to the <paramref name="parameter"/>th parameter name.</summary>
+    public void BindInt64(int parameter, long value) => Check(raw.sqlite3_bind_int64(_statement, _positions[parameter], value));
+
+    /// <summary>Binds a real to the <paramref name="parameter"/>th parameter name.</summary>
+    public void BindDouble(int parameter, double value) => Check(raw.sqlite3_bind_double(_statement, _positions[parameter], value));
+
     /// <summary>Runs with the values bound so far; returns the first column of the first row, if any.</summary>
     public object? Step()
     {

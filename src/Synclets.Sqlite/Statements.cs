@@ -79,6 +79,9 @@ internal sealed class Statement : IDisposable
         _parameters = [.. parameterNames.Select(name => _command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
     }
 
+    /// <summary>The statement on the raw handle, to bind values one by one, typed, before <see cref="RawStatement.Step"/>.</summary>
+    public RawStatement Raw => _raw;
+
     /// <summary>Runs with the given parameter values (null is SQL NULL), in the connection's open transaction if any; returns the first column of the first row, if any.</summary>
     public object? Run(params ReadOnlySpan<object?> values) => _raw.Run(values);
 

@@ -143,9 +143,11 @@ public sealed partial class TypedSqliteStore<TRow>
             return;
         }
 
+        // Bound value by value, typed: no boxing, no array per row (parameters as the statements list them).
         Write(() =>
         {
-            var values = new object?[4 + _columns.Length];
+            var data = _upsertData.Raw;
+            var meta = _upsertMeta.Raw;
             foreach (var (rowId, row) in _pending)
             {
                 if (row.Touched != 0)
@@ -155,11 +157,14 @@ public sealed partial class TypedSqliteStore<TRow>
                     {
                         var atom = row.Atoms[i];
                         absentBits |= ((row.Touched >> i) & 1) == 1 && atom.IsAbsent ? 1L << i : 0;
-                        values[4 + i] = ToSql(atom);
+                        BindAtom(data, 4 + i, atom);
                     }
 
-                    (values[0], values[1], values[2], values[3]) = (rowId, row.Touched, (_allMask & ~row.Touched) | absentBits, absentBits);
-                    _upsertData.Run(values);
+                    data.BindText(0, rowId);
+                    data.BindInt64(1, row.Touched);
+                    data.BindInt64(2, (_allMask & ~row.Touched) | absentBits);
+                    data.BindInt64(3, absentBits);
+                    data.Step();
                     if (absentBits != 0)
                     {
                         _deleteIfEmpty.Run(rowId, _allMask);
@@ -168,14 +173,14 @@ public sealed partial class TypedSqliteStore<TRow>
 
                 if (row.MetaTouched != 0)
                 {
-                    var timestamps = new object?[2 + _columns.Length];
-                    (timestamps[0], timestamps[1]) = (rowId, row.MetaTouched);
+                    meta.BindText(0, rowId);
+                    meta.BindInt64(1, row.MetaTouched);
                     for (var i = 0; i < _columns.Length; i++)
                     {
-                        timestamps[2 + i] = row.Timestamps[i];
+                        meta.BindText(2 + i, row.Timestamps[i]);
                     }
 
-                    _upsertMeta.Run(timestamps);
+                    meta.Step();
                 }
             }
         });
@@ -195,13 +200,24 @@ public sealed partial class TypedSqliteStore<TRow>
         }
     }
 
-    private static object? ToSql(Atom atom) => atom.Kind switch
+    private static void BindAtom(RawStatement statement, int parameter, Atom atom)
     {
-        AtomKind.String => atom.AsString(),
-        AtomKind.Boolean => atom.AsBoolean() ? 1L : 0L,
-        AtomKind.Number => atom.AsNumber(),
-        _ => null,
-    };
+        switch (atom.Kind)
+        {
+            case AtomKind.String:
+                statement.BindText(parameter, atom.AsString());
+                break;
+            case AtomKind.Boolean:
+                statement.BindInt64(parameter, atom.AsBoolean() ? 1 : 0);
+                break;
+            case AtomKind.Number:
+                statement.BindDouble(parameter, atom.AsNumber());
+                break;
+            default:
+                statement.BindText(parameter, null); // Null, and absent (the mask says which).
+                break;
+        }
+    }
 
     /// <summary>The cells and timestamps of one row written in this unit of work, not yet in the database.</summary>
     private sealed class PendingRow(int columns)
