@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -14,8 +15,19 @@ public static class MessageReader
     public static Message Read(string text, int depth)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var bytes = Encoding.UTF8.GetBytes(text);
-        return Read(bytes, depth);
+
+        // Streamed replies run to ~100 KB a message: a pooled buffer keeps each one's UTF-8 copy off
+        // the large-object heap, whose allocations cost a full collection every so often.
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            return Read(buffer.AsSpan(0, length), depth);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Parses UTF-8 <paramref name="utf8"/> as a message for a tree of <paramref name="depth"/>.</summary>
