@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Synclets.Connectors;
 using Synclets.Protocol;
 
@@ -97,12 +96,10 @@ public sealed partial class TypedSqliteStore<TRow>
             _knownTimestamps[id] = new Dictionary<string, string>(_columns.Length, StringComparer.Ordinal);
         }
 
-        _prefetchTimestamps.Transaction = _transaction;
-        _prefetchTimestamps.Parameters[0].Value = AtomJson.WriteAddress(unknown);
-        using var reader = _prefetchTimestamps.ExecuteReader();
-        while (reader.Read())
+        _prefetchTimestamps.BindText(0, AtomJson.WriteAddress(unknown));
+        while (_prefetchTimestamps.Read())
         {
-            ReadTimestampColumns(reader, 1, _knownTimestamps[reader.GetString(0)]);
+            ReadTimestampColumns(_prefetchTimestamps, 1, _knownTimestamps[_prefetchTimestamps.GetString(0)]);
         }
 
         return ValueTask.CompletedTask;
@@ -174,17 +171,15 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         var atoms = new Dictionary<string, Atom>(_columns.Length, StringComparer.Ordinal);
-        _selectRow.Transaction = _transaction;
-        _selectRow.Parameters[0].Value = rowId;
-        using var reader = _selectRow.ExecuteReader();
-        if (reader.Read())
+        _selectRow.BindText(0, rowId);
+        while (_selectRow.Read())
         {
-            var absent = reader.GetInt64(_columns.Length);
+            var absent = _selectRow.GetInt64(_columns.Length);
             for (var i = 0; i < _columns.Length; i++)
             {
                 if (((absent >> i) & 1) == 0)
                 {
-                    atoms[_columns[i]] = ReadAtom(reader, i, _kinds[i]);
+                    atoms[_columns[i]] = ReadAtom(_selectRow, i, _kinds[i]);
                 }
             }
         }
@@ -206,14 +201,10 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         var timestamps = new Dictionary<string, string>(_columns.Length, StringComparer.Ordinal);
-        _selectTimestamps.Transaction = _transaction;
-        _selectTimestamps.Parameters[0].Value = rowId;
-        using (var reader = _selectTimestamps.ExecuteReader())
+        _selectTimestamps.BindText(0, rowId);
+        while (_selectTimestamps.Read())
         {
-            if (reader.Read())
-            {
-                ReadTimestampColumns(reader, 0, timestamps);
-            }
+            ReadTimestampColumns(_selectTimestamps, 0, timestamps);
         }
 
         if (_openUnits == 0)
@@ -230,18 +221,18 @@ public sealed partial class TypedSqliteStore<TRow>
         return timestamps;
     }
 
-    private void ReadTimestampColumns(SqliteDataReader reader, int first, Dictionary<string, string> timestamps)
+    private void ReadTimestampColumns(RawStatement rows, int first, Dictionary<string, string> timestamps)
     {
         for (var i = 0; i < _columns.Length; i++)
         {
-            if (!reader.IsDBNull(first + i))
+            if (!rows.IsNull(first + i))
             {
-                timestamps[_columns[i]] = reader.GetString(first + i);
+                timestamps[_columns[i]] = rows.GetString(first + i);
             }
         }
     }
 
-    /// <summary>A cell of a raw row as an atom, read with the getter its column's kind calls for.</summary>
+    /// <summary>A cell as an atom, read with the getter its column's kind calls for (no boxing).</summary>
     private static Atom ReadAtom(RawStatement rows, int column, AtomKind kind)
     {
         if (rows.IsNull(column))
@@ -254,22 +245,6 @@ public sealed partial class TypedSqliteStore<TRow>
             AtomKind.Boolean => Atom.FromBoolean(rows.GetInt64(column) != 0),
             AtomKind.Number => Atom.FromNumber(rows.GetDouble(column)),
             _ => Atom.FromString(rows.GetString(column)),
-        };
-    }
-
-    /// <summary>A cell as an atom, read with the getter its column's kind calls for (no boxing).</summary>
-    private static Atom ReadAtom(SqliteDataReader reader, int ordinal, AtomKind kind)
-    {
-        if (reader.IsDBNull(ordinal))
-        {
-            return Atom.Null;
-        }
-
-        return kind switch
-        {
-            AtomKind.Boolean => Atom.FromBoolean(reader.GetInt64(ordinal) != 0),
-            AtomKind.Number => Atom.FromNumber(reader.GetDouble(ordinal)),
-            _ => Atom.FromString(reader.GetString(ordinal)),
         };
     }
 }

@@ -50,9 +50,9 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
     private readonly Statement _upsertMeta;
     private readonly Statement _deleteIfEmpty;
     private readonly Statement _xorHash;
-    private readonly SqliteCommand _selectRow;
-    private readonly SqliteCommand _selectTimestamps;
-    private readonly SqliteCommand _prefetchTimestamps;
+    private readonly RawStatement _selectRow;
+    private readonly RawStatement _selectTimestamps;
+    private readonly RawStatement _prefetchTimestamps;
 
     // The timestamps of the rows read in this unit of work (prefetched for a received batch, or read
     // once for a row's several cells), kept equal to what the unit writes, dropped at its end.
@@ -81,15 +81,9 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
         var values = columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         _upsertData = new Statement(connection, $"INSERT INTO {_table} ({_key}, {string.Join(", ", quoted)}, \"absent\") VALUES (@key, {parameters}, @absent) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"absent\" = (\"absent\" & ~@touched) | @absentBits", ["@key", "@touched", "@absent", "@absentBits", .. values]);
         _upsertMeta = new Statement(connection, $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}) VALUES (@key, {parameters}) ON CONFLICT ({_key}) DO UPDATE SET {keep}", ["@key", "@touched", .. values]);
-        _selectRow = connection.CreateCommand();
-        _selectRow.CommandText = $"SELECT {string.Join(", ", quoted)}, \"absent\" FROM {_table} WHERE {_key} = @key";
-        _selectRow.Parameters.Add(new SqliteParameter { ParameterName = "@key" });
-        _selectTimestamps = connection.CreateCommand();
-        _selectTimestamps.CommandText = $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key";
-        _selectTimestamps.Parameters.Add(new SqliteParameter { ParameterName = "@key" });
-        _prefetchTimestamps = connection.CreateCommand();
-        _prefetchTimestamps.CommandText = $"SELECT {_key}, {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} IN (SELECT value FROM json_each(@keys))";
-        _prefetchTimestamps.Parameters.Add(new SqliteParameter { ParameterName = "@keys" });
+        _selectRow = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)}, \"absent\" FROM {_table} WHERE {_key} = @key", ["@key"]);
+        _selectTimestamps = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key", ["@key"]);
+        _prefetchTimestamps = new RawStatement(connection, $"SELECT {_key}, {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} IN (SELECT value FROM json_each(@keys))", ["@keys"]);
         _deleteIfEmpty = new Statement(connection, $"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", "@key", "@all");
         _xorHash = new Statement(connection, $"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@parent", "@delta");
     }
@@ -126,9 +120,9 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
             statement.Dispose();
         }
 
-        await _selectRow.DisposeAsync().ConfigureAwait(false);
-        await _selectTimestamps.DisposeAsync().ConfigureAwait(false);
-        await _prefetchTimestamps.DisposeAsync().ConfigureAwait(false);
+        _selectRow.Dispose();
+        _selectTimestamps.Dispose();
+        _prefetchTimestamps.Dispose();
 
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
