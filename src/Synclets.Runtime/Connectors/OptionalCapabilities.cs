@@ -24,8 +24,9 @@ public interface IBulkMetaReader
 
 /// <summary>
 /// Optional for a meta connector over a database: before it applies a received list of rows (the
-/// parents one level above the atoms), the engine names them all, so the connector can read their
-/// timestamps in one query instead of one per row when <see cref="IBulkMetaReader"/> asks.
+/// parents one level above the atoms), or lists their hashes, the engine names them (a message's
+/// worth at a time), so the connector can read their timestamps in one query instead of one per
+/// row when <see cref="IBulkMetaReader"/> or <see cref="IStoredHashes"/> asks.
 /// </summary>
 public interface ITimestampPrefetch
 {

@@ -246,12 +246,23 @@ internal sealed class SyncProtocol(
             return;
         }
 
-        foreach (var id in ids)
+        // Listing rows whose hashes a connector computes from their timestamps: read those a
+        // message's worth of rows at a time, one query each, rather than one query a row.
+        var prefetch = path.Count == depth - 2 ? _prefetch : null;
+        foreach (var chunk in ids.Chunk(maxNodesPerMessage))
         {
-            path.Add(id);
-            var hash = await GetHashAsync(path).ConfigureAwait(false);
-            path.RemoveAt(path.Count - 1);
-            await reply.AddAsync(id, new HashNode(hash)).ConfigureAwait(false);
+            if (prefetch is not null)
+            {
+                await prefetch.PrefetchChildTimestampsAsync(path, chunk).ConfigureAwait(false);
+            }
+
+            foreach (var id in chunk)
+            {
+                path.Add(id);
+                var hash = await GetHashAsync(path).ConfigureAwait(false);
+                path.RemoveAt(path.Count - 1);
+                await reply.AddAsync(id, new HashNode(hash)).ConfigureAwait(false);
+            }
         }
     }
 
