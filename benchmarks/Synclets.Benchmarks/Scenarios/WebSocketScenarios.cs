@@ -105,7 +105,7 @@ internal static class WebSocketScenarios
                 BaselineSeconds = baseline,
                 Ratio = watch.Elapsed.TotalSeconds / baseline,
                 Converged = await source.GetHashAsync([]) == await target.GetHashAsync([]),
-                Note = "typed SQLite client -> broker store room (typed SQLite) -> empty typed SQLite client; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement",
+                Note = $"typed SQLite client -> broker store room (typed SQLite) -> empty typed SQLite client; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement; {memory.GcSummary}",
             };
         }
         finally
