@@ -7,8 +7,8 @@ namespace Synclets.Analyzers.Schema;
 
 /// <summary>
 /// The columns an app has shipped, read from its <c>synclets.schema.txt</c>: one line per column,
-/// <c>Table.column TYPE</c> (TYPE is the SQLite type, or KEY for the row key); <c>#</c> starts a
-/// comment. A database written by an earlier version has exactly these columns, so a line whose
+/// <c>Table.column TYPE</c> (TYPE is the SQLite type, or KEY for the row key; the column id may
+/// hold spaces and dots, not <c>#</c>); <c>#</c> starts a comment. A database written by an earlier version has exactly these columns, so a line whose
 /// property is gone means a column that silently stops syncing.
 /// </summary>
 internal sealed class SchemaFile
@@ -60,16 +60,19 @@ internal sealed class SchemaFile
                 continue;
             }
 
+            // The type is the last word; before it, the table (an identifier) and, after its first
+            // dot, the column id, which may hold spaces or dots of its own.
             var location = Location.Create(path, line.Span, text.Lines.GetLinePositionSpan(line.Span));
-            var parts = meaningful.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            var dot = parts[0].IndexOf('.');
-            if (parts.Length != 2 || dot <= 0 || dot == parts[0].Length - 1)
+            var lastSpace = meaningful.LastIndexOfAny([' ', '\t']);
+            var name = lastSpace > 0 ? meaningful.Substring(0, lastSpace).TrimEnd() : string.Empty;
+            var dot = name.IndexOf('.');
+            if (dot <= 0 || dot == name.Length - 1)
             {
                 unreadable.Add((location, meaningful));
                 continue;
             }
 
-            lines.Add(new SchemaLine(parts[0].Substring(0, dot), parts[0].Substring(dot + 1), parts[1], location));
+            lines.Add(new SchemaLine(name.Substring(0, dot), name.Substring(dot + 1), meaningful.Substring(lastSpace + 1), location));
         }
 
         return new SchemaFile(path, lines, unreadable);

@@ -42,4 +42,12 @@ public class SYNC012Tests
                 public int Size { get; set; }
             }
             """, string.Empty);
+
+    [Fact]
+    public async Task A_column_id_with_spaces_and_dots_reads_back_from_the_line_the_fix_writes() =>
+        Assert.Empty(await AnalyzerHarness.Diagnose(TestCompilation.Create("""
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo(string Id, [property: SyncColumn("due date.v2")] string? Due);
+            """), "Todo.Id KEY\nTodo.due date.v2 TEXT\n"));
 }
