@@ -16,7 +16,7 @@ internal sealed class RawStatement : IDisposable
     private readonly sqlite3_stmt _statement;
     private readonly int[] _positions;
 
-    public RawStatement(SqliteConnection connection, string sql, IReadOnlyList<string> parameterNames)
+    public RawStatement(SqliteConnection connection, string sql, params string[] parameterNames)
     {
         _database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         Check(raw.sqlite3_prepare_v2(_database, sql, out _statement));
@@ -24,7 +24,7 @@ internal sealed class RawStatement : IDisposable
     }
 
     /// <summary>Binds the values in the order of the parameter names (null is SQL NULL), runs, and returns the first column of the first row, if any.</summary>
-    public object? Run(ReadOnlySpan<object?> values)
+    public object? Run(params ReadOnlySpan<object?> values)
     {
         for (var i = 0; i < values.Length; i++)
         {

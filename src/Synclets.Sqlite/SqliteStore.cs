@@ -157,7 +157,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         _statements.SelectAtom.Run(Key(address)) as string;
 
     internal void SetAtom(IReadOnlyList<string> address, Atom atom) =>
-        Write(() => _statements.UpsertAtom.RunWithLevels(Key(address), AtomJson.Write(atom), address));
+        Write(() => Upsert(_statements.UpsertAtom, Key(address), AtomJson.Write(atom), address));
 
     internal void RemoveAtom(IReadOnlyList<string> address) =>
         Write(() => _statements.DeleteAtom.Run(Key(address)));
@@ -191,7 +191,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
 
         _lastTimestampRead = null;
-        Write(() => _statements.UpsertTimestamp.RunWithLevels(key, timestamp, address));
+        Write(() => Upsert(_statements.UpsertTimestamp, key, timestamp, address));
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
         for (var length = 0; length < address.Count; length++)
         {
@@ -229,12 +229,12 @@ public sealed partial class SqliteStore : IAsyncDisposable
     {
         var (from, to) = PrefixRange(parent);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var reader = (timestamps ? _statements.SelectChildTimestamps : _statements.SelectChildAtoms).Query(_transaction, from, to))
+        var rows = timestamps ? _statements.SelectChildTimestamps : _statements.SelectChildAtoms;
+        rows.BindText(0, from);
+        rows.BindText(1, to);
+        while (rows.Read())
         {
-            while (reader.Read())
-            {
-                values[reader.GetString(0)] = reader.GetString(1);
-            }
+            values[rows.GetString(0)] = rows.GetString(1);
         }
 
         if (timestamps)
@@ -254,7 +254,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
             $"SELECT {string.Join(", ", levels)}, m.{SqliteSchema.Quote(_options.TimestampColumn)}, d.{SqliteSchema.Quote(_options.AtomColumn)} "
             + $"FROM {SqliteSchema.Quote(_options.MetaTable)} m LEFT JOIN {SqliteSchema.Quote(_options.DataTable)} d ON d.{address} = m.{address} "
             + $"WHERE m.{address} >= @from AND m.{address} < @to ORDER BY m.{address}";
-        using var rows = new RawStatement(_connection, sql, ["@from", "@to"]);
+        using var rows = new RawStatement(_connection, sql, "@from", "@to");
         var (from, to) = PrefixRange(parent);
         rows.Bind(0, from);
         rows.Bind(1, to);
@@ -270,6 +270,19 @@ public sealed partial class SqliteStore : IAsyncDisposable
             var atom = rows.IsNull(Depth + 1) ? Atom.Absent : SqliteDataConnector.Parse(rows.GetString(Depth + 1), atomAddress);
             yield return new SubtreeAtom(atomAddress, rows.GetString(Depth), atom);
         }
+    }
+
+    /// <summary>Runs an upsert whose parameters are the address key, the value and then each level of the address.</summary>
+    private static void Upsert(RawStatement upsert, string key, string value, IReadOnlyList<string> levels)
+    {
+        upsert.BindText(0, key);
+        upsert.BindText(1, value);
+        for (var i = 0; i < levels.Count; i++)
+        {
+            upsert.BindText(i + 2, levels[i]);
+        }
+
+        upsert.Step();
     }
 
     /// <summary>The store's connection, for tests that simulate failures on it.</summary>

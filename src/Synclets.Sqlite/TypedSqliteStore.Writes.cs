@@ -146,8 +146,8 @@ public sealed partial class TypedSqliteStore<TRow>
         // Bound value by value, typed: no boxing, no array per row (parameters as the statements list them).
         Write(() =>
         {
-            var data = _upsertData.Raw;
-            var meta = _upsertMeta.Raw;
+            var data = _upsertData;
+            var meta = _upsertMeta;
             foreach (var (rowId, row) in _pending)
             {
                 if (row.Touched != 0)

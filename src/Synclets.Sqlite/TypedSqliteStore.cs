@@ -46,10 +46,10 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
     private readonly AtomKind[] _kinds;
     private readonly long _allMask;
     private readonly Dictionary<string, PendingRow> _pending = new(StringComparer.Ordinal);
-    private readonly Statement _upsertData;
-    private readonly Statement _upsertMeta;
-    private readonly Statement _deleteIfEmpty;
-    private readonly Statement _xorHash;
+    private readonly RawStatement _upsertData;
+    private readonly RawStatement _upsertMeta;
+    private readonly RawStatement _deleteIfEmpty;
+    private readonly RawStatement _xorHash;
     private readonly RawStatement _selectRow;
     private readonly RawStatement _selectTimestamps;
     private readonly RawStatement _prefetchTimestamps;
@@ -79,13 +79,13 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
         var parameters = string.Join(", ", columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)));
         var keep = string.Join(", ", quoted.Select((column, i) => $"{column} = CASE WHEN (@touched >> {i}) & 1 THEN excluded.{column} ELSE {column} END"));
         var values = columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        _upsertData = new Statement(connection, $"INSERT INTO {_table} ({_key}, {string.Join(", ", quoted)}, \"absent\") VALUES (@key, {parameters}, @absent) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"absent\" = (\"absent\" & ~@touched) | @absentBits", ["@key", "@touched", "@absent", "@absentBits", .. values]);
-        _upsertMeta = new Statement(connection, $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}) VALUES (@key, {parameters}) ON CONFLICT ({_key}) DO UPDATE SET {keep}", ["@key", "@touched", .. values]);
-        _selectRow = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)}, \"absent\" FROM {_table} WHERE {_key} = @key", ["@key"]);
-        _selectTimestamps = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key", ["@key"]);
-        _prefetchTimestamps = new RawStatement(connection, $"SELECT {_key}, {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} IN (SELECT value FROM json_each(@keys))", ["@keys"]);
-        _deleteIfEmpty = new Statement(connection, $"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", "@key", "@all");
-        _xorHash = new Statement(connection, $"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@parent", "@delta");
+        _upsertData = new RawStatement(connection, $"INSERT INTO {_table} ({_key}, {string.Join(", ", quoted)}, \"absent\") VALUES (@key, {parameters}, @absent) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"absent\" = (\"absent\" & ~@touched) | @absentBits", ["@key", "@touched", "@absent", "@absentBits", .. values]);
+        _upsertMeta = new RawStatement(connection, $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}) VALUES (@key, {parameters}) ON CONFLICT ({_key}) DO UPDATE SET {keep}", ["@key", "@touched", .. values]);
+        _selectRow = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)}, \"absent\" FROM {_table} WHERE {_key} = @key", "@key");
+        _selectTimestamps = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key", "@key");
+        _prefetchTimestamps = new RawStatement(connection, $"SELECT {_key}, {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} IN (SELECT value FROM json_each(@keys))", "@keys");
+        _deleteIfEmpty = new RawStatement(connection, $"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", "@key", "@all");
+        _xorHash = new RawStatement(connection, $"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@parent", "@delta");
     }
 
     /// <inheritdoc cref="IDataConnector.Depth"/>
