@@ -57,7 +57,7 @@ internal static class ScenarioRunner
         }
 
         plans.Add(("tracker", "none", () => Task.FromResult(TrackerScenario.Run())));
-        Func<Task<ScenarioResult>> typed = () => TypedSqliteScenario.InitialSyncAsync(atoms is { } typedAtoms ? typedAtoms / 10 : 100_000);
+        Func<Task<ScenarioResult>> typed = () => SqliteScenarios.InitialSyncAsync(SqliteStorage.Typed, big);
         typedPlans.Add(typed);
         plans.Add(("initial-sync", "memory", typed));
         plans.Add(("latency", "websocket", () => WebSocketScenarios.LatencyAsync(1_000)));
@@ -82,7 +82,7 @@ internal static class ScenarioRunner
 
         foreach (var size in atoms is { } n ? [n] : new long[] { 100_000, 1_000_000 })
         {
-            Func<Task<ScenarioResult>> sqlite = () => SqliteScenarios.InitialSyncAsync(size);
+            Func<Task<ScenarioResult>> sqlite = () => SqliteScenarios.InitialSyncAsync(SqliteStorage.Generic, size);
             sqlitePlans.Add(sqlite);
             plans.Add(("initial-sync", "memory", sqlite));
         }

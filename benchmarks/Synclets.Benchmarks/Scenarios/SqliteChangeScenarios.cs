@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Synclets.Connectors;
-using Synclets.Sqlite;
 using Synclets.Transports;
 
 namespace Synclets.Benchmarks.Scenarios;
@@ -21,15 +19,15 @@ internal static class SqliteChangeScenarios
         {
             var onePath = Path.Combine(folder.FullName, "one.db");
             var twoPath = Path.Combine(folder.FullName, "two.db");
-            await using (var filled = await OpenAsync(layout, onePath))
+            await using (var filled = await SqliteStorage.OpenAsync(layout, onePath))
             {
                 await filled.FillAsync(atoms);
             }
 
             SqliteConnection.ClearAllPools();
             File.Copy(onePath, twoPath);
-            await using var oneStore = await OpenAsync(layout, onePath);
-            await using var twoStore = await OpenAsync(layout, twoPath);
+            await using var oneStore = await SqliteStorage.OpenAsync(layout, onePath);
+            await using var twoStore = await SqliteStorage.OpenAsync(layout, twoPath);
             var hub = new MemoryPool();
             await using var one = new Synclet(oneStore.Data, oneStore.Meta, hub.CreateTransport(), new SyncletOptions { Id = "one" });
             await using var two = new Synclet(twoStore.Data, twoStore.Meta, hub.CreateTransport(), new SyncletOptions { Id = "two" });
@@ -89,22 +87,4 @@ internal static class SqliteChangeScenarios
 
     private static (long Messages, long Bytes) Sent(Synclet one, Synclet two) =>
         (one.Statistics.MessagesSent + two.Statistics.MessagesSent, one.Statistics.BytesSent + two.Statistics.BytesSent);
-
-    private static async Task<Storage> OpenAsync(string layout, string path)
-    {
-        if (layout == "sqlite-typed")
-        {
-            var typed = await TypedSqliteStore.OpenAsync<WideRow>(path);
-            return new Storage(typed, typed, typed, atoms => TypedSqliteScenario.FillAsync(typed, atoms / 10));
-        }
-
-        var generic = await SqliteStore.OpenAsync(path, 2);
-        return new Storage(generic.Data, generic.Meta, generic, atoms => SqliteScenarios.FillAsync(generic, atoms));
-    }
-
-    /// <summary>A store of either layout: its connectors, its owner, and how to fill it directly.</summary>
-    private sealed record Storage(IDataConnector Data, IMetaConnector Meta, IAsyncDisposable Owner, Func<long, Task> FillAsync) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Owner.DisposeAsync();
-    }
 }

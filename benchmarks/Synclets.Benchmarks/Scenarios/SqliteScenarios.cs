@@ -6,32 +6,33 @@ using Synclets.Transports;
 namespace Synclets.Benchmarks.Scenarios;
 
 /// <summary>
-/// Initial sync from one SQLite file to an empty one over the memory transport, beside the raw
-/// baseline of SQLite inserting the same atoms into a plain address-keyed table (one
-/// transaction, one prepared statement), measured in the same run.
+/// Initial sync from one SQLite file to an empty one over the memory transport, in either layout,
+/// beside the raw baseline measured in the same run: SQLite inserting the same atoms into a plain
+/// address-keyed table (generic), or the same rows into a plain wide table (typed); one
+/// transaction, one prepared statement.
 /// </summary>
 internal static class SqliteScenarios
 {
     /// <summary>Measured warm, like its baseline: the same sync runs once on a tenth of the atoms first.</summary>
-    public static async Task<ScenarioResult> InitialSyncAsync(long atoms)
+    public static async Task<ScenarioResult> InitialSyncAsync(string layout, long atoms)
     {
-        await SyncOnceAsync(Math.Max(1, atoms / 10));
-        return await SyncOnceAsync(atoms);
+        await SyncOnceAsync(layout, Math.Max(10, atoms / 10));
+        return await SyncOnceAsync(layout, atoms);
     }
 
-    private static async Task<ScenarioResult> SyncOnceAsync(long atoms)
+    private static async Task<ScenarioResult> SyncOnceAsync(string layout, long atoms)
     {
         var folder = Directory.CreateTempSubdirectory("synclets-bench-");
         try
         {
-            var baseline = Baselines.Narrow(folder.FullName, atoms);
-
-            await using var source = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
-            await using var target = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "target.db"), 2);
+            var typed = layout == SqliteStorage.Typed;
+            var baseline = typed ? Baselines.Wide(folder.FullName, atoms / 10) : Baselines.Narrow(folder.FullName, atoms);
+            await using var source = await SqliteStorage.OpenAsync(layout, Path.Combine(folder.FullName, "source.db"));
+            await using var target = await SqliteStorage.OpenAsync(layout, Path.Combine(folder.FullName, "target.db"));
             var hub = new MemoryPool();
             await using var full = new Synclet(source.Data, source.Meta, hub.CreateTransport(), new SyncletOptions { Id = "full" });
             await using var empty = new Synclet(target.Data, target.Meta, hub.CreateTransport(), new SyncletOptions { Id = "empty" });
-            await FillAsync(source, atoms);
+            await source.FillAsync(atoms);
             await full.StartAsync();
             await Quiescence.WaitAsync(full, hub);
 
@@ -43,7 +44,7 @@ internal static class SqliteScenarios
             return new ScenarioResult
             {
                 Scenario = "initial-sync",
-                Store = "sqlite-generic",
+                Store = layout,
                 Transport = "memory",
                 Depth = 2,
                 Atoms = atoms,
@@ -55,7 +56,9 @@ internal static class SqliteScenarios
                 BaselineSeconds = baseline,
                 Ratio = watch.Elapsed.TotalSeconds / baseline,
                 Converged = await full.GetHashAsync([]) == await empty.GetHashAsync([]),
-                Note = $"baseline: raw SQLite inserting the same atoms into a plain (address, atom) table, one transaction, prepared statement; {memory.GcSummary}",
+                Note = typed
+                    ? $"typed table to typed table; baseline: raw SQLite inserting the rows into a wide 10-column table, one transaction, prepared statement; {memory.GcSummary}"
+                    : $"baseline: raw SQLite inserting the same atoms into a plain (address, atom) table, one transaction, prepared statement; {memory.GcSummary}",
             };
         }
         finally
