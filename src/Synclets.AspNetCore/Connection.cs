@@ -81,7 +81,7 @@ internal sealed class Connection : IHubMember
                 var written = false;
                 try
                 {
-                    await _socket.SendAsync(Encoding.UTF8.GetBytes(packet), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    await _socket.SendTextAsync(packet, cancellationToken).ConfigureAwait(false);
                     written = true;
                 }
                 finally

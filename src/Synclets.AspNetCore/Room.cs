@@ -43,7 +43,7 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
     public Connection? Find(string id) => _connections.TryGetValue(id, out var connection) ? connection : null;
 
     /// <inheritdoc/>
-    protected override bool IsStar => Store is not null;
+    protected internal override bool IsStar => Store is not null;
 
     /// <summary>Routes a packet a connection sent; false when it is malformed or not allowed.</summary>
     public bool Send(Connection from, string packet)
@@ -59,7 +59,7 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
         var to = space > 0 ? packet[..space] : string.Empty;
         if (to == Packet.Everyone)
         {
-            return Route(from.Id, string.Concat(Ids.ServerId, packet.AsSpan(space)));
+            return RouteTo(from.Id, Ids.ServerId, packet);
         }
 
         return (to == Ids.ServerId || !from.ReadOnly) && Route(from.Id, packet);

@@ -322,7 +322,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         await _loop.ConfigureAwait(false);
     }
 
-    void IMessageReceiver.OnMessage(Transport transport, string from, string messageText) =>
+    void IMessageReceiver.OnMessage(Transport transport, string from, ReadOnlyMemory<char> messageText) =>
         Post(() => ReceiveAsync(transport, from, messageText));
 
     void IMessageReceiver.OnResyncRequested(Transport transport) =>
@@ -398,18 +398,18 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
     }
 
-    private async ValueTask ReceiveAsync(Transport transport, string from, string messageText)
+    private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char> messageText)
     {
         if (!_started)
         {
             return;
         }
 
-        Statistics.Received(messageText);
+        Statistics.Received(messageText.Span);
         Message message;
         try
         {
-            message = MessageReader.Read(messageText, Depth);
+            message = MessageReader.Read(messageText.Span, Depth);
         }
         catch (ProtocolException exception)
         {

@@ -26,7 +26,7 @@ public sealed class SyncletStatistics
         Interlocked.Add(ref _bytesSent, System.Text.Encoding.UTF8.GetByteCount(messageText));
     }
 
-    internal void Received(string messageText)
+    internal void Received(ReadOnlySpan<char> messageText)
     {
         Interlocked.Increment(ref _messagesReceived);
         Interlocked.Add(ref _bytesReceived, System.Text.Encoding.UTF8.GetByteCount(messageText));

@@ -15,7 +15,13 @@ public static class MessageReader
     public static Message Read(string text, int depth)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Read(text.AsSpan(), depth);
+    }
 
+    /// <summary>Parses <paramref name="text"/> (a message's characters, say a slice of the packet that carried it) as a message for a tree of <paramref name="depth"/>.</summary>
+    /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
+    public static Message Read(ReadOnlySpan<char> text, int depth)
+    {
         // Streamed replies run to ~100 KB a message: a pooled buffer keeps each one's UTF-8 copy off
         // the large-object heap, whose allocations cost a full collection every so often.
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));

@@ -7,7 +7,7 @@ internal interface IMessageReceiver
     string Id { get; }
 
     /// <summary>A whole message's text arrived from <paramref name="from"/>. Must only enqueue, never process inline.</summary>
-    void OnMessage(Transport transport, string from, string messageText);
+    void OnMessage(Transport transport, string from, ReadOnlyMemory<char> messageText);
 
     /// <summary>The transport reconnected and may have missed messages: compare trees again.</summary>
     void OnResyncRequested(Transport transport);

@@ -97,7 +97,7 @@ public static class Packet
             return false;
         }
 
-        fragment = new ReceivedFragment(from, messageId, index, total, packet[(spaces[3] + 1)..]);
+        fragment = new ReceivedFragment(from, messageId, index, total, packet.AsMemory(spaces[3] + 1)); // A slice, not a copy: a whole message is often one packet.
         error = string.Empty;
         return true;
     }
@@ -123,4 +123,4 @@ public static class Packet
 }
 
 /// <summary>One parsed fragment of a received message.</summary>
-internal readonly record struct ReceivedFragment(string From, string MessageId, int Index, int Total, string Text);
+internal readonly record struct ReceivedFragment(string From, string MessageId, int Index, int Total, ReadOnlyMemory<char> Text);

@@ -107,6 +107,25 @@ public abstract class PacketHub : IIdleSource
 
         return true;
     }
+
+    /// <summary>Sends a packet from member <paramref name="from"/> to member <paramref name="to"/>, whatever its own <c>to</c> token says (readdressed once).</summary>
+    /// <returns>False when the packet has no <c>to</c> token (nothing is sent).</returns>
+    protected bool RouteTo(string from, string to, string packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        var space = packet.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0)
+        {
+            return false;
+        }
+
+        if (_members.TryGetValue(to, out var member))
+        {
+            Deliver(member, string.Concat(from, packet.AsSpan(space)));
+        }
+
+        return true;
+    }
 }
 
 /// <summary>A member of a <see cref="PacketHub"/>: something packets can be handed to.</summary>

@@ -26,7 +26,7 @@ internal sealed class Reassembler(TransportOptions options)
     }
 
     /// <summary>Adds a fragment; returns the whole message's text once its last fragment has arrived.</summary>
-    public string? Add(in ReceivedFragment fragment, ILogger logger, string selfId)
+    public ReadOnlyMemory<char>? Add(in ReceivedFragment fragment, ILogger logger, string selfId)
     {
         if (fragment.Total == 1)
         {
@@ -63,7 +63,7 @@ internal sealed class Reassembler(TransportOptions options)
         }
     }
 
-    private string? AddFragmentLocked(in ReceivedFragment fragment, ILogger logger, string selfId)
+    private ReadOnlyMemory<char>? AddFragmentLocked(in ReceivedFragment fragment, ILogger logger, string selfId)
     {
         var now = options.TimeProvider.GetTimestamp();
         if (!_pendingByPeer.TryGetValue(fragment.From, out var pending))
@@ -130,7 +130,7 @@ internal sealed class Reassembler(TransportOptions options)
             _pendingByPeer.Remove(fragment.From);
         }
 
-        return string.Concat(message.Parts);
+        return message.Join();
     }
 
     private void EvictStale(Dictionary<string, PendingMessage> pending, long now, string peer, ILogger logger, string selfId)
@@ -157,7 +157,7 @@ internal sealed class Reassembler(TransportOptions options)
 
     private sealed class PendingMessage(int total, long startedAt)
     {
-        public string?[] Parts { get; private set; } = new string?[total];
+        public ReadOnlyMemory<char>?[] Parts { get; private set; } = new ReadOnlyMemory<char>?[total];
 
         public long StartedAt { get; } = startedAt;
 
@@ -166,6 +166,17 @@ internal sealed class Reassembler(TransportOptions options)
         public int Length { get; set; }
 
         public bool Rejected { get; private set; }
+
+        /// <summary>The whole text, once every part has arrived.</summary>
+        public ReadOnlyMemory<char> Join() =>
+            string.Create(Length, Parts, static (text, parts) =>
+            {
+                foreach (var part in parts)
+                {
+                    part!.Value.Span.CopyTo(text);
+                    text = text[part.Value.Length..];
+                }
+            }).AsMemory();
 
         /// <summary>Frees the parts but remembers the id, so later fragments of it are dropped quietly.</summary>
         public void Reject()

@@ -65,8 +65,7 @@ public abstract class Transport : IAsyncDisposable
             return;
         }
 
-        var text = _reassembler.Add(fragment, _logger, receiver.Id);
-        if (text is not null)
+        if (_reassembler.Add(fragment, _logger, receiver.Id) is { } text)
         {
             receiver.OnMessage(this, fragment.From, text);
         }

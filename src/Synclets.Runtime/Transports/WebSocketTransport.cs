@@ -224,7 +224,7 @@ public sealed partial class WebSocketTransport : Transport
             {
                 try
                 {
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(packet), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    await socket.SendTextAsync(packet, cancellationToken).ConfigureAwait(false);
                 }
                 catch (WebSocketException)
                 {

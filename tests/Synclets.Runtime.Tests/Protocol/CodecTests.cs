@@ -83,6 +83,17 @@ public class CodecTests
     }
 
     [Fact]
+    public void Reads_a_message_from_a_slice_of_the_packet_that_carried_it()
+    {
+        var text = MessageWriter.Write(new Message(2, ["r1"], new SubNodesNode { Children = { ["c1"] = new TimestampAndAtomNode("OhqqeV-----BT7zq", "é") } }, Message.EmptyContext));
+        var packet = "peer ID 0 1 " + text;
+
+        var message = MessageReader.Read(packet.AsSpan("peer ID 0 1 ".Length), 2);
+
+        Assert.Equal(text, MessageWriter.Write(message));
+    }
+
+    [Fact]
     public void Reads_any_valid_JSON_not_only_what_JavaScript_writes()
     {
         var message = MessageReader.Read(" [ 1 , 0 , 2 , [ \"a\" ] , [ { \"\\u0061a\" : [ \"OhqqeV-----BT7zq\" , 1.0e0 ] } ] , { } ] ", 2);
