@@ -82,6 +82,8 @@ public sealed class TypedSqliteStoreTests : IDisposable
         var items = Item.CreateStore(typedSynclet);
         await items.UpsertAsync(new Item("i1", "Lamp", Done: true, Count: 3, Score: 0.5));
         await items.UpsertAsync(new Item("i2", null, Done: false, Count: -1, Score: 2));
+        await items.UpsertAsync(new Item("i3", string.Empty, Done: false, Count: 0, Score: 0));
+        await items.UpsertAsync(new Item("i4", "Crème brûlée \u2713 \U0001F600 " + new string('x', 600), Done: true, Count: 1, Score: 1));
         await typedSynclet.StartAsync();
         await genericSynclet.StartAsync();
         await Quiescence.WaitAsync(typedSynclet, genericSynclet, pool);
@@ -92,6 +94,11 @@ public sealed class TypedSqliteStoreTests : IDisposable
         var row = await connection.QuerySingleAsync<(string Id, string Name, long Done, long Count, double Score)>("SELECT Id, Name, Done, Count, Score FROM Item WHERE Id = 'i1'");
         Assert.Equal(("i1", "Lamp", 1L, 3L, 0.5), row);
         Assert.Contains("STRICT", await connection.QuerySingleAsync<string>("SELECT sql FROM sqlite_master WHERE name = 'Item'"), StringComparison.Ordinal);
+
+        // Empty text is a value, not NULL; text beyond ASCII keeps every character.
+        Assert.Equal(string.Empty, await connection.QuerySingleAsync<string?>("SELECT Name FROM Item WHERE Id = 'i3'"));
+        Assert.Equal(new Item("i3", string.Empty, false, 0, 0), await Item.CreateStore(genericSynclet).GetAsync("i3"));
+        Assert.Equal("Crème brûlée \u2713 \U0001F600 " + new string('x', 600), (await Item.CreateStore(genericSynclet).GetAsync("i4"))!.Name);
 
         // A deletion on the generic side removes the typed row once all its cells are gone.
         var genericItems = Item.CreateStore(genericSynclet);
