@@ -14,7 +14,7 @@ using Synclets.Transports;
 
 namespace Synclets.AspNetCore.Tests;
 
-/// <summary>An endpoint that requires a user, and a room where readers may read but not write.</summary>
+/// <summary>An endpoint that requires a user; a room where readers may read but not write, and whose hooks know who wrote.</summary>
 public sealed class AuthorizationTests : IAsyncLifetime
 {
     private WebApplication _app = null!;
@@ -31,6 +31,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         {
             options.StoreFactory = (_, _, _) => ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(1), new MemoryMetaConnector(1)));
             options.IsReadOnly = context => context.User.IsInRole("reader");
+            options.HooksFactory = (room, services) => new NotesOfTheirOwn(services.GetRequiredService<SyncletsBroker>(), room);
         });
         _app = builder.Build();
         _app.UseWebSockets();
@@ -84,6 +85,22 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Equal("""{"other":"flush","title":"from the writer"}""", (await writer.GetDataAsync()).ToJsonString());
     }
 
+    [Fact]
+    public async Task The_room_hooks_see_the_authenticated_user_of_the_connection_a_change_came_from()
+    {
+        await using var ann = Client("ann-laptop", "ann", "writer");
+        await ann.StartAsync();
+        var store = _app.Services.GetRequiredService<SyncletsBroker>().GetRoomStore("shared")!;
+
+        // Sent in this order on one connection, so the store has judged the first once the second lands.
+        await ann.SetAtomAsync(["note-bob"], "written by ann");
+        var landed = Arrival(store);
+        await ann.SetAtomAsync(["note-ann"], "written by ann");
+        await landed.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("""{"note-ann":"written by ann"}""", (await store.GetDataAsync()).ToJsonString());
+    }
+
     private Synclet Client(string id, string? user, string? role) =>
         new(new MemoryDataConnector(1), new MemoryMetaConnector(1), new WebSocketTransport(_room, new WebSocketTransportOptions
         {
@@ -102,6 +119,21 @@ public sealed class AuthorizationTests : IAsyncLifetime
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         synclet.AtomsChanged += (_, _) => arrived.TrySetResult();
         return arrived.Task;
+    }
+
+    /// <summary>Anyone may write the title; a note named after a user only that user.</summary>
+    private sealed class NotesOfTheirOwn(SyncletsBroker broker, string room) : SyncletHooks
+    {
+        public override ValueTask<bool> CanWriteAtomAsync(IReadOnlyList<string> address, Atom atom, IReadOnlyDictionary<string, Atom> context)
+        {
+            if (!address[0].StartsWith("note-", StringComparison.Ordinal))
+            {
+                return ValueTask.FromResult(true);
+            }
+
+            var user = Ids.PeerOf(context) is { } peer ? broker.GetConnection(room, peer)?.User?.Identity?.Name : null;
+            return ValueTask.FromResult(address[0] == "note-" + user);
+        }
     }
 
     /// <summary>A test scheme: the user and role come from request headers.</summary>

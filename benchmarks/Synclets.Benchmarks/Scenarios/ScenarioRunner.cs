@@ -8,7 +8,8 @@ namespace Synclets.Benchmarks.Scenarios;
 /// End-to-end syncs, measured: prints one JSON object per line per result. Arguments:
 /// <c>--filter TEXT</c> keeps results whose scenario, store or transport contains TEXT (given
 /// several times, a result must match each);
-/// <c>--atoms N</c> runs the size-dependent scenarios at N atoms only.
+/// <c>--atoms N</c> runs the size-dependent scenarios at N atoms only;
+/// <c>--repeat N</c> runs each scenario N times and then prints their medians (see <see cref="Medians"/>).
 /// </summary>
 internal static class ScenarioRunner
 {
@@ -18,6 +19,7 @@ internal static class ScenarioRunner
     {
         var filters = new List<string>();
         long? atoms = null;
+        var repeat = 1;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -29,8 +31,12 @@ internal static class ScenarioRunner
                     atoms = n;
                     i++;
                     break;
+                case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], out var times) && times > 0:
+                    repeat = times;
+                    i++;
+                    break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown or incomplete argument '{args[i]}'. Usage: scenarios [--filter TEXT]... [--atoms N]");
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete argument '{args[i]}'. Usage: scenarios [--filter TEXT]... [--atoms N] [--repeat N]");
                     return 2;
             }
         }
@@ -95,8 +101,17 @@ internal static class ScenarioRunner
                 continue;
             }
 
-            var result = await run();
-            Console.WriteLine(JsonSerializer.Serialize(result, ScenarioJson.Default.ScenarioResult));
+            var runs = new List<ScenarioResult>(repeat);
+            for (var i = 0; i < repeat; i++)
+            {
+                runs.Add(await run());
+                Console.WriteLine(JsonSerializer.Serialize(runs[^1], ScenarioJson.Default.ScenarioResult));
+            }
+
+            if (repeat > 1)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(Medians.Of(runs), ScenarioJson.Default.ScenarioResult));
+            }
         }
 
         if (filters.TrueForAll(filter => "generator".Contains(filter, StringComparison.Ordinal) || filter.StartsWith("generator", StringComparison.Ordinal)))
