@@ -28,8 +28,8 @@ public sealed class SyncletsServerOptions
     /// <summary>A connection that sends nothing for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Limits of the stored room's own transport (its reassembly of client messages).</summary>
-    public TransportOptions RoomTransport { get; set; } = new() { MaxMessageLength = 16 * 1024 * 1024, MaxPendingMessagesPerPeer = 16 };
+    /// <summary>Limits of the stored room's own transport: the fragments it sends clients, and its reassembly of theirs.</summary>
+    public TransportOptions RoomTransport { get; set; } = new() { FragmentSize = TransportOptions.Network.FragmentSize, MaxMessageLength = 16 * 1024 * 1024, MaxPendingMessagesPerPeer = 16 };
 
     /// <summary>
     /// Decides, per request, which connections may read but not write: their packets reach only the

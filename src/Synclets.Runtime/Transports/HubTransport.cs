@@ -7,7 +7,7 @@ public sealed class HubTransport : Transport, IHubMember
     private string? _joinedAs;
 
     internal HubTransport(PacketHub hub, TransportOptions? options)
-        : base(options)
+        : base(options ?? TransportOptions.InProcess)
     {
         _hub = hub;
     }

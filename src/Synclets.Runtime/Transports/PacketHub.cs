@@ -36,7 +36,7 @@ public abstract class PacketHub : IIdleSource
     /// </summary>
     protected internal virtual bool IsStar => false;
 
-    /// <summary>A new transport on this hub, for one synclet.</summary>
+    /// <summary>A new transport on this hub, for one synclet (with <see cref="TransportOptions.InProcess"/> unless given options).</summary>
     public Transport CreateTransport(TransportOptions? options = null) => new HubTransport(this, options);
 
     /// <summary>Two transports on this hub: a point-to-point link when the hub has no other member.</summary>

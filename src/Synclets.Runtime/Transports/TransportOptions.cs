@@ -3,7 +3,12 @@ namespace Synclets.Transports;
 /// <summary>Limits and sizes of one transport. The defaults suit a trusted, in-process peer.</summary>
 public sealed class TransportOptions
 {
-    /// <summary>The largest fragment in UTF-16 code units (the reference's default is 4096).</summary>
+    /// <summary>
+    /// The largest fragment in UTF-16 code units (the reference's default, 4096, is this class's;
+    /// see <see cref="InProcess"/> and <see cref="Network"/>). Receivers accept fragments of any
+    /// size up to their packet limit, so this is the sender's choice: every fragment is one more
+    /// packet to copy, route and put back together.
+    /// </summary>
     public int FragmentSize { get; init; } = 4096;
 
     /// <summary>The largest message, in UTF-16 code units, this transport reassembles; bigger ones are dropped.</summary>
@@ -23,4 +28,17 @@ public sealed class TransportOptions
 
     /// <summary>The defaults.</summary>
     public static TransportOptions Default { get; } = new();
+
+    /// <summary>
+    /// The default of in-process hubs (<see cref="MemoryPool"/>, <see cref="ChannelPool"/>): a
+    /// message is one packet, since a packet in memory is a reference, and cutting a streamed
+    /// reply of ~100 KB into 4096-unit fragments only copied it twice.
+    /// </summary>
+    public static TransportOptions InProcess { get; } = new() { FragmentSize = 1 << 20 };
+
+    /// <summary>
+    /// The default over WebSockets: fragments of 32 Ki units, so a streamed reply is a few frames,
+    /// not dozens, and every packet stays under a broker's default limit of 64 Ki units.
+    /// </summary>
+    public static TransportOptions Network { get; } = new() { FragmentSize = 32 * 1024 };
 }

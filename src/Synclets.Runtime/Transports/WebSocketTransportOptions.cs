@@ -3,8 +3,8 @@ namespace Synclets.Transports;
 /// <summary>How a <see cref="WebSocketTransport"/> connects and reconnects.</summary>
 public sealed class WebSocketTransportOptions
 {
-    /// <summary>Fragmenting and reassembly limits.</summary>
-    public TransportOptions Transport { get; init; } = TransportOptions.Default;
+    /// <summary>Fragmenting and reassembly limits (by default <see cref="TransportOptions.Network"/>).</summary>
+    public TransportOptions Transport { get; init; } = TransportOptions.Network;
 
     /// <summary>The first wait before reconnecting; it doubles after each failure up to <see cref="MaxReconnectDelay"/>.</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(250);

@@ -14,7 +14,7 @@ public abstract class ConvergenceSuite
     protected abstract (IDataConnector Data, IMetaConnector Meta) CreateStorage(int depth);
 
     private SyncGroup Group(int count, int depth, TransportKind kind, Topology topology) =>
-        new(count, depth, topology, _ => kind.NewHub(), CreateStorage);
+        new(count, depth, topology, _ => kind.NewHub(), CreateStorage, transportOptions: kind.Options());
 
     [Theory]
     [MemberData(nameof(ScenarioCases.DepthsAndTransports), MemberType = typeof(ScenarioCases))]

@@ -42,7 +42,7 @@ public sealed class SyncGroup : IAsyncDisposable
             new Synclet(new MemoryDataConnector(depth), new MemoryMetaConnector(depth), newTransport(i), new SyncletOptions { Id = $"synclet{i + 1}", TimeProvider = Clock, LoggerFactory = Logs }))];
     }
 
-    public SyncGroup(int count, int depth, Topology topology, Func<int, PacketHub> newHub, Func<int, (IDataConnector, IMetaConnector)>? storage = null, SyncletHooks? hooks = null)
+    public SyncGroup(int count, int depth, Topology topology, Func<int, PacketHub> newHub, Func<int, (IDataConnector, IMetaConnector)>? storage = null, SyncletHooks? hooks = null, TransportOptions? transportOptions = null)
     {
         Depth = depth;
         storage ??= d => (new MemoryDataConnector(d), new MemoryMetaConnector(d));
@@ -53,7 +53,7 @@ public sealed class SyncGroup : IAsyncDisposable
             _hubs.Add(hub);
             foreach (var list in transports)
             {
-                list.Add(hub.CreateTransport());
+                list.Add(hub.CreateTransport(transportOptions));
             }
         }
         else
@@ -63,7 +63,7 @@ public sealed class SyncGroup : IAsyncDisposable
             {
                 var hub = newHub(i);
                 _hubs.Add(hub);
-                var (first, second) = hub.CreatePair();
+                var (first, second) = hub.CreatePair(transportOptions);
                 transports[i].Add(first);
                 transports[(i + 1) % count].Add(second);
             }

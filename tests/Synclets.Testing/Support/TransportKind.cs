@@ -7,6 +7,9 @@ public enum TransportKind
 {
     Memory,
     Channel,
+
+    /// <summary>A memory hub whose transports cut every message into fragments of 16 units, so reassembly is part of every scenario.</summary>
+    MemoryFragmented,
 }
 
 public static class TransportKinds
@@ -15,7 +18,11 @@ public static class TransportKinds
 
     public static PacketHub NewHub(this TransportKind kind) => kind switch
     {
-        TransportKind.Memory => new MemoryPool(),
-        _ => new ChannelPool(),
+        TransportKind.Channel => new ChannelPool(),
+        _ => new MemoryPool(),
     };
+
+    /// <summary>The options of each transport on the hub (null: the hub's default).</summary>
+    public static TransportOptions? Options(this TransportKind kind) =>
+        kind == TransportKind.MemoryFragmented ? new TransportOptions { FragmentSize = 16 } : null;
 }
