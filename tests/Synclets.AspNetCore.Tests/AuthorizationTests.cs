@@ -76,8 +76,9 @@ public sealed class AuthorizationTests : IAsyncLifetime
         await reader.SetAtomAsync(["title"], "from the reader");
         await reader.SyncAsync([]);
         var writerSynced = Arrival(writer);
+        var readerGotTheFlush = Arrival(reader); // Subscribed before the write: the relay can be faster than this line.
         await writer.SetAtomAsync(["other"], "flush");
-        await Arrival(reader).WaitAsync(TimeSpan.FromSeconds(30));
+        await readerGotTheFlush.WaitAsync(TimeSpan.FromSeconds(30));
         await writerSynced.WaitAsync(TimeSpan.FromSeconds(30));
         await store.WhenIdleAsync();
 

@@ -25,9 +25,14 @@ internal static class Medians
             P50Ms = MedianOrNull(runs.Select(run => run.P50Ms)),
             P99Ms = MedianOrNull(runs.Select(run => run.P99Ms)),
             Converged = runs.All(run => run.Converged),
-            Note = string.Create(CultureInfo.InvariantCulture, $"median of {runs.Count} runs: seconds {Range(runs.Select(run => (double?)run.Seconds))}, ratio {Range(runs.Select(run => run.Ratio))} (median seconds / median baseline: {Median(runs.Select(run => run.Seconds)) / MedianOrNull(runs.Select(run => run.BaselineSeconds)):0.##}), peak heap MB {Range(runs.Select(run => (double?)run.PeakMemoryBytes / 1e6))}"),
+            Note = string.Create(CultureInfo.InvariantCulture, $"median of {runs.Count} runs: seconds {Range(runs.Select(run => (double?)run.Seconds))}, {RatioRange(runs)}peak heap MB {Range(runs.Select(run => (double?)run.PeakMemoryBytes / 1e6))}"),
         };
     }
+
+    private static string RatioRange(IReadOnlyList<ScenarioResult> runs) =>
+        MedianOrNull(runs.Select(run => run.BaselineSeconds)) is { } baseline
+            ? string.Create(CultureInfo.InvariantCulture, $"ratio {Range(runs.Select(run => run.Ratio))} (median seconds / median baseline: {Median(runs.Select(run => run.Seconds)) / baseline:0.##}), ")
+            : string.Empty;
 
     private static double Median(IEnumerable<double> values)
     {

@@ -21,6 +21,10 @@ internal sealed class ReplyBuilder
     private readonly int _maxNodes;
     private readonly bool _alwaysPartial;
     private readonly Func<SubNodesNode, bool, ValueTask> _send;
+
+    // Lists at one level tend to have as many children as each other (the columns of rows, a
+    // batch of rows): each new list is sized like the last one at its level, so it rarely grows.
+    private readonly List<int> _lastCounts = [];
     private long _added;
     private int _nodesInBatch;
 
@@ -57,6 +61,7 @@ internal sealed class ReplyBuilder
     public bool Leave()
     {
         var frame = Current;
+        Remember(_frames.Count - 1, frame);
         _frames.RemoveAt(_frames.Count - 1);
         _path.RemoveAt(_path.Count - 1);
         return _added != frame.AddedAtEnter;
@@ -130,9 +135,10 @@ internal sealed class ReplyBuilder
 
     private void Reset()
     {
-        foreach (var frame in _frames)
+        for (var level = 0; level < _frames.Count; level++)
         {
-            frame.Node = null;
+            Remember(level, _frames[level]);
+            _frames[level].Node = null;
         }
 
         _nodesInBatch = 0;
@@ -148,7 +154,7 @@ internal sealed class ReplyBuilder
 
         if (_frames[first].Node is null)
         {
-            _frames[first].Node = new SubNodesNode(_frames[first].Partial);
+            _frames[first].Node = NewList(first, _frames[first].Partial);
         }
 
         for (var i = first + 1; i < _frames.Count; i++)
@@ -161,12 +167,30 @@ internal sealed class ReplyBuilder
             }
             else
             {
-                frame.Node = new SubNodesNode(frame.Partial);
+                frame.Node = NewList(i, frame.Partial);
                 parent.Children[frame.Id] = frame.Node;
             }
         }
 
         return Current.Node!;
+    }
+
+    private SubNodesNode NewList(int level, bool partial) =>
+        new(new Dictionary<string, Node>(level < _lastCounts.Count ? _lastCounts[level] : 0, StringComparer.Ordinal), partial);
+
+    private void Remember(int level, Frame frame)
+    {
+        if (frame.Node is null)
+        {
+            return;
+        }
+
+        while (_lastCounts.Count <= level)
+        {
+            _lastCounts.Add(0);
+        }
+
+        _lastCounts[level] = Math.Min(frame.Node.Children.Count, _maxNodes);
     }
 
     private sealed class Frame(string id, long addedAtEnter, bool partial)

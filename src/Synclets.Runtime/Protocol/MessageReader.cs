@@ -165,7 +165,7 @@ public static class MessageReader
         Expect(ref reader, JsonTokenType.StartObject, "an array at a parent address must be sub-nodes, [{...}] or [{...}, 1]");
         // Siblings at one level tend to have as many children as each other (the columns of rows):
         // sized like the last list at this level, the dictionary rarely grows.
-        var children = new Dictionary<string, Node>(ids.SizeHint(level), StringComparer.Ordinal);
+        var children = new Dictionary<string, Node>(IdPool.SizeHint(level), StringComparer.Ordinal);
         while (true)
         {
             Advance(ref reader, "sub-nodes");
@@ -180,7 +180,7 @@ public static class MessageReader
             children[id] = ReadNode(ref reader, level + 1, depth, ids);
         }
 
-        ids.Sized(level, children.Count);
+        IdPool.Sized(level, children.Count);
         Advance(ref reader, "sub-nodes");
         var partial = false;
         if (reader.TokenType == JsonTokenType.Number)
@@ -199,26 +199,27 @@ public static class MessageReader
     /// <summary>
     /// Shares one string per distinct child id within a message: column ids repeat on every row,
     /// and a tree that keeps them should not keep a copy per atom. Remembers, per level, how many
-    /// children the last sub-nodes list had.
+    /// children the last sub-nodes list had, across messages too: a streamed reply's messages each
+    /// list as many rows as the one before, and a list sized from nothing grew through ten copies.
     /// </summary>
     private sealed class IdPool
     {
         private const int MaxPooled = 1024;
         private const int MaxIdLength = 64;
         private const int MaxSizeHint = 4096;
+
+        // Shared by every reader, unsynchronized: a stale or mixed-up hint only sizes a dictionary.
+        private static readonly int[] LastCounts = new int[16];
         private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
-        private int[] _lastCounts = new int[8];
 
-        public int SizeHint(int level) => level < _lastCounts.Length ? _lastCounts[level] : 0;
+        public static int SizeHint(int level) => level < LastCounts.Length ? LastCounts[level] : 0;
 
-        public void Sized(int level, int count)
+        public static void Sized(int level, int count)
         {
-            if (level >= _lastCounts.Length)
+            if (level < LastCounts.Length)
             {
-                Array.Resize(ref _lastCounts, level + 8);
+                LastCounts[level] = Math.Min(count, MaxSizeHint);
             }
-
-            _lastCounts[level] = Math.Min(count, MaxSizeHint);
         }
 
         public string Read(ref Utf8JsonReader reader)
