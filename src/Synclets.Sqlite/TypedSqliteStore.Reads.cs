@@ -54,7 +54,7 @@ public sealed partial class TypedSqliteStore<TRow>
             return ValueTask.FromResult(buffered);
         }
 
-        return ValueTask.FromResult(ReadTimestamps(address[0]).TryGetValue(address[1], out var timestamp) ? timestamp : Timestamp.None);
+        return ValueTask.FromResult(ReadTimestamps(address[0])[column.Bit] ?? Timestamp.None);
     }
 
     ValueTask<IReadOnlyCollection<string>> IMetaConnector.GetChildIdsAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
@@ -93,7 +93,7 @@ public sealed partial class TypedSqliteStore<TRow>
 
         foreach (var id in unknown)
         {
-            _knownTimestamps[id] = new Dictionary<string, string>(_columns.Length, StringComparer.Ordinal);
+            _knownTimestamps[id] = new RowTimestamps(this);
         }
 
         _prefetchTimestamps.BindText(0, AtomJson.WriteAddress(unknown));
@@ -112,9 +112,10 @@ public sealed partial class TypedSqliteStore<TRow>
         if (parentAddress.Count == 1)
         {
             var rowHash = 0u;
-            foreach (var timestamp in ReadTimestamps(parentAddress[0]).Values)
+            var timestamps = ReadTimestamps(parentAddress[0]);
+            for (var bit = 0; bit < _columns.Length; bit++)
             {
-                rowHash ^= Fnv1a.Hash(timestamp);
+                rowHash ^= timestamps[bit] is { } timestamp ? Fnv1a.Hash(timestamp) : 0;
             }
 
             return ValueTask.FromResult(rowHash);
@@ -188,7 +189,7 @@ public sealed partial class TypedSqliteStore<TRow>
     }
 
     /// <summary>A row's timestamps by column: known in this unit of work, or read (and then known).</summary>
-    private Dictionary<string, string> ReadTimestamps(string rowId)
+    private RowTimestamps ReadTimestamps(string rowId)
     {
         if (_knownTimestamps.TryGetValue(rowId, out var known))
         {
@@ -200,7 +201,7 @@ public sealed partial class TypedSqliteStore<TRow>
             FlushRows();
         }
 
-        var timestamps = new Dictionary<string, string>(_columns.Length, StringComparer.Ordinal);
+        var timestamps = new RowTimestamps(this);
         _selectTimestamps.BindText(0, rowId);
         while (_selectTimestamps.Read())
         {
@@ -221,13 +222,13 @@ public sealed partial class TypedSqliteStore<TRow>
         return timestamps;
     }
 
-    private void ReadTimestampColumns(RawStatement rows, int first, Dictionary<string, string> timestamps)
+    private void ReadTimestampColumns(RawStatement rows, int first, RowTimestamps timestamps)
     {
         for (var i = 0; i < _columns.Length; i++)
         {
             if (!rows.IsNull(first + i))
             {
-                timestamps[_columns[i]] = rows.GetString(first + i);
+                timestamps[i] = rows.GetString(first + i);
             }
         }
     }

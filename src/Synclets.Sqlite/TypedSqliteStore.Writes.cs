@@ -32,8 +32,8 @@ public sealed partial class TypedSqliteStore<TRow>
 
         // The old timestamp, for the root hash (read before the row's buffer is taken, as a read may flush it).
         var row = ReadTimestamps(address[0]);
-        var previous = row.GetValueOrDefault(address[1], Timestamp.None);
-        row[address[1]] = timestamp;
+        var previous = row[bit] ?? Timestamp.None;
+        row[bit] = timestamp;
 
         var pending = Pending(address[0]);
         pending.Timestamps[bit] = timestamp;

@@ -56,7 +56,7 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
 
     // The timestamps of the rows read in this unit of work (prefetched for a received batch, or read
     // once for a row's several cells), kept equal to what the unit writes, dropped at its end.
-    private readonly Dictionary<string, Dictionary<string, string>> _knownTimestamps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RowTimestamps> _knownTimestamps = new(StringComparer.Ordinal);
     private SqliteTransaction? _transaction;
     private int _openUnits;
     private uint _pendingRootDelta;
