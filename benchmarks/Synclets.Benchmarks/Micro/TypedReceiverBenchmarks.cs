@@ -63,7 +63,7 @@ public class TypedReceiverBenchmarks
         var receiver = (IMessageReceiver)_synclet;
         foreach (var message in _messages)
         {
-            receiver.OnMessage(_transport, "sender", message.AsMemory());
+            receiver.OnMessage(_transport, "sender", [message.AsMemory()]);
         }
 
         await _synclet.WhenIdleAsync();

@@ -322,8 +322,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         await _loop.ConfigureAwait(false);
     }
 
-    void IMessageReceiver.OnMessage(Transport transport, string from, ReadOnlyMemory<char> messageText) =>
-        Post(() => ReceiveAsync(transport, from, messageText));
+    void IMessageReceiver.OnMessage(Transport transport, string from, ReadOnlyMemory<char>[] messageParts) =>
+        Post(() => ReceiveAsync(transport, from, messageParts));
 
     void IMessageReceiver.OnResyncRequested(Transport transport) =>
         Post(async () =>
@@ -398,18 +398,18 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
     }
 
-    private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char> messageText)
+    private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char>[] messageParts)
     {
         if (!_started)
         {
             return;
         }
 
-        Statistics.Received(messageText.Span);
+        Statistics.Received(messageParts);
         Message message;
         try
         {
-            message = MessageReader.Read(messageText.Span, Depth);
+            message = MessageReader.Read(messageParts, Depth);
         }
         catch (ProtocolException exception)
         {

@@ -26,9 +26,15 @@ public sealed class SyncletStatistics
         Interlocked.Add(ref _bytesSent, System.Text.Encoding.UTF8.GetByteCount(messageText));
     }
 
-    internal void Received(ReadOnlySpan<char> messageText)
+    internal void Received(ReadOnlyMemory<char>[] messageParts)
     {
         Interlocked.Increment(ref _messagesReceived);
-        Interlocked.Add(ref _bytesReceived, System.Text.Encoding.UTF8.GetByteCount(messageText));
+        var bytes = 0L;
+        foreach (var part in messageParts)
+        {
+            bytes += System.Text.Encoding.UTF8.GetByteCount(part.Span);
+        }
+
+        Interlocked.Add(ref _bytesReceived, bytes);
     }
 }

@@ -36,6 +36,35 @@ public static class MessageReader
         }
     }
 
+    /// <summary>Parses a message that arrived in fragments, without joining them into one string first.</summary>
+    /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
+    internal static Message Read(ReadOnlyMemory<char>[] parts, int depth)
+    {
+        if (parts.Length == 1)
+        {
+            return Read(parts[0].Span, depth);
+        }
+
+        var length = parts.Sum(part => part.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(length));
+        try
+        {
+            // One encoder across the parts: a sender may cut a surrogate pair between two fragments.
+            var encoder = Encoding.UTF8.GetEncoder();
+            var written = 0;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                written += encoder.GetBytes(parts[i].Span, buffer.AsSpan(written), flush: i == parts.Length - 1);
+            }
+
+            return Read(buffer.AsSpan(0, written), depth);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Parses UTF-8 <paramref name="utf8"/> as a message for a tree of <paramref name="depth"/>.</summary>
     /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
     public static Message Read(ReadOnlySpan<byte> utf8, int depth)

@@ -6,8 +6,8 @@ internal interface IMessageReceiver
     /// <summary>The id of the receiving synclet; packets from this id or from <c>*</c> are dropped.</summary>
     string Id { get; }
 
-    /// <summary>A whole message's text arrived from <paramref name="from"/>. Must only enqueue, never process inline.</summary>
-    void OnMessage(Transport transport, string from, ReadOnlyMemory<char> messageText);
+    /// <summary>A whole message's text arrived from <paramref name="from"/>, as its fragments in order. Must only enqueue, never process inline.</summary>
+    void OnMessage(Transport transport, string from, ReadOnlyMemory<char>[] messageParts);
 
     /// <summary>The transport reconnected and may have missed messages: compare trees again.</summary>
     void OnResyncRequested(Transport transport);

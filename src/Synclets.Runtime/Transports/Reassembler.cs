@@ -25,8 +25,12 @@ internal sealed class Reassembler(TransportOptions options)
         }
     }
 
-    /// <summary>Adds a fragment; returns the whole message's text once its last fragment has arrived.</summary>
-    public ReadOnlyMemory<char>? Add(in ReceivedFragment fragment, ILogger logger, string selfId)
+    /// <summary>
+    /// Adds a fragment; returns the whole message's text, as its fragments in order, once the last
+    /// has arrived. The parts are not joined: a message of ~100 KB joined into one string would
+    /// land on the large-object heap, and the reader copies the parts into a pooled buffer anyway.
+    /// </summary>
+    public ReadOnlyMemory<char>[]? Add(in ReceivedFragment fragment, ILogger logger, string selfId)
     {
         if (fragment.Total == 1)
         {
@@ -36,7 +40,7 @@ internal sealed class Reassembler(TransportOptions options)
                 return null;
             }
 
-            return fragment.Text;
+            return [fragment.Text];
         }
 
         lock (_gate)
@@ -63,7 +67,7 @@ internal sealed class Reassembler(TransportOptions options)
         }
     }
 
-    private ReadOnlyMemory<char>? AddFragmentLocked(in ReceivedFragment fragment, ILogger logger, string selfId)
+    private ReadOnlyMemory<char>[]? AddFragmentLocked(in ReceivedFragment fragment, ILogger logger, string selfId)
     {
         var now = options.TimeProvider.GetTimestamp();
         if (!_pendingByPeer.TryGetValue(fragment.From, out var pending))
@@ -103,13 +107,14 @@ internal sealed class Reassembler(TransportOptions options)
             return null;
         }
 
-        if (message.Parts[fragment.Index] is not null)
+        if (message.Arrived[fragment.Index])
         {
             Log.DuplicateFragment(logger, selfId, fragment.Index, fragment.MessageId, fragment.From);
             return null;
         }
 
         message.Parts[fragment.Index] = fragment.Text;
+        message.Arrived[fragment.Index] = true;
         message.Received++;
         message.Length += fragment.Text.Length;
         if (message.Length > options.MaxMessageLength)
@@ -130,7 +135,7 @@ internal sealed class Reassembler(TransportOptions options)
             _pendingByPeer.Remove(fragment.From);
         }
 
-        return message.Join();
+        return message.Parts;
     }
 
     private void EvictStale(Dictionary<string, PendingMessage> pending, long now, string peer, ILogger logger, string selfId)
@@ -157,7 +162,9 @@ internal sealed class Reassembler(TransportOptions options)
 
     private sealed class PendingMessage(int total, long startedAt)
     {
-        public ReadOnlyMemory<char>?[] Parts { get; private set; } = new ReadOnlyMemory<char>?[total];
+        public ReadOnlyMemory<char>[] Parts { get; private set; } = new ReadOnlyMemory<char>[total];
+
+        public bool[] Arrived { get; private set; } = new bool[total];
 
         public long StartedAt { get; } = startedAt;
 
@@ -167,22 +174,12 @@ internal sealed class Reassembler(TransportOptions options)
 
         public bool Rejected { get; private set; }
 
-        /// <summary>The whole text, once every part has arrived.</summary>
-        public ReadOnlyMemory<char> Join() =>
-            string.Create(Length, Parts, static (text, parts) =>
-            {
-                foreach (var part in parts)
-                {
-                    part!.Value.Span.CopyTo(text);
-                    text = text[part.Value.Length..];
-                }
-            }).AsMemory();
-
         /// <summary>Frees the parts but remembers the id, so later fragments of it are dropped quietly.</summary>
         public void Reject()
         {
             Rejected = true;
             Parts = [];
+            Arrived = [];
         }
     }
 }

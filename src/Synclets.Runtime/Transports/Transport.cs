@@ -65,9 +65,9 @@ public abstract class Transport : IAsyncDisposable
             return;
         }
 
-        if (_reassembler.Add(fragment, _logger, receiver.Id) is { } text)
+        if (_reassembler.Add(fragment, _logger, receiver.Id) is { } parts)
         {
-            receiver.OnMessage(this, fragment.From, text);
+            receiver.OnMessage(this, fragment.From, parts);
         }
     }
 

@@ -94,6 +94,17 @@ public class CodecTests
     }
 
     [Fact]
+    public void Reads_a_message_from_its_fragments_even_when_a_surrogate_pair_is_cut_between_two()
+    {
+        var text = MessageWriter.Write(new Message(2, ["r1"], new SubNodesNode { Children = { ["c1"] = new TimestampAndAtomNode("OhqqeV-----BT7zq", "a😀b") } }, Message.EmptyContext));
+        var cut = text.IndexOf("😀", StringComparison.Ordinal) + 1; // Between the pair's two halves.
+
+        var message = MessageReader.Read([text.AsMemory(0, cut), text.AsMemory(cut)], 2);
+
+        Assert.Equal(text, MessageWriter.Write(message));
+    }
+
+    [Fact]
     public void Reads_any_valid_JSON_not_only_what_JavaScript_writes()
     {
         var message = MessageReader.Read(" [ 1 , 0 , 2 , [ \"a\" ] , [ { \"\\u0061a\" : [ \"OhqqeV-----BT7zq\" , 1.0e0 ] } ] , { } ] ", 2);

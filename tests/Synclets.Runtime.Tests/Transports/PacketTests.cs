@@ -50,7 +50,7 @@ public class PacketTests
         Assert.Null(reassembler.Add(fragments[2], NullLogger.Instance, "me"));
         Assert.Null(reassembler.Add(fragments[0], NullLogger.Instance, "me"));
         Assert.Null(reassembler.Add(fragments[0], NullLogger.Instance, "me"));
-        Assert.Equal("hello world", reassembler.Add(fragments[1], NullLogger.Instance, "me")?.ToString());
+        Assert.Equal("hello world", string.Concat(reassembler.Add(fragments[1], NullLogger.Instance, "me")!.Select(part => part.ToString())));
         Assert.Equal(0, reassembler.PendingCount);
     }
 
