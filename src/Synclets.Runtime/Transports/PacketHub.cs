@@ -112,16 +112,14 @@ public abstract class PacketHub : IIdleSource
     /// <returns>False when the packet has no <c>to</c> token (nothing is sent).</returns>
     protected bool RouteTo(string from, string to, string packet)
     {
-        ArgumentNullException.ThrowIfNull(packet);
-        var space = packet.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0)
+        if (!Packet.TryReaddress(packet, from, out _, out var readdressed))
         {
             return false;
         }
 
         if (_members.TryGetValue(to, out var member))
         {
-            Deliver(member, string.Concat(from, packet.AsSpan(space)));
+            Deliver(member, readdressed);
         }
 
         return true;
