@@ -13,6 +13,36 @@ public sealed class SqliteStoreTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public async Task A_depth_3_store_larger_than_a_message_streams_its_atoms_to_an_empty_peer()
+    {
+        await using var full = await SqliteStore.OpenAsync(_folder.NewFile("full"), 3);
+        await using var empty = await SqliteStore.OpenAsync(_folder.NewFile("empty"), 3);
+        var pool = new MemoryPool();
+        await using var fullSynclet = new Synclet(full.Data, full.Meta, pool.CreateTransport(), new SyncletOptions { Id = "full", MaxNodesPerMessage = 7 });
+        for (var table = 0; table < 3; table++)
+        {
+            for (var row = 0; row < 4; row++)
+            {
+                for (var cell = 0; cell < 5; cell++)
+                {
+                    Atom value = cell switch { 0 => Atom.Null, 1 => row % 2 == 0, 2 => row * 1.5, _ => $"t{table} \"r{row}\" c{cell}" };
+                    await fullSynclet.SetAtomAsync([$"t{table}", $"r{row}", $"c{cell}"], value);
+                }
+            }
+        }
+
+        await fullSynclet.DeleteAtomAsync(["t1", "r2", "c4"]);
+        await using var emptySynclet = new Synclet(empty.Data, empty.Meta, pool.CreateTransport(), new SyncletOptions { Id = "empty", MaxNodesPerMessage = 7 });
+        await fullSynclet.StartAsync();
+        await emptySynclet.StartAsync();
+        await Quiescence.WaitAsync(fullSynclet, emptySynclet, pool);
+
+        Assert.Equal((await fullSynclet.GetDataAsync()).ToJsonString(), (await emptySynclet.GetDataAsync()).ToJsonString());
+        Assert.Equal((await fullSynclet.GetMetaAsync()).ToJsonString(), (await emptySynclet.GetMetaAsync()).ToJsonString());
+        Assert.True(fullSynclet.Statistics.MessagesSent >= 60 / 7, $"{fullSynclet.Statistics.MessagesSent} messages sent");
+    }
+
+    [Fact]
     public async Task A_database_in_the_reference_layout_is_read_and_synced()
     {
         var path = _folder.NewFile("reference");

@@ -109,6 +109,40 @@ public sealed class TypedSqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_larger_than_a_message_streams_its_rows_to_empty_peers_typed_and_generic()
+    {
+        await using var full = await TypedSqliteStore.OpenAsync<Item>(_folder.NewFile("full"));
+        await using var emptyTyped = await TypedSqliteStore.OpenAsync<Item>(_folder.NewFile("empty-typed"));
+        await using var emptyGeneric = await SqliteStore.OpenAsync(_folder.NewFile("empty-generic"), 2);
+        var pool = new MemoryPool();
+        await using var fullSynclet = new Synclet(full, full, pool.CreateTransport(), new SyncletOptions { Id = "full", MaxNodesPerMessage = 7 });
+        var items = Item.CreateStore(fullSynclet);
+        for (var i = 0; i < 40; i++)
+        {
+            await items.UpsertAsync(new Item($"i{i:00}", i % 3 == 0 ? null : $"name \"{i}\"\n", Done: i % 2 == 0, Count: i, Score: i / 4d));
+        }
+
+        await items.DeleteAsync("i07");
+        await fullSynclet.StartAsync();
+        await using var typedSynclet = new Synclet(emptyTyped, emptyTyped, pool.CreateTransport(), new SyncletOptions { Id = "typed", MaxNodesPerMessage = 7 });
+        await using var genericSynclet = new Synclet(emptyGeneric.Data, emptyGeneric.Meta, pool.CreateTransport(), new SyncletOptions { Id = "generic", MaxNodesPerMessage = 7 });
+        await typedSynclet.StartAsync();
+        await genericSynclet.StartAsync();
+        await Quiescence.WaitAsync(fullSynclet, typedSynclet, genericSynclet, pool);
+
+        var data = (await fullSynclet.GetDataAsync()).ToJsonString();
+        var meta = (await fullSynclet.GetMetaAsync()).ToJsonString();
+        Assert.Equal(data, (await typedSynclet.GetDataAsync()).ToJsonString());
+        Assert.Equal(meta, (await typedSynclet.GetMetaAsync()).ToJsonString());
+        Assert.Equal(data, (await genericSynclet.GetDataAsync()).ToJsonString());
+        Assert.Equal(meta, (await genericSynclet.GetMetaAsync()).ToJsonString());
+        Assert.Null(await Item.CreateStore(typedSynclet).GetAsync("i07"));
+
+        // 40 rows of at least four cells, at most 7 a message, to each of two peers: the replies streamed.
+        Assert.True(fullSynclet.Statistics.MessagesSent >= 2 * (40 * 4 / 7), $"{fullSynclet.Statistics.MessagesSent} messages sent");
+    }
+
+    [Fact]
     public async Task A_property_added_later_adds_its_column_and_reads_as_absent()
     {
         var path = _folder.NewFile("evolve");

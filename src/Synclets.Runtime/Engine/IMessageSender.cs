@@ -9,6 +9,12 @@ internal interface IMessageSender
     /// <summary>Sends to one peer on one transport.</summary>
     ValueTask SendAsync(Transport transport, string to, Message message, bool forcePartial);
 
+    /// <summary>
+    /// Sends a message already written as text to one peer. The message is never shown to
+    /// <see cref="SyncletHooks.OnSendMessage"/>, so only a synclet with the default hooks may take this way.
+    /// </summary>
+    ValueTask SendTextAsync(Transport transport, string to, string messageText);
+
     /// <summary>Sends to every peer on every attached transport.</summary>
     ValueTask BroadcastAsync(Message message, bool forcePartial);
 

@@ -216,11 +216,75 @@ internal sealed class SyncProtocol(
         }
 
         var address = reply.Path.ToArray();
-        await AddFullNodesAsync(reply, context, except: null).ConfigureAwait(false);
-        await reply.FinishAsync().ConfigureAwait(false);
-        if (reply.Streamed)
+        bool streamed;
+        if (_subtrees is not null && !_mayFilterChildIds && reply.Path.Count < depth - 1)
+        {
+            streamed = await SendFullSubtreeAsync(reply, transport, from, sendContext).ConfigureAwait(false);
+        }
+        else
+        {
+            await AddFullNodesAsync(reply, context, except: null).ConfigureAwait(false);
+            await reply.FinishAsync().ConfigureAwait(false);
+            streamed = reply.Streamed;
+        }
+
+        if (streamed)
         {
             await sender.SendAsync(transport, from, new Message(depth, address, new HashNode(mine), sendContext), forcePartial: false).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Replies with every atom below the cursor, from one streamed read (only with the default
+    /// hooks, which read everything and watch no message). A reply that fits in one message goes
+    /// through the reply builder like any other; a longer one, an initial sync, is written straight
+    /// to text by <see cref="StreamedFullReply"/>, the same text the builder would have streamed.
+    /// </summary>
+    /// <returns>Whether the reply took more than one message (so its lists were partial).</returns>
+    private async ValueTask<bool> SendFullSubtreeAsync(ReplyBuilder reply, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext)
+    {
+        var level = reply.Path.Count;
+        var parent = reply.Path.ToArray();
+        var atoms = _subtrees!.ReadSubtreeAsync(parent).GetAsyncEnumerator();
+        await using (atoms.ConfigureAwait(false))
+        {
+            var firstMessage = new List<SubtreeAtom>();
+            while (firstMessage.Count < maxNodesPerMessage && await atoms.MoveNextAsync().ConfigureAwait(false))
+            {
+                firstMessage.Add(atoms.Current);
+            }
+
+            if (firstMessage.Count < maxNodesPerMessage)
+            {
+                reply.EnsureList();
+                foreach (var (address, timestamp, atom) in firstMessage)
+                {
+                    await reply.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+                }
+
+                while (reply.Path.Count > level)
+                {
+                    reply.Leave();
+                }
+
+                await reply.FinishAsync().ConfigureAwait(false);
+                return false;
+            }
+
+            var text = new StreamedFullReply(depth, parent, sendContext, maxNodesPerMessage, message => sender.SendTextAsync(transport, from, message));
+            foreach (var (address, timestamp, atom) in firstMessage)
+            {
+                await text.AddAsync(address, timestamp, atom).ConfigureAwait(false);
+            }
+
+            while (await atoms.MoveNextAsync().ConfigureAwait(false))
+            {
+                var (address, timestamp, atom) = atoms.Current;
+                await text.AddAsync(address, timestamp, atom).ConfigureAwait(false);
+            }
+
+            await text.FinishAsync().ConfigureAwait(false);
+            return true;
         }
     }
 

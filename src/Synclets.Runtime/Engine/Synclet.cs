@@ -345,6 +345,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial)).ConfigureAwait(false);
     }
 
+    ValueTask IMessageSender.SendTextAsync(Transport transport, string to, string messageText) =>
+        _started && transport.IsAttached ? SendSafelyAsync(transport, to, messageText) : ValueTask.CompletedTask;
+
     ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial) =>
         _started ? SendToOthersAsync(message, forcePartial, origin: null, from: null) : ValueTask.CompletedTask;
 

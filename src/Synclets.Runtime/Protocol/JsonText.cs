@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -12,6 +13,10 @@ namespace Synclets.Protocol;
 /// <remarks>System.Text.Json's writer escapes far more and formats numbers the .NET way, hence this small writer.</remarks>
 internal static class JsonText
 {
+    /// <summary>The characters a string may have to escape: controls, quote, backslash, and surrogates (escaped only when lone).</summary>
+    private static readonly SearchValues<char> MayNeedEscaping = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\" + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+
     /// <summary>The atom's JSON text (an absent atom is written as the U+FFFC string).</summary>
     public static string Write(Atom atom)
     {
@@ -45,6 +50,12 @@ internal static class JsonText
     public static void WriteString(StringBuilder builder, string value)
     {
         builder.Append('"');
+        if (!value.AsSpan().ContainsAny(MayNeedEscaping))
+        {
+            builder.Append(value).Append('"'); // Nearly every id, timestamp and text: one vectorized scan.
+            return;
+        }
+
         var start = 0;
         for (var i = 0; i < value.Length; i++)
         {

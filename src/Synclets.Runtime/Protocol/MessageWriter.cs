@@ -23,23 +23,42 @@ public static class MessageWriter
         var builder = t_cachedBuilder ?? new StringBuilder(256);
         t_cachedBuilder = null;
         builder.Clear();
+        WriteStart(builder, message.Depth, message.Address);
+        WriteNode(builder, message.Node, forcePartial);
+        WriteEnd(builder, message.Context);
+        var text = builder.ToString();
+        if (builder.Capacity <= MaxCachedCapacity)
+        {
+            t_cachedBuilder = builder;
+        }
+
+        return text;
+    }
+
+    /// <summary>Writes what comes before a message's node: the header and the address, up to the comma before the node.</summary>
+    internal static void WriteStart(StringBuilder builder, int depth, IReadOnlyList<string> address)
+    {
         builder.Append('[').Append(Message.CurrentVersion).Append(',').Append(Message.SyncType).Append(',')
-            .Append(message.Depth.ToString(CultureInfo.InvariantCulture)).Append(",[");
-        for (var i = 0; i < message.Address.Count; i++)
+            .Append(depth.ToString(CultureInfo.InvariantCulture)).Append(",[");
+        for (var i = 0; i < address.Count; i++)
         {
             if (i > 0)
             {
                 builder.Append(',');
             }
 
-            JsonText.WriteString(builder, message.Address[i]);
+            JsonText.WriteString(builder, address[i]);
         }
 
         builder.Append("],");
-        WriteNode(builder, message.Node, forcePartial);
+    }
+
+    /// <summary>Writes what comes after a message's node: the context, and the closing bracket.</summary>
+    internal static void WriteEnd(StringBuilder builder, IReadOnlyDictionary<string, Atom> context)
+    {
         builder.Append(",{");
         var first = true;
-        foreach (var (key, atom) in message.Context)
+        foreach (var (key, atom) in context)
         {
             if (!first)
             {
@@ -53,13 +72,6 @@ public static class MessageWriter
         }
 
         builder.Append("}]");
-        var text = builder.ToString();
-        if (builder.Capacity <= MaxCachedCapacity)
-        {
-            t_cachedBuilder = builder;
-        }
-
-        return text;
     }
 
     private static void WriteNode(StringBuilder builder, Node node, bool forcePartial)
