@@ -105,6 +105,9 @@ internal sealed class RawStatement : IDisposable
 
     public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
+    /// <summary>The current row's <paramref name="column"/> as text, null when it is NULL: one native call where <see cref="IsNull"/> and <see cref="GetString"/> take two.</summary>
+    public string? GetTextOrNull(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
     public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
 
     public double GetDouble(int column) => raw.sqlite3_column_double(_statement, column);

@@ -153,13 +153,13 @@ public sealed partial class TypedSqliteStore<TRow>
             var absent = rows.IsNull(absentAt) ? _allMask : rows.GetInt64(absentAt);
             for (var i = 0; i < _columns.Length; i++)
             {
-                if (rows.IsNull(1 + i))
+                if (rows.GetTextOrNull(1 + i) is not { } timestamp)
                 {
                     continue; // Never written.
                 }
 
                 var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ReadAtom(rows, 1 + _columns.Length + i, _kinds[i]);
-                yield return new SubtreeAtom([rowId, _columns[i]], rows.GetString(1 + i), atom);
+                yield return new SubtreeAtom([rowId, _columns[i]], timestamp, atom);
             }
         }
     }
@@ -226,26 +226,23 @@ public sealed partial class TypedSqliteStore<TRow>
     {
         for (var i = 0; i < _columns.Length; i++)
         {
-            if (!rows.IsNull(first + i))
-            {
-                timestamps[i] = rows.GetString(first + i);
-            }
+            timestamps[i] = rows.GetTextOrNull(first + i);
         }
     }
 
     /// <summary>A cell as an atom, read with the getter its column's kind calls for (no boxing).</summary>
     private static Atom ReadAtom(RawStatement rows, int column, AtomKind kind)
     {
+        if (kind is not (AtomKind.Boolean or AtomKind.Number))
+        {
+            return rows.GetTextOrNull(column) is { } text ? Atom.FromString(text) : Atom.Null;
+        }
+
         if (rows.IsNull(column))
         {
             return Atom.Null;
         }
 
-        return kind switch
-        {
-            AtomKind.Boolean => Atom.FromBoolean(rows.GetInt64(column) != 0),
-            AtomKind.Number => Atom.FromNumber(rows.GetDouble(column)),
-            _ => Atom.FromString(rows.GetString(column)),
-        };
+        return kind == AtomKind.Boolean ? Atom.FromBoolean(rows.GetInt64(column) != 0) : Atom.FromNumber(rows.GetDouble(column));
     }
 }
