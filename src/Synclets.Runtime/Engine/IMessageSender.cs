@@ -27,4 +27,10 @@ internal interface IMessageSender
     /// (<see cref="Transport.RelaysBetweenPeers"/>).
     /// </summary>
     ValueTask PropagateAsync(Message message, bool forcePartial, Transport origin, string from);
+
+    /// <summary>
+    /// <see cref="PropagateAsync"/> for a message already written as text. The message is never shown to
+    /// <see cref="SyncletHooks.OnSendMessage"/>, so only a synclet with the default hooks may take this way.
+    /// </summary>
+    ValueTask PropagateTextAsync(string messageText, Transport origin, string from);
 }

@@ -13,7 +13,7 @@ namespace Synclets;
 /// The walk enters and leaves child ids like a cursor; lists are created only when something is
 /// added below them, so a walk that finds nothing to say leaves no trace.
 /// </remarks>
-internal sealed class ReplyBuilder
+internal sealed class ReplyBuilder : IAppliedAtoms
 {
     private readonly List<string> _path;
     private readonly int _baseLength;
@@ -114,6 +114,8 @@ internal sealed class ReplyBuilder
 
         return AddAsync(address[^1], node);
     }
+
+    ValueTask IAppliedAtoms.AddAtAsync(IReadOnlyList<string> address, TimestampAndAtomNode node) => AddAtAsync(address, node);
 
     /// <summary>Sends what is left of the reply, if it names anything.</summary>
     public async ValueTask FinishAsync()

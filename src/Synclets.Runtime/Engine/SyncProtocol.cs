@@ -24,9 +24,10 @@ internal sealed class SyncProtocol(
     private readonly ISubtreeReader? _subtrees = meta as ISubtreeReader;
     private readonly ITimestampPrefetch? _prefetch = meta as ITimestampPrefetch;
 
-    // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour:
-    // only the default hooks take the streaming path.
-    private readonly bool _mayFilterChildIds = hooks.GetType() != typeof(SyncletHooks);
+    // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour,
+    // and may watch every message sent, which text written without a message cannot show them:
+    // only the default hooks take the streaming and text-writing paths.
+    private readonly bool _defaultHooks = hooks.GetType() == typeof(SyncletHooks);
 
     /// <summary>Called for every atom written, when someone listens for changes.</summary>
     public Action<IReadOnlyList<string>, Atom>? OnWritten { get; set; }
@@ -38,13 +39,7 @@ internal sealed class SyncProtocol(
     {
         var context = message.Context;
         var sendContext = await hooks.GetSendContextAsync(context).ConfigureAwait(false);
-        // What we apply goes on to our other transports (a chain's next link), and to the sender's
-        // fellow peers when we are the centre of a star; with no one to tell, nothing is collected.
-        var propagation = sender.CanPropagate(transport)
-            ? new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
-                sender.PropagateAsync(new Message(depth, message.Address, node, sendContext), partial, transport, from))
-            : null;
-
+        IAppliedAtoms? propagation = null;
         if (message.Address.Count == depth)
         {
             var (reply, applied) = await TransformAtomAsync(message.Address, message.Node, context).ConfigureAwait(false);
@@ -60,6 +55,7 @@ internal sealed class SyncProtocol(
         }
         else
         {
+            propagation = sender.CanPropagate(transport) ? NewPropagation(transport, from, message.Address, sendContext) : null;
             var reply = new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: false, (node, partial) =>
                 sender.SendAsync(transport, from, new Message(depth, message.Address, node, sendContext), partial));
             if (message.Node is HashNode { Hash: 0 })
@@ -78,6 +74,17 @@ internal sealed class SyncProtocol(
             await propagation.FinishAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// What we apply from a message goes on to our other transports (a chain's next link), and to
+    /// the sender's fellow peers when we are the centre of a star; with no one to tell, nothing is
+    /// collected. With the default hooks it is written straight to text (see <see cref="FullNodeWriter"/>).
+    /// </summary>
+    private IAppliedAtoms NewPropagation(Transport transport, string from, IReadOnlyList<string> address, IReadOnlyDictionary<string, Atom> sendContext) =>
+        _defaultHooks
+            ? new FullNodeWriter(depth, address, sendContext, maxNodesPerMessage, text => sender.PropagateTextAsync(text, transport, from))
+            : new ReplyBuilder(address, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
+                sender.PropagateAsync(new Message(depth, address, node, sendContext), partial, transport, from));
 
     /// <summary>Writes a local change and tells every peer, sending the atom with its timestamp in one message.</summary>
     public async ValueTask<string> SetLocalAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken)
@@ -186,7 +193,7 @@ internal sealed class SyncProtocol(
         return (null, true);
     }
 
-    private async ValueTask TransformParentAsync(ReplyBuilder reply, Node node, IReadOnlyDictionary<string, Atom> context, ReplyBuilder? propagation)
+    private async ValueTask TransformParentAsync(ReplyBuilder reply, Node node, IReadOnlyDictionary<string, Atom> context, IAppliedAtoms? propagation)
     {
         switch (node)
         {
@@ -217,7 +224,7 @@ internal sealed class SyncProtocol(
 
         var address = reply.Path.ToArray();
         bool streamed;
-        if (_subtrees is not null && !_mayFilterChildIds && reply.Path.Count < depth - 1)
+        if (_subtrees is not null && _defaultHooks && reply.Path.Count < depth - 1)
         {
             streamed = await SendFullSubtreeAsync(reply, transport, from, sendContext).ConfigureAwait(false);
         }
@@ -238,7 +245,7 @@ internal sealed class SyncProtocol(
     /// Replies with every atom below the cursor, from one streamed read (only with the default
     /// hooks, which read everything and watch no message). A reply that fits in one message goes
     /// through the reply builder like any other; a longer one, an initial sync, is written straight
-    /// to text by <see cref="StreamedFullReply"/>, the same text the builder would have streamed.
+    /// to text by <see cref="FullNodeWriter"/>, the same text the builder would have streamed.
     /// </summary>
     /// <returns>Whether the reply took more than one message (so its lists were partial).</returns>
     private async ValueTask<bool> SendFullSubtreeAsync(ReplyBuilder reply, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext)
@@ -271,7 +278,7 @@ internal sealed class SyncProtocol(
                 return false;
             }
 
-            var text = new StreamedFullReply(depth, parent, sendContext, maxNodesPerMessage, message => sender.SendTextAsync(transport, from, message));
+            var text = new FullNodeWriter(depth, parent, sendContext, maxNodesPerMessage, message => sender.SendTextAsync(transport, from, message));
             foreach (var (address, timestamp, atom) in firstMessage)
             {
                 await text.AddAsync(address, timestamp, atom).ConfigureAwait(false);
@@ -330,7 +337,7 @@ internal sealed class SyncProtocol(
         }
     }
 
-    private async ValueTask TransformSubNodesAsync(ReplyBuilder reply, SubNodesNode theirs, IReadOnlyDictionary<string, Atom> context, ReplyBuilder? propagation)
+    private async ValueTask TransformSubNodesAsync(ReplyBuilder reply, SubNodesNode theirs, IReadOnlyDictionary<string, Atom> context, IAppliedAtoms? propagation)
     {
         var path = reply.Path;
         if (theirs.Partial)
@@ -359,7 +366,7 @@ internal sealed class SyncProtocol(
                 var (result, applied) = await TransformAtomAsync(path, child, context, known).ConfigureAwait(false);
                 if (applied && propagation is not null)
                 {
-                    await propagation.AddAtAsync(path, child).ConfigureAwait(false);
+                    await propagation.AddAtAsync(path, (TimestampAndAtomNode)child).ConfigureAwait(false); // Applied: it carried an atom.
                 }
 
                 path.RemoveAt(path.Count - 1);
@@ -388,7 +395,7 @@ internal sealed class SyncProtocol(
     private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
     {
         var path = reply.Path;
-        if (_subtrees is not null && !_mayFilterChildIds && path.Count < depth - 1)
+        if (_subtrees is not null && _defaultHooks && path.Count < depth - 1)
         {
             await AddFullSubtreeAsync(reply, context, except).ConfigureAwait(false);
             return;

@@ -357,32 +357,47 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     ValueTask IMessageSender.PropagateAsync(Message message, bool forcePartial, Transport origin, string from) =>
         _started ? SendToOthersAsync(message, forcePartial, origin, from) : ValueTask.CompletedTask;
 
-    /// <summary>Sends to every attached transport but <paramref name="origin"/>, and through the origin to its peers other than <paramref name="from"/> when it relays.</summary>
-    private async ValueTask SendToOthersAsync(Message message, bool forcePartial, Transport? origin, string? from)
-    {
-        string? text = null;
-        string Text()
-        {
-            if (text is null)
-            {
-                _hooks.OnSendMessage(message, Packet.Everyone);
-                text = MessageWriter.Write(message, forcePartial);
-            }
+    ValueTask IMessageSender.PropagateTextAsync(string messageText, Transport origin, string from) =>
+        _started ? SendTextToOthersAsync(messageText, origin, from) : ValueTask.CompletedTask;
 
-            return text;
+    /// <summary>Sends to every attached transport but <paramref name="origin"/>, and through the origin to its peers other than <paramref name="from"/> when it relays.</summary>
+    private ValueTask SendToOthersAsync(Message message, bool forcePartial, Transport? origin, string? from)
+    {
+        if (!HasOthers(origin, from))
+        {
+            return ValueTask.CompletedTask; // Nobody to tell: nothing to write.
         }
 
+        _hooks.OnSendMessage(message, Packet.Everyone);
+        return SendTextToOthersAsync(MessageWriter.Write(message, forcePartial), origin, from);
+    }
+
+    private bool HasOthers(Transport? origin, string? from)
+    {
         foreach (var transport in _transports)
         {
             if (transport != origin && transport.IsAttached)
             {
-                await SendSafelyAsync(transport, Packet.Everyone, Text()).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        return origin is { RelaysBetweenPeers: true, IsAttached: true } && from is not null;
+    }
+
+    private async ValueTask SendTextToOthersAsync(string text, Transport? origin, string? from)
+    {
+        foreach (var transport in _transports)
+        {
+            if (transport != origin && transport.IsAttached)
+            {
+                await SendSafelyAsync(transport, Packet.Everyone, text).ConfigureAwait(false);
             }
         }
 
         if (origin is { RelaysBetweenPeers: true, IsAttached: true } && from is not null)
         {
-            await SendSafelyAsync(origin, Packet.Everyone, Text(), exceptPeer: from).ConfigureAwait(false);
+            await SendSafelyAsync(origin, Packet.Everyone, text, exceptPeer: from).ConfigureAwait(false);
         }
     }
 

@@ -4,10 +4,11 @@ using Synclets.Protocol;
 namespace Synclets.Tests.Engine;
 
 /// <summary>
-/// The text writer for long full-node replies must write exactly what the reply builder streams
-/// for the same atoms: peers (JavaScript ones included) cannot tell which wrote a message.
+/// The full-node text writer must write exactly what the reply builder streams for the same atoms,
+/// as a long reply and as what a message applied, sent on: peers (JavaScript ones included) cannot
+/// tell which wrote a message.
 /// </summary>
-public class StreamedFullReplyTests
+public class FullNodeWriterTests
 {
     private static readonly Gen<string> Ids = Gen.OneOfConst("a", "b", "c", "q\"uote", "line\nbreak", "é😀");
 
@@ -26,11 +27,12 @@ public class StreamedFullReplyTests
             from below in Gen.Select(Ids.Array[depth - baseLength], Atoms).Array[1, 40]
             from maxNodes in Gen.Int[1, 12]
             from withContext in Gen.Bool
-            select (depth, baseAddress, below, maxNodes, withContext);
+            from propagating in Gen.Bool
+            select (depth, baseAddress, below, maxNodes, withContext, propagating);
 
         cases.Sample(sample =>
         {
-            var (depth, baseAddress, below, maxNodes, withContext) = sample;
+            var (depth, baseAddress, below, maxNodes, withContext, propagating) = sample;
             IReadOnlyDictionary<string, Atom> context = withContext ? new Dictionary<string, Atom> { ["token"] = "t\"1" } : Message.EmptyContext;
 
             // As a subtree reader streams them: one atom an address, grouped by parent (sorted).
@@ -42,12 +44,16 @@ public class StreamedFullReplyTests
                 .ToList();
 
             var fromBuilder = new List<string>();
-            var builder = new ReplyBuilder(baseAddress, maxNodes, alwaysPartial: false, (node, partial) =>
+            var builder = new ReplyBuilder(baseAddress, maxNodes, alwaysPartial: propagating, (node, partial) =>
             {
                 fromBuilder.Add(MessageWriter.Write(new Message(depth, baseAddress, node, context), partial));
                 return ValueTask.CompletedTask;
             });
-            builder.EnsureList();
+            if (!propagating)
+            {
+                builder.EnsureList(); // A reply to an empty peer is a list even when empty.
+            }
+
             foreach (var (address, timestamp, atom) in atoms)
             {
                 builder.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).AsTask().GetAwaiter().GetResult();
@@ -56,7 +62,7 @@ public class StreamedFullReplyTests
             builder.FinishAsync().AsTask().GetAwaiter().GetResult();
 
             var fromText = new List<string>();
-            var text = new StreamedFullReply(depth, baseAddress, context, maxNodes, message =>
+            var text = new FullNodeWriter(depth, baseAddress, context, maxNodes, message =>
             {
                 fromText.Add(message);
                 return ValueTask.CompletedTask;
@@ -68,8 +74,9 @@ public class StreamedFullReplyTests
 
             text.FinishAsync().AsTask().GetAwaiter().GetResult();
 
-            // The text writer is only used for replies that stream (every list partial), as the builder's do once they do.
-            if (atoms.Count >= maxNodes)
+            // Propagation is always partial; a reply is written as text only when it streams (when
+            // the builder marks every list partial too).
+            if (propagating || atoms.Count >= maxNodes)
             {
                 Assert.Equal(fromBuilder, fromText);
             }

@@ -4,18 +4,19 @@ using Synclets.Protocol;
 namespace Synclets;
 
 /// <summary>
-/// Writes a long reply of full nodes (every atom of a subtree with its timestamp, in the order a
-/// <see cref="Connectors.ISubtreeReader"/> streams them) straight to message text, <c>maxNodes</c>
-/// atoms a message, every list partial: the same text a <see cref="ReplyBuilder"/> streams for
-/// the same atoms. The builder keeps a tree of nodes per message and then writes it; for the
-/// initial sync of a large store, building those trees cost more than writing the text.
+/// Writes full nodes (atoms with their timestamps, grouped by parent) straight to message text,
+/// <c>maxNodes</c> atoms a message, every list partial: the same text a <see cref="ReplyBuilder"/>
+/// streams for the same atoms. It writes the long reply to an empty peer (a subtree as a
+/// <see cref="Connectors.ISubtreeReader"/> streams it) and what a received message applied, sent
+/// on to the other peers. The builder keeps a tree of nodes per message and then writes it; for
+/// the initial sync of a large store, building those trees cost more than writing the text.
 /// </summary>
 /// <remarks>
 /// Atoms must come grouped by parent (each parent's subtree contiguous), as the subtree reader
-/// promises: a list is closed when the stream moves past it and is never reopened in the same
-/// message.
+/// promises and a received message's walk gives: a list is closed when the stream moves past it
+/// and is never reopened in the same message.
 /// </remarks>
-internal sealed class StreamedFullReply
+internal sealed class FullNodeWriter : IAppliedAtoms
 {
     private const string PartialListEnd = "},1]";
 
@@ -37,7 +38,7 @@ internal sealed class StreamedFullReply
     /// <param name="context">The context every message carries.</param>
     /// <param name="maxNodes">How many atoms one message may hold.</param>
     /// <param name="send">Sends one message's text.</param>
-    public StreamedFullReply(int depth, IReadOnlyList<string> baseAddress, IReadOnlyDictionary<string, Atom> context, int maxNodes, Func<string, ValueTask> send)
+    public FullNodeWriter(int depth, IReadOnlyList<string> baseAddress, IReadOnlyDictionary<string, Atom> context, int maxNodes, Func<string, ValueTask> send)
     {
         MessageWriter.WriteStart(_text, depth, baseAddress);
         _start = _text.ToString();
@@ -84,6 +85,9 @@ internal sealed class StreamedFullReply
         _text.Append(']');
         return ++_atomsInMessage >= _maxNodes ? SendMessageAsync() : ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    public ValueTask AddAtAsync(IReadOnlyList<string> address, TimestampAndAtomNode node) => AddAsync(address, node.Timestamp, node.Atom);
 
     /// <summary>Sends what is left, if anything.</summary>
     public ValueTask FinishAsync() => _atomsInMessage > 0 ? SendMessageAsync() : ValueTask.CompletedTask;
