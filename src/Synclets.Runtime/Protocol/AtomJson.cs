@@ -46,7 +46,7 @@ public static class AtomJson
 
             var atom = reader.TokenType switch
             {
-                JsonTokenType.String => reader.ValueTextEquals("\uFFFC"u8) ? Atom.Absent : Atom.FromString(reader.GetString()!),
+                JsonTokenType.String => JsonStringReader.ReadAtom(ref reader),
                 JsonTokenType.Number => Atom.FromNumber(reader.GetDouble()),
                 JsonTokenType.True => Atom.FromBoolean(true),
                 JsonTokenType.False => Atom.FromBoolean(false),

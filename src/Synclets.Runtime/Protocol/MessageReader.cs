@@ -132,7 +132,7 @@ public static class MessageReader
                 throw new ProtocolException("The address must be an array of strings.");
             }
 
-            var id = reader.GetString()!;
+            var id = JsonStringReader.Read(ref reader);
             CheckId(id);
             ids.Add(id);
             if (ids.Count > depth)
@@ -150,7 +150,7 @@ public static class MessageReader
         switch (reader.TokenType)
         {
             case JsonTokenType.String when isAtomAddress:
-                var timestamp = reader.GetString()!;
+                var timestamp = JsonStringReader.Read(ref reader);
                 if (timestamp.Length != 0 && !Timestamp.IsValid(timestamp))
                 {
                     throw new ProtocolException($"'{timestamp}' is not a timestamp (16 characters of the timestamp alphabet).");
@@ -177,7 +177,7 @@ public static class MessageReader
     private static TimestampAndAtomNode ReadTimestampAndAtom(ref Utf8JsonReader reader)
     {
         Advance(ref reader, "a [timestamp, atom] pair");
-        var timestamp = reader.TokenType == JsonTokenType.String ? reader.GetString()! : string.Empty;
+        var timestamp = reader.TokenType == JsonTokenType.String ? JsonStringReader.Read(ref reader) : string.Empty;
         if (!Timestamp.IsValid(timestamp))
         {
             throw new ProtocolException("A [timestamp, atom] pair must start with a 16-character timestamp.");
@@ -203,7 +203,7 @@ public static class MessageReader
                 break;
             }
 
-            var id = level + 1 == depth ? ids.Read(ref reader) : reader.GetString()!; // Atom ids repeat on every row; row ids do not.
+            var id = level + 1 == depth ? ids.Read(ref reader) : JsonStringReader.Read(ref reader); // Atom ids repeat on every row; row ids do not.
             CheckId(id);
             Advance(ref reader, "sub-nodes");
             children[id] = ReadNode(ref reader, level + 1, depth, ids);
@@ -255,7 +255,12 @@ public static class MessageReader
         {
             if (reader.HasValueSequence || reader.ValueSpan.Length > MaxIdLength)
             {
-                return reader.GetString()!;
+                return JsonStringReader.Read(ref reader);
+            }
+
+            if (reader.ValueIsEscaped)
+            {
+                return JsonStringReader.Read(ref reader); // Rare in ids; an escaped lone surrogate cannot be copied.
             }
 
             Span<char> buffer = stackalloc char[MaxIdLength];
@@ -279,7 +284,7 @@ public static class MessageReader
 
     private static Atom ReadAtom(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        JsonTokenType.String => reader.ValueTextEquals("\uFFFC"u8) ? Atom.Absent : Atom.FromString(reader.GetString()!),
+        JsonTokenType.String => JsonStringReader.ReadAtom(ref reader),
         JsonTokenType.Number => Atom.FromNumber(reader.GetDouble()),
         JsonTokenType.True => Atom.FromBoolean(true),
         JsonTokenType.False => Atom.FromBoolean(false),
@@ -299,7 +304,7 @@ public static class MessageReader
                 return context;
             }
 
-            var key = reader.GetString()!;
+            var key = JsonStringReader.Read(ref reader);
             Advance(ref reader, "the context");
             context[key] = ReadAtom(ref reader);
         }

@@ -67,6 +67,31 @@ public class CodecTests
     }
 
     [Fact]
+    public void Reads_lone_surrogates_back_from_their_escapes()
+    {
+        // JSON.stringify writes a lone surrogate as an escape; System.Text.Json alone cannot read it into a string.
+        var node = new SubNodesNode { Children = { ["x\uDC00"] = new TimestampAndAtomNode("OhqqeV-----BT7zq", "\uD800 \"\\/\b\f\n\r\t é😀") } };
+        var text = MessageWriter.Write(new Message(2, ["\uD800"], node, new Dictionary<string, Atom> { ["k\uDBFF"] = "v" }));
+        Assert.Contains("\\ud800", text, StringComparison.Ordinal);
+
+        var message = MessageReader.Read(text, 2);
+        Assert.Equal(["\uD800"], message.Address);
+        var (id, child) = Assert.Single(((SubNodesNode)message.Node).Children);
+        Assert.Equal("x\uDC00", id);
+        Assert.Equal("\uD800 \"\\/\b\f\n\r\t é😀", ((TimestampAndAtomNode)child).Atom.AsString());
+        Assert.Equal("k\uDBFF", Assert.Single(message.Context).Key);
+        Assert.Equal(text, MessageWriter.Write(message));
+    }
+
+    [Fact]
+    public void Reads_a_lone_surrogate_escaped_as_JavaScript_writes_it()
+    {
+        var message = MessageReader.Read("""[1,0,2,["a","\ud83d"],["OhqqeV-----BT7zq","\ude00\/\u0041"],{}]""", 2);
+        Assert.Equal("\uD83D", message.Address[1]);
+        Assert.Equal("\uDE00/A", ((TimestampAndAtomNode)message.Node).Atom.AsString());
+    }
+
+    [Fact]
     public void Reads_what_it_writes()
     {
         var node = new SubNodesNode(partial: true)
