@@ -89,8 +89,17 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
         ValueTask.FromResult(_store.GetTimestamp(address));
 
     /// <inheritdoc/>
+    /// <exception cref="SqliteStoreException">An id holds half of a surrogate pair, which a TEXT column cannot keep.</exception>
     public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
     {
+        foreach (var id in address)
+        {
+            if (SqliteText.HasUnpairedSurrogate(id))
+            {
+                throw SqliteText.Refused($"The id '{id}' of address {AtomJson.WriteAddress(address)}");
+            }
+        }
+
         _store.SetTimestamp(address, timestamp);
         return ValueTask.CompletedTask;
     }

@@ -15,6 +15,11 @@ public sealed partial class TypedSqliteStore<TRow>
             throw new SqliteStoreException($"Column '{address[1]}' of table {TRow.SqlTableName} holds {kind} atoms, but {atom} was written at [{address[0]}, {address[1]}]. The peer's schema differs from this record's.");
         }
 
+        if (atom.Kind == AtomKind.String && SqliteText.HasUnpairedSurrogate(atom.AsString()))
+        {
+            throw SqliteText.Refused($"The text written at [{address[0]}, {address[1]}] of table {TRow.SqlTableName}");
+        }
+
         var pending = Pending(address[0]);
         pending.Atoms[bit] = atom;
         pending.Touched |= 1L << bit;
@@ -29,6 +34,10 @@ public sealed partial class TypedSqliteStore<TRow>
     public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
     {
         var (bit, _) = Column(address[1]);
+        if (SqliteText.HasUnpairedSurrogate(address[0]))
+        {
+            throw SqliteText.Refused($"The row id '{address[0]}' of table {TRow.SqlTableName}");
+        }
 
         // The old timestamp, for the root hash (read before the row's buffer is taken, as a read may flush it).
         var row = ReadTimestamps(address[0]);

@@ -43,6 +43,26 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_with_half_a_surrogate_pair_is_kept_exactly_in_atoms_and_refused_in_ids()
+    {
+        // Atoms are stored as JSON text, where half a pair is an escape; ids also fill TEXT columns (UTF-8), which cannot keep it.
+        var path = _folder.NewFile("lone");
+        await using (var store = await SqliteStore.OpenAsync(path, 2))
+        {
+            await using var synclet = new Synclet(store.Data, store.Meta);
+            await synclet.SetAtomAsync(["r", "c"], "cut \uD83D");
+            var error = await Assert.ThrowsAsync<SqliteStoreException>(() => synclet.SetAtomAsync(["r\uDC00", "c"], "x"));
+            Assert.Contains("half of a UTF-16 surrogate pair", error.Message, StringComparison.Ordinal);
+        }
+
+        await using var reopened = await SqliteStore.OpenAsync(path, 2);
+        await using var again = new Synclet(reopened.Data, reopened.Meta);
+        Assert.Equal("cut \uD83D", (await again.GetAtomAsync(["r", "c"])).AsString());
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        Assert.Equal("\"cut \\ud83d\"", await connection.QuerySingleAsync<string>("SELECT atom FROM data"));
+    }
+
+    [Fact]
     public async Task A_database_in_the_reference_layout_is_read_and_synced()
     {
         var path = _folder.NewFile("reference");

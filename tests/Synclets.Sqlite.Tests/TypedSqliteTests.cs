@@ -232,4 +232,17 @@ public sealed class TypedSqliteStoreTests : IDisposable
         Assert.Contains("Column 'Done' of table Item holds Boolean atoms", error.Message, StringComparison.Ordinal);
         Assert.Equal("{}", (await synclet.GetMetaAsync()).ToJsonString());
     }
+
+    [Fact]
+    public async Task Text_with_half_a_surrogate_pair_is_refused_rather_than_changed()
+    {
+        await using var store = await TypedSqliteStore.OpenAsync<Item>(_folder.NewFile());
+        await using var synclet = new Synclet(store, store);
+        await synclet.SetAtomAsync(["i1", "Name"], "whole \uD83D\uDE00 pair");
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(() => synclet.SetAtomAsync(["i2", "Name"], "cut \uD83D"));
+        Assert.Contains("half of a UTF-16 surrogate pair", error.Message, StringComparison.Ordinal);
+        var items = Item.CreateStore(synclet);
+        Assert.Equal("whole \uD83D\uDE00 pair", (await items.GetAsync("i1"))!.Name);
+        Assert.Null(await items.GetAsync("i2"));
+    }
 }
