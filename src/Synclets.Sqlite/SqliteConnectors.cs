@@ -94,7 +94,7 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
     {
         foreach (var id in address)
         {
-            if (SqliteText.HasUnpairedSurrogate(id))
+            if (Ids.HasUnpairedSurrogate(id))
             {
                 throw SqliteText.Refused($"The id '{id}' of address {AtomJson.WriteAddress(address)}");
             }

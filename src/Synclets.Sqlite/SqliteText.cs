@@ -8,27 +8,8 @@ namespace Synclets.Sqlite;
 /// </summary>
 internal static class SqliteText
 {
-    /// <summary>The error for text that <see cref="HasUnpairedSurrogate"/>.</summary>
+    /// <summary>The error for text that <see cref="Ids.HasUnpairedSurrogate"/>.</summary>
     /// <param name="what">What the text is, for the message ("The row id 'r1' of table Item").</param>
     public static SqliteStoreException Refused(string what) =>
         new($"{what} holds half of a UTF-16 surrogate pair (a string cut between the two), which a SQLite TEXT column cannot keep. Write whole characters.");
-
-    /// <summary>True when <paramref name="text"/> cannot be kept exactly in a TEXT column.</summary>
-    public static bool HasUnpairedSurrogate(string text)
-    {
-        var span = text.AsSpan();
-        for (var i = span.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < span.Length; i++)
-        {
-            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-            {
-                i++; // A whole pair.
-            }
-            else if (char.IsSurrogate(span[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

@@ -15,7 +15,7 @@ public sealed partial class TypedSqliteStore<TRow>
             throw new SqliteStoreException($"Column '{address[1]}' of table {TRow.SqlTableName} holds {kind} atoms, but {atom} was written at [{address[0]}, {address[1]}]. The peer's schema differs from this record's.");
         }
 
-        if (atom.Kind == AtomKind.String && SqliteText.HasUnpairedSurrogate(atom.AsString()))
+        if (atom.Kind == AtomKind.String && Ids.HasUnpairedSurrogate(atom.AsString()))
         {
             throw SqliteText.Refused($"The text written at [{address[0]}, {address[1]}] of table {TRow.SqlTableName}");
         }
@@ -34,7 +34,7 @@ public sealed partial class TypedSqliteStore<TRow>
     public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
     {
         var (bit, _) = Column(address[1]);
-        if (SqliteText.HasUnpairedSurrogate(address[0]))
+        if (Ids.HasUnpairedSurrogate(address[0]))
         {
             throw SqliteText.Refused($"The row id '{address[0]}' of table {TRow.SqlTableName}");
         }

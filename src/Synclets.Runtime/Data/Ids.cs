@@ -22,6 +22,31 @@ public static class Ids
     /// <summary>True when <paramref name="id"/> is in the range reserved for the system.</summary>
     public static bool IsReserved(string id) => id.Length > 0 && id[0] == ReservedPrefix;
 
+    /// <summary>
+    /// True when <paramref name="text"/> (an id, or an atom's text) holds half of a UTF-16
+    /// surrogate pair: a string cut between the two halves. The protocol carries it (as
+    /// <c>JSON.stringify</c> does, escaped), but storage that keeps text as UTF-8 cannot, and
+    /// refuses it rather than keep U+FFFD in its place.
+    /// </summary>
+    public static bool HasUnpairedSurrogate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var span = text.AsSpan();
+        for (var i = span.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < span.Length; i++)
+        {
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++; // A whole pair.
+            }
+            else if (char.IsSurrogate(span[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Throws when an address given by a user is not a valid atom address of a tree of <paramref name="depth"/>.</summary>
     internal static void ValidateAtomAddress(IReadOnlyList<string> address, int depth, string parameterName)
     {

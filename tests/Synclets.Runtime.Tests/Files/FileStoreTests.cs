@@ -60,6 +60,22 @@ public sealed class FileStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Half_a_surrogate_pair_is_kept_exactly_in_text_and_refused_in_ids()
+    {
+        var path = Path.Combine(_folder, "lone.json");
+        await using (var synclet = await OpenAsync(path))
+        {
+            await synclet.SetAtomAsync(["t1", "title"], "cut \uD83D");
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => synclet.SetAtomAsync(["t\uDC00", "title"], "x"));
+            Assert.Contains("half of a UTF-16 surrogate pair", error.Message, StringComparison.Ordinal);
+        }
+
+        await using var reopened = await OpenAsync(path);
+        Assert.Equal("cut \uD83D", (await reopened.GetAtomAsync(["t1", "title"])).AsString());
+        Assert.Equal(["t1"], await reopened.GetChildIdsAsync([]));
+    }
+
+    [Fact]
     public async Task A_folder_store_writes_one_file_per_top_level_id()
     {
         var folder = Path.Combine(_folder, "store");

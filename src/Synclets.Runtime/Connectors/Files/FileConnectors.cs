@@ -9,12 +9,14 @@ internal sealed class FileDataConnector(JsonFileStore store, MemoryDataConnector
 
     public async ValueTask SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken = default)
     {
+        JsonFileStore.RequireWholeIds(address);
         await memory.SetAtomAsync(address, atom, cancellationToken).ConfigureAwait(false);
         await store.WrittenAsync(address).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveAtomAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
     {
+        JsonFileStore.RequireWholeIds(address);
         await memory.RemoveAtomAsync(address, cancellationToken).ConfigureAwait(false);
         await store.WrittenAsync(address).ConfigureAwait(false);
     }
@@ -43,6 +45,7 @@ internal sealed class FileMetaConnector(JsonFileStore store, MemoryMetaConnector
 
     public async ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
     {
+        JsonFileStore.RequireWholeIds(address);
         await memory.SetTimestampAsync(address, timestamp, cancellationToken).ConfigureAwait(false);
         await store.WrittenAsync(address).ConfigureAwait(false);
     }

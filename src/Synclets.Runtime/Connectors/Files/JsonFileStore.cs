@@ -80,6 +80,21 @@ public sealed class JsonFileStore
         await SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Refuses an address with an id holding half of a surrogate pair: System.Text.Json writes it
+    /// in a property name as U+FFFD, which would change the id, so it is refused instead.
+    /// </summary>
+    internal static void RequireWholeIds(IReadOnlyList<string> address)
+    {
+        foreach (var id in address)
+        {
+            if (Ids.HasUnpairedSurrogate(id))
+            {
+                throw new ArgumentException($"The id '{id}' of address {Protocol.AtomJson.WriteAddress(address)} holds half of a UTF-16 surrogate pair (a string cut between the two), which a JSON file store cannot keep as a property name. Write whole characters.", nameof(address));
+            }
+        }
+    }
+
     internal async ValueTask RollbackUnitAsync(CancellationToken cancellationToken)
     {
         // Memory already holds the writes of the failed unit; reload what is on disk for the touched files.
@@ -227,7 +242,17 @@ public sealed class JsonFileStore
                     writer.WriteNumber(id, atom.AsNumber());
                     break;
                 default:
-                    writer.WriteString(id, atom.AsString());
+                    if (Ids.HasUnpairedSurrogate(atom.AsString()))
+                    {
+                        // System.Text.Json would write U+FFFD for half a surrogate pair; JSON's escape keeps it.
+                        writer.WritePropertyName(id);
+                        writer.WriteRawValue(Protocol.JsonText.Write(atom));
+                    }
+                    else
+                    {
+                        writer.WriteString(id, atom.AsString());
+                    }
+
                     break;
             }
 
