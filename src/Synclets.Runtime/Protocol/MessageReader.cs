@@ -253,14 +253,11 @@ public static class MessageReader
 
         public string Read(ref Utf8JsonReader reader)
         {
-            if (reader.HasValueSequence || reader.ValueSpan.Length > MaxIdLength)
+            // Long and escaped ids are rare (an escaped one may hold half a surrogate pair, which
+            // CopyString refuses): they are read as they are, not pooled.
+            if (reader.HasValueSequence || reader.ValueSpan.Length > MaxIdLength || reader.ValueIsEscaped)
             {
                 return JsonStringReader.Read(ref reader);
-            }
-
-            if (reader.ValueIsEscaped)
-            {
-                return JsonStringReader.Read(ref reader); // Rare in ids; an escaped lone surrogate cannot be copied.
             }
 
             Span<char> buffer = stackalloc char[MaxIdLength];
