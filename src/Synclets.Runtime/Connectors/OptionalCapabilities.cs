@@ -78,6 +78,10 @@ public readonly record struct SubtreeAtom(IReadOnlyList<string> Address, string 
 /// </summary>
 public interface ISubtreeReader
 {
-    /// <summary>Every atom address with a timestamp below <paramref name="parentAddress"/>, grouped by parent.</summary>
+    /// <summary>
+    /// Every atom address with a timestamp below <paramref name="parentAddress"/>, grouped by
+    /// parent. Each atom's address must be a list of its own, not one reused from atom to atom:
+    /// the engine keeps up to a message's worth of them.
+    /// </summary>
     IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default);
 }
