@@ -282,7 +282,7 @@ public static class MessageReader
     private static Atom ReadAtom(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.String => JsonStringReader.ReadAtom(ref reader),
-        JsonTokenType.Number => Atom.FromNumber(reader.GetDouble()),
+        JsonTokenType.Number => ReadNumber(ref reader),
         JsonTokenType.True => Atom.FromBoolean(true),
         JsonTokenType.False => Atom.FromBoolean(false),
         JsonTokenType.Null => Atom.Null,
@@ -306,6 +306,12 @@ public static class MessageReader
             context[key] = ReadAtom(ref reader);
         }
     }
+
+    /// <summary>A number atom; JSON allows numbers no double holds (1e400), which JavaScript would read as Infinity and never write.</summary>
+    private static Atom ReadNumber(ref Utf8JsonReader reader) =>
+        reader.TryGetDouble(out var number) && double.IsFinite(number)
+            ? Atom.FromNumber(number)
+            : throw new ProtocolException($"The number {Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan)} is beyond the range of a double; atoms are finite numbers.");
 
     private static void CheckId(string id)
     {

@@ -19,6 +19,8 @@ public class MalformedInputTests
         { "[1,0,2,[\"a\"],[{\"\uFFFAb\":" + Valid + "}],{}]", "reserved" },
         { "[1,0,2,[\"a\",\"b\"]," + Valid, "not valid JSON" },
         { "garbage", "not valid JSON" },
+        { "[1,0,2,[\"a\",\"b\"],[\"OhqqeV-----BT7zq\",1e400],{}]", "beyond the range of a double" },
+        { "[1,0,2,[\"a\"],[{\"b\":[\"OhqqeV-----BT7zq\",-1e999]}],{}]", "beyond the range of a double" },
     };
 
     [Theory]
