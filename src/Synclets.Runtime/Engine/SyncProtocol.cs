@@ -226,7 +226,7 @@ internal sealed class SyncProtocol(
         bool streamed;
         if (_subtrees is not null && _defaultHooks && reply.Path.Count < depth - 1)
         {
-            streamed = await SendFullSubtreeAsync(reply, transport, from, sendContext).ConfigureAwait(false);
+            streamed = await SendFullSubtreeAsync(reply, transport, from, sendContext, context).ConfigureAwait(false);
         }
         else
         {
@@ -248,9 +248,8 @@ internal sealed class SyncProtocol(
     /// to text by <see cref="FullNodeWriter"/>, the same text the builder would have streamed.
     /// </summary>
     /// <returns>Whether the reply took more than one message (so its lists were partial).</returns>
-    private async ValueTask<bool> SendFullSubtreeAsync(ReplyBuilder reply, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext)
+    private async ValueTask<bool> SendFullSubtreeAsync(ReplyBuilder reply, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext, IReadOnlyDictionary<string, Atom> context)
     {
-        var level = reply.Path.Count;
         var parent = reply.Path.ToArray();
         var atoms = _subtrees!.ReadSubtreeAsync(parent).GetAsyncEnumerator();
         await using (atoms.ConfigureAwait(false))
@@ -263,17 +262,7 @@ internal sealed class SyncProtocol(
 
             if (firstMessage.Count < maxNodesPerMessage)
             {
-                reply.EnsureList();
-                foreach (var (address, timestamp, atom) in firstMessage)
-                {
-                    await reply.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
-                }
-
-                while (reply.Path.Count > level)
-                {
-                    reply.Leave();
-                }
-
+                await AddFullSubtreeAsync(reply, context, except: null, firstMessage.ToAsyncEnumerable()).ConfigureAwait(false);
                 await reply.FinishAsync().ConfigureAwait(false);
                 return false;
             }
@@ -397,7 +386,7 @@ internal sealed class SyncProtocol(
         var path = reply.Path;
         if (_subtrees is not null && _defaultHooks && path.Count < depth - 1)
         {
-            await AddFullSubtreeAsync(reply, context, except).ConfigureAwait(false);
+            await AddFullSubtreeAsync(reply, context, except, _subtrees.ReadSubtreeAsync(path.ToArray())).ConfigureAwait(false);
             return;
         }
 
@@ -439,13 +428,12 @@ internal sealed class SyncProtocol(
         }
     }
 
-    /// <summary>Full nodes from one streamed read of the whole subtree (see <see cref="ISubtreeReader"/>).</summary>
-    private async ValueTask AddFullSubtreeAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
+    /// <summary>Full nodes for the subtree below the cursor, from its atoms as a <see cref="ISubtreeReader"/> streams them; the cursor ends where it started.</summary>
+    private async ValueTask AddFullSubtreeAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except, IAsyncEnumerable<SubtreeAtom> atoms)
     {
         var level = reply.Path.Count;
-        var parent = reply.Path.ToArray();
         reply.EnsureList();
-        await foreach (var (address, timestamp, atom) in _subtrees!.ReadSubtreeAsync(parent).ConfigureAwait(false))
+        await foreach (var (address, timestamp, atom) in atoms.ConfigureAwait(false))
         {
             if ((except is null || !except.ContainsKey(address[level])) && await hooks.CanReadAtomAsync(address, context).ConfigureAwait(false))
             {
