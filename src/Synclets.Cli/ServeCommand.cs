@@ -34,7 +34,10 @@ internal static class ServeCommand
         }
 
         data.Create();
-        var builder = WebApplication.CreateSlimBuilder();
+        // The content root is the working folder, where the data folder usually is too. Watching it
+        // for configuration changes (ASP.NET Core's default) would wake a file watcher on every
+        // SQLite write: measured, 0.5 s more for a 1,000,000-atom sync through a store room.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true).SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

@@ -59,6 +59,37 @@ public sealed class CliEndToEndTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Serve_does_not_watch_its_working_folder()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // Counted through /proc: Linux only.
+        }
+
+        // The data folder is under the working folder, as with the default --data. A configuration
+        // watcher on the working folder would see every SQLite write.
+        using var server = Start("serve", "--urls", "http://127.0.0.1:0");
+        try
+        {
+            string? line;
+            while ((line = await server.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("Listening on ", StringComparison.Ordinal))
+            {
+            }
+
+            Assert.NotNull(line);
+            Assert.True(Directory.Exists(Path.Combine(_folder, "synclets-data")), "the default data folder is in the working folder");
+            var watches = Directory.GetFiles($"/proc/{server.Id}/fdinfo")
+                .Sum(file => File.ReadLines(file).Count(entry => entry.StartsWith("inotify wd:", StringComparison.Ordinal)));
+            Assert.Equal(0, watches);
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+        }
+    }
+
     [Theory]
     [InlineData("sync x.db http://not-a-websocket", "is not a WebSocket URL")]
     [InlineData("inspect missing.db", "holds no Synclets store")]

@@ -127,7 +127,9 @@ internal static class WebSocketScenarios
     /// <summary>A Kestrel broker on a loopback port; <paramref name="stores"/> opens each room's store (null: relay-only rooms).</summary>
     internal static async Task<WebApplication> StartServerAsync(ActivityCounter? activity, Func<string, CancellationToken, ValueTask<RoomStorage?>>? stores)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // As synclets serve: no configuration watcher on the working folder, so the figures do not
+        // depend on where the benchmark is started from (docs/server.md).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddSynclets(options =>
