@@ -170,6 +170,13 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
                 Route(connection, room, packet);
                 packet.SetLength(0);
+
+                // Flow control: while the room's synclet has a full queue, read no further, so a
+                // client streaming faster than the store applies waits on its own socket.
+                if (room.StoreTransport is { } store)
+                {
+                    await store.WhenReceiverReadyAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (_shuttingDown.IsCancellationRequested)
@@ -240,7 +247,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
                 }
 
                 room.StoreTransport = room.CreateTransport(_options.RoomTransport);
-                room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks });
+                room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom });
                 room.StoreOwner = storage.Owner;
                 await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
             }

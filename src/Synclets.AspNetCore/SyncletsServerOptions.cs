@@ -25,6 +25,14 @@ public sealed class SyncletsServerOptions
     /// <summary>How many packets may wait to be written to one slow connection before it is closed (1008), so it never slows the others.</summary>
     public int MaxQueuedPacketsPerConnection { get; set; } = 10_000;
 
+    /// <summary>
+    /// How much received message text (bytes, two a UTF-16 unit) may wait in a stored room's
+    /// queue. When it is full, the server stops reading the connection whose packet filled it
+    /// until half is handled: a client streaming faster than the store applies then waits on its
+    /// own socket, and the server's memory stays bounded (flow control; nobody is dropped for it).
+    /// </summary>
+    public long MaxQueuedBytesPerRoom { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>A connection that sends nothing for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

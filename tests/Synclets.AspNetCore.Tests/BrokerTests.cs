@@ -95,7 +95,7 @@ public sealed class BrokerTests
     {
         var first = await BrokerHost.StartAsync();
         var port = first.BaseUri.Port;
-        var options = new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(200) };
+        var options = new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(200), MaxQueuedPackets = 2 };
         var transport1 = new WebSocketTransport(first.Room("room"), options);
         var transport2 = new WebSocketTransport(first.Room("room"), options);
         await using var one = Client(transport1, "one");
@@ -106,14 +106,28 @@ public sealed class BrokerTests
         var reconnected1 = Signal(transport1);
         var reconnected2 = Signal(transport2);
         await first.DisposeAsync();
-        await one.SetAtomAsync(["k"], "written while the server was down");
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        two.AtomsChanged += (_, e) => arrived.TrySetResult();
+        var arrivals = 0;
+        two.AtomsChanged += (_, e) =>
+        {
+            if (Interlocked.Add(ref arrivals, e.Changes.Count) >= 20)
+            {
+                arrived.TrySetResult();
+            }
+        };
+
+        // More changes than the send queue holds: none waits for the server. While disconnected,
+        // what does not fit is dropped, and the resync after reconnecting carries it.
+        for (var i = 0; i < 20; i++)
+        {
+            await one.SetAtomAsync([$"k{i:00}"], "written while the server was down").WaitAsync(TimeSpan.FromSeconds(30));
+        }
 
         await using var second = await BrokerHost.StartAsync(port: port);
         await Task.WhenAll(reconnected1, reconnected2).WaitAsync(TimeSpan.FromSeconds(30));
         await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal("""{"k":"written while the server was down"}""", (await two.GetDataAsync()).ToJsonString());
+        Assert.Equal((await one.GetDataAsync()).ToJsonString(), (await two.GetDataAsync()).ToJsonString());
+        Assert.Equal(20, (await two.GetDataAsync()).Count);
         Assert.True(transport1.Reconnections >= 1);
     }
 

@@ -67,6 +67,8 @@ public class TypedSenderBenchmarks
 
         public void OnMessage(Transport transport, string from, ReadOnlyMemory<char>[] messageParts) => Count++;
 
+        public ValueTask WhenReadyForMoreAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
         public void OnResyncRequested(Transport transport)
         {
         }

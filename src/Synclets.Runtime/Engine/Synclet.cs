@@ -31,6 +31,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly ITransactionalConnector[] _transactional;
     private readonly Task _loop;
     private readonly List<AtomChange> _pendingChanges = [];
+    private readonly ReceiveBacklog _backlog;
     private EventHandler<AtomsChangedEventArgs>? _atomsChanged;
     private bool _started;
     private bool _disposed;
@@ -67,6 +68,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
         _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider), _hooks, options.MaxNodesPerMessage, this);
         _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
+        _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
+        Statistics = new SyncletStatistics(_backlog);
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -114,7 +118,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     public bool IsStarted => _started;
 
     /// <summary>What this synclet has sent and received so far.</summary>
-    public SyncletStatistics Statistics { get; } = new();
+    public SyncletStatistics Statistics { get; }
 
     /// <inheritdoc/>
     public bool IsIdle => _activity.IsIdle;
@@ -320,10 +324,20 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _disposed = true;
         _inbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _backlog.Close();
     }
 
-    void IMessageReceiver.OnMessage(Transport transport, string from, ReadOnlyMemory<char>[] messageParts) =>
-        Post(() => ReceiveAsync(transport, from, messageParts));
+    void IMessageReceiver.OnMessage(Transport transport, string from, ReadOnlyMemory<char>[] messageParts)
+    {
+        var size = ReceiveBacklog.SizeOf(messageParts);
+        _backlog.Added(size);
+        if (!Post(() => ReceiveAsync(transport, from, messageParts, size)))
+        {
+            _backlog.Removed(size);
+        }
+    }
+
+    ValueTask IMessageReceiver.WhenReadyForMoreAsync(CancellationToken cancellationToken) => _backlog.WhenBelowLimitAsync(cancellationToken);
 
     void IMessageReceiver.OnResyncRequested(Transport transport) =>
         Post(async () =>
@@ -416,8 +430,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
     }
 
-    private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char>[] messageParts)
+    private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char>[] messageParts, long queuedSize)
     {
+        _backlog.Removed(queuedSize);
         if (!_started)
         {
             return;
@@ -500,13 +515,16 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         return completion.Task;
     }
 
-    private void Post(Func<ValueTask> work)
+    private bool Post(Func<ValueTask> work)
     {
         _activity.Enter();
-        if (!_inbox.Writer.TryWrite(work))
+        if (_inbox.Writer.TryWrite(work))
         {
-            _activity.Exit(); // Disposed: nothing will run it.
+            return true;
         }
+
+        _activity.Exit(); // Disposed: nothing will run it.
+        return false;
     }
 
     /// <summary>Runs one unit of work inside the connectors' transaction, if they have one.</summary>

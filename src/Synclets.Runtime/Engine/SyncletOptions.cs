@@ -22,4 +22,13 @@ public sealed class SyncletOptions
     /// (partial) message, so neither side builds one giant message.
     /// </summary>
     public int MaxNodesPerMessage { get; init; } = 2048;
+
+    /// <summary>
+    /// How much received message text (in bytes, two a UTF-16 unit) may wait in the queue before
+    /// a carrier that can pause (a server reading a client's socket, through
+    /// <see cref="Transports.Transport.WhenReceiverReadyAsync"/>) stops reading until half of it is
+    /// handled. Local changes and reads are never held back. 8 MB by default: about 50 messages
+    /// of an initial sync, or tens of thousands of single changes.
+    /// </summary>
+    public long MaxQueuedBytes { get; init; } = 8 * 1024 * 1024;
 }

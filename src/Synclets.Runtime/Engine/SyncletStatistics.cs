@@ -3,6 +3,7 @@ namespace Synclets;
 /// <summary>Running totals of what a synclet has sent and received, for diagnostics and benchmarks.</summary>
 public sealed class SyncletStatistics
 {
+    private readonly ReceiveBacklog _backlog;
     private long _messagesSent;
     private long _bytesSent;
     private long _messagesReceived;
@@ -19,6 +20,17 @@ public sealed class SyncletStatistics
 
     /// <summary>UTF-8 bytes of the message texts received.</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Received messages waiting in the synclet's queue now.</summary>
+    public int QueuedMessages => _backlog.Messages;
+
+    /// <summary>The bytes of text those messages hold (two a UTF-16 unit).</summary>
+    public long QueuedBytes => _backlog.Bytes;
+
+    /// <summary>The most bytes of received messages that ever waited in the queue at once (about <see cref="SyncletOptions.MaxQueuedBytes"/> at most when the carrier pauses for it).</summary>
+    public long PeakQueuedBytes => _backlog.PeakBytes;
+
+    internal SyncletStatistics(ReceiveBacklog backlog) => _backlog = backlog;
 
     internal void Sent(string messageText)
     {

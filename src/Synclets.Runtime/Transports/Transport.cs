@@ -40,7 +40,10 @@ public abstract class Transport : IAsyncDisposable
     /// <summary>Closes whatever carries the packets.</summary>
     protected abstract ValueTask DisconnectAsync(CancellationToken cancellationToken);
 
-    /// <summary>Hands one packet (<c>&lt;to&gt; &lt;messageId&gt; &lt;index&gt; &lt;total&gt; &lt;fragment&gt;</c>) to the carrier. Must not wait for the receiver to process it.</summary>
+    /// <summary>
+    /// Hands one packet (<c>&lt;to&gt; &lt;messageId&gt; &lt;index&gt; &lt;total&gt; &lt;fragment&gt;</c>) to the carrier.
+    /// May wait while the carrier is full (flow control); must not wait for the receiver to process it.
+    /// </summary>
     protected abstract ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken);
 
     /// <summary>Call with every packet that arrives, its first token already replaced by the sender's id. Thread-safe.</summary>
@@ -70,6 +73,16 @@ public abstract class Transport : IAsyncDisposable
             receiver.OnMessage(this, fragment.From, parts);
         }
     }
+
+    /// <summary>
+    /// Completes when the attached synclet has room in its queue for more received messages
+    /// (<see cref="SyncletOptions.MaxQueuedBytes"/>); at once when nothing is attached. A carrier
+    /// that can stop reading, like a server reading a client's socket, awaits it after each packet
+    /// it hands over: a sender faster than the synclet then waits on its own socket (flow
+    /// control) instead of its stream piling up in memory here.
+    /// </summary>
+    public ValueTask WhenReceiverReadyAsync(CancellationToken cancellationToken = default) =>
+        _receiver?.WhenReadyForMoreAsync(cancellationToken) ?? ValueTask.CompletedTask;
 
     /// <summary>Call after a reconnection: the synclet sends its root hash again, so whatever was missed syncs.</summary>
     protected void RequestResync() => _receiver?.OnResyncRequested(this);

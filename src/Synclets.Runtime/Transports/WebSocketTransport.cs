@@ -19,6 +19,7 @@ public sealed partial class WebSocketTransport : Transport
     private CancellationTokenSource? _stopping;
     private Task? _running;
     private ClientWebSocket? _socket;
+    private CancellationToken _connection = new(canceled: true); // The current connection's; cancelled while there is none.
     private WireLedger? _ledger;
 
     /// <summary>The request header that names this connection's <see cref="WireLedger"/> to a server sharing the counter.</summary>
@@ -31,6 +32,7 @@ public sealed partial class WebSocketTransport : Transport
         ArgumentNullException.ThrowIfNull(uri);
         _uri = uri;
         _options = options ?? new WebSocketTransportOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedPackets, 1, nameof(options));
     }
 
     /// <summary>True while the socket is open.</summary>
@@ -47,7 +49,7 @@ public sealed partial class WebSocketTransport : Transport
     protected override async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
         _stopping = new CancellationTokenSource();
-        _outbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(_options.MaxQueuedPackets) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var socket = await OpenAsync(cancellationToken).ConfigureAwait(false);
         _running = Task.Run(() => RunAsync(socket, _stopping.Token), CancellationToken.None);
     }
@@ -86,15 +88,42 @@ public sealed partial class WebSocketTransport : Transport
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Waits while <see cref="WebSocketTransportOptions.MaxQueuedPackets"/> packets wait for the
+    /// socket (flow control: the synclet produces no faster than the broker reads). While the
+    /// connection is down a packet that finds the queue full is dropped instead: the resync after
+    /// reconnecting repairs whatever it carried.
+    /// </remarks>
     protected override ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken)
     {
         _options.SharedActivity?.Enter();
-        if (_outbox is null || !_outbox.Writer.TryWrite(packet))
+        var outbox = _outbox;
+        if (outbox is not null && outbox.Writer.TryWrite(packet))
         {
-            _options.SharedActivity?.Exit();
+            return ValueTask.CompletedTask;
         }
 
-        return ValueTask.CompletedTask;
+        var connection = _connection;
+        if (outbox is null || connection.IsCancellationRequested)
+        {
+            _options.SharedActivity?.Exit();
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitToSendAsync(outbox, packet, connection, cancellationToken);
+    }
+
+    private async ValueTask WaitToSendAsync(Channel<string> outbox, string packet, CancellationToken connection, CancellationToken cancellationToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(connection, cancellationToken);
+        try
+        {
+            await outbox.Writer.WriteAsync(packet, either.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
+        {
+            _options.SharedActivity?.Exit(); // The connection dropped or the transport stopped: the resync repairs it.
+        }
     }
 
     private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
@@ -131,6 +160,7 @@ public sealed partial class WebSocketTransport : Transport
         {
             using (var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
+                _connection = connection.Token;
                 var sending = SendLoopAsync(socket, connection.Token);
                 var reason = await ReceiveLoopAsync(socket, connection.Token).ConfigureAwait(false);
                 _ledger?.Close();

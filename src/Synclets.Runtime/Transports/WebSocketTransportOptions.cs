@@ -15,6 +15,13 @@ public sealed class WebSocketTransportOptions
     /// <summary>The longest incoming packet accepted; a longer one closes the connection (the server misbehaves).</summary>
     public int MaxPacketLength { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// How many packets may wait for the socket. Sending waits beyond it (flow control), so a
+    /// synclet streaming a large store cannot run far ahead of the broker and pile the stream up
+    /// in memory. 64 packets of the network fragment size are at most 4 MB of text.
+    /// </summary>
+    public int MaxQueuedPackets { get; init; } = 64;
+
     /// <summary>Sets up each new socket before it connects: request headers (an auth token), sub-protocols, proxies.</summary>
     public Action<System.Net.WebSockets.ClientWebSocketOptions>? ConfigureSocket { get; init; }
 
