@@ -43,7 +43,7 @@ public class TypedSenderBenchmarks
     public async Task<int> Answer10000RowsToAnEmptyPeer()
     {
         _received.Count = 0;
-        await _peer.SendMessageAsync("sender", _emptyPeersHash, CancellationToken.None);
+        await _peer.SendMessageAsync("sender", _emptyPeersHash.AsMemory(), CancellationToken.None);
         await _synclet.WhenIdleAsync();
         return _received.Count;
     }

@@ -25,7 +25,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private readonly string _end;
     private readonly int _baseLength;
     private readonly int _maxNodes;
-    private readonly Func<string, ValueTask> _send;
+    private readonly Func<ReadOnlyMemory<char>, ValueTask> _send;
 
     // The ids of the lists open below the base list, outermost first, and for the base list and
     // each of those whether a child has been written in it yet (so the next one needs a comma).
@@ -33,12 +33,17 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private readonly List<bool> _hasChildren = [];
     private int _atomsInMessage;
 
+    // Each message's text is handed on from this one buffer: a send is awaited before the next
+    // message is written, and a string per message (100 KB and more in an initial sync) would go
+    // to the large-object heap each time.
+    private char[] _sendBuffer = [];
+
     /// <param name="depth">The tree's depth.</param>
     /// <param name="baseAddress">The address the reply is about (the parent of the subtree).</param>
     /// <param name="context">The context every message carries.</param>
     /// <param name="maxNodes">How many atoms one message may hold.</param>
-    /// <param name="send">Sends one message's text.</param>
-    public FullNodeWriter(int depth, IReadOnlyList<string> baseAddress, IReadOnlyDictionary<string, Atom> context, int maxNodes, Func<string, ValueTask> send)
+    /// <param name="send">Sends one message's text, which is only valid until the returned task completes.</param>
+    public FullNodeWriter(int depth, IReadOnlyList<string> baseAddress, IReadOnlyDictionary<string, Atom> context, int maxNodes, Func<ReadOnlyMemory<char>, ValueTask> send)
     {
         MessageWriter.WriteStart(_text, depth, baseAddress);
         _start = _text.ToString();
@@ -136,6 +141,12 @@ internal sealed class FullNodeWriter : IAppliedAtoms
 
         _text.Append(PartialListEnd).Append(_end);
         _atomsInMessage = 0;
-        return _send(_text.ToString());
+        if (_sendBuffer.Length < _text.Length)
+        {
+            _sendBuffer = new char[Math.Max(_text.Length, _sendBuffer.Length * 2)];
+        }
+
+        _text.CopyTo(0, _sendBuffer, _text.Length);
+        return _send(_sendBuffer.AsMemory(0, _text.Length));
     }
 }

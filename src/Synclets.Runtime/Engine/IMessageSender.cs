@@ -10,10 +10,11 @@ internal interface IMessageSender
     ValueTask SendAsync(Transport transport, string to, Message message, bool forcePartial);
 
     /// <summary>
-    /// Sends a message already written as text to one peer. The message is never shown to
-    /// <see cref="SyncletHooks.OnSendMessage"/>, so only a synclet with the default hooks may take this way.
+    /// Sends a message already written as text to one peer (the text is not kept once the returned
+    /// task completes). The message is never shown to <see cref="SyncletHooks.OnSendMessage"/>, so
+    /// only a synclet with the default hooks may take this way.
     /// </summary>
-    ValueTask SendTextAsync(Transport transport, string to, string messageText);
+    ValueTask SendTextAsync(Transport transport, string to, ReadOnlyMemory<char> messageText);
 
     /// <summary>Sends to every peer on every attached transport.</summary>
     ValueTask BroadcastAsync(Message message, bool forcePartial);
@@ -32,5 +33,5 @@ internal interface IMessageSender
     /// <see cref="PropagateAsync"/> for a message already written as text. The message is never shown to
     /// <see cref="SyncletHooks.OnSendMessage"/>, so only a synclet with the default hooks may take this way.
     /// </summary>
-    ValueTask PropagateTextAsync(string messageText, Transport origin, string from);
+    ValueTask PropagateTextAsync(ReadOnlyMemory<char> messageText, Transport origin, string from);
 }

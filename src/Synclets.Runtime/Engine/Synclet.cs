@@ -356,10 +356,10 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         _hooks.OnSendMessage(message, to);
-        await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial)).ConfigureAwait(false);
+        await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial).AsMemory()).ConfigureAwait(false);
     }
 
-    ValueTask IMessageSender.SendTextAsync(Transport transport, string to, string messageText) =>
+    ValueTask IMessageSender.SendTextAsync(Transport transport, string to, ReadOnlyMemory<char> messageText) =>
         _started && transport.IsAttached ? SendSafelyAsync(transport, to, messageText) : ValueTask.CompletedTask;
 
     ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial) =>
@@ -371,7 +371,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     ValueTask IMessageSender.PropagateAsync(Message message, bool forcePartial, Transport origin, string from) =>
         _started ? SendToOthersAsync(message, forcePartial, origin, from) : ValueTask.CompletedTask;
 
-    ValueTask IMessageSender.PropagateTextAsync(string messageText, Transport origin, string from) =>
+    ValueTask IMessageSender.PropagateTextAsync(ReadOnlyMemory<char> messageText, Transport origin, string from) =>
         _started ? SendTextToOthersAsync(messageText, origin, from) : ValueTask.CompletedTask;
 
     /// <summary>Sends to every attached transport but <paramref name="origin"/>, and through the origin to its peers other than <paramref name="from"/> when it relays.</summary>
@@ -383,7 +383,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         _hooks.OnSendMessage(message, Packet.Everyone);
-        return SendTextToOthersAsync(MessageWriter.Write(message, forcePartial), origin, from);
+        return SendTextToOthersAsync(MessageWriter.Write(message, forcePartial).AsMemory(), origin, from);
     }
 
     private bool HasOthers(Transport? origin, string? from)
@@ -399,7 +399,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         return origin is { RelaysBetweenPeers: true, IsAttached: true } && from is not null;
     }
 
-    private async ValueTask SendTextToOthersAsync(string text, Transport? origin, string? from)
+    private async ValueTask SendTextToOthersAsync(ReadOnlyMemory<char> text, Transport? origin, string? from)
     {
         foreach (var transport in _transports)
         {
@@ -415,9 +415,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
     }
 
-    private async ValueTask SendSafelyAsync(Transport transport, string to, string text, string? exceptPeer = null)
+    private async ValueTask SendSafelyAsync(Transport transport, string to, ReadOnlyMemory<char> text, string? exceptPeer = null)
     {
-        Statistics.Sent(text);
+        Statistics.Sent(text.Span);
         try
         {
             await transport.SendMessageAsync(to, text, CancellationToken.None, exceptPeer).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public sealed class SyncletStatistics
 
     internal SyncletStatistics(ReceiveBacklog backlog) => _backlog = backlog;
 
-    internal void Sent(string messageText)
+    internal void Sent(ReadOnlySpan<char> messageText)
     {
         Interlocked.Increment(ref _messagesSent);
         Interlocked.Add(ref _bytesSent, System.Text.Encoding.UTF8.GetByteCount(messageText));

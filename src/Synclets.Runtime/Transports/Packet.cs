@@ -14,11 +14,21 @@ public static class Packet
     /// <summary>Cuts a message's text into packets of at most <paramref name="fragmentSize"/> UTF-16 units of text each, never inside a surrogate pair.</summary>
     public static IEnumerable<string> Split(string to, string messageText, int fragmentSize, string? messageId = null)
     {
-        ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(messageText);
+        return Split(to, messageText.AsMemory(), fragmentSize, messageId);
+    }
+
+    /// <summary><see cref="Split(string, string, int, string?)"/> for text in a buffer, which must stay unchanged until the packets are all taken.</summary>
+    internal static IEnumerable<string> Split(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string? messageId = null)
+    {
+        ArgumentNullException.ThrowIfNull(to);
         ArgumentOutOfRangeException.ThrowIfLessThan(fragmentSize, 2);
-        messageId ??= NewMessageId();
-        var cuts = Cuts(messageText, fragmentSize);
+        return SplitIterator(to, messageText, fragmentSize, messageId ?? NewMessageId());
+    }
+
+    private static IEnumerable<string> SplitIterator(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string messageId)
+    {
+        var cuts = Cuts(messageText.Span, fragmentSize);
         var total = cuts.Count;
         var prefix = string.Concat(to, " ", messageId, " ");
         var totalText = total.ToString(CultureInfo.InvariantCulture);
@@ -27,7 +37,7 @@ public static class Packet
         {
             var end = cuts[index];
             var header = string.Concat(prefix, index.ToString(CultureInfo.InvariantCulture), " ", totalText, " ");
-            yield return string.Concat(header.AsSpan(), messageText.AsSpan(start, end - start)); // One copy of the fragment.
+            yield return string.Concat(header.AsSpan(), messageText.Span[start..end]); // One copy of the fragment.
 
             start = end;
         }
@@ -102,7 +112,7 @@ public static class Packet
         return true;
     }
 
-    private static List<int> Cuts(string text, int fragmentSize)
+    private static List<int> Cuts(ReadOnlySpan<char> text, int fragmentSize)
     {
         var cuts = new List<int>(Math.Max(1, (text.Length / fragmentSize) + 1));
         var start = 0;

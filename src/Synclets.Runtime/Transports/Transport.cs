@@ -143,7 +143,7 @@ public abstract class Transport : IAsyncDisposable
         throw new NotSupportedException($"{GetType().Name} does not relay between its peers.");
 
     /// <summary>Sends a message in packets: to <paramref name="to"/>, or, with <paramref name="exceptPeer"/>, to every peer but that one.</summary>
-    internal async ValueTask SendMessageAsync(string to, string messageText, CancellationToken cancellationToken, string? exceptPeer = null)
+    internal async ValueTask SendMessageAsync(string to, ReadOnlyMemory<char> messageText, CancellationToken cancellationToken, string? exceptPeer = null)
     {
         foreach (var packet in Packet.Split(to, messageText, Options.FragmentSize))
         {

@@ -64,7 +64,7 @@ public class FullNodeWriterTests
             var fromText = new List<string>();
             var text = new FullNodeWriter(depth, baseAddress, context, maxNodes, message =>
             {
-                fromText.Add(message);
+                fromText.Add(message.ToString());
                 return ValueTask.CompletedTask;
             });
             foreach (var (address, timestamp, atom) in atoms)
