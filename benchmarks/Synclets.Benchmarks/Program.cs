@@ -13,7 +13,7 @@ if (args.Length > 0 && args[0] == "scenarios")
 
 if (args.Length > 0 && args[0] == "room-server")
 {
-    return await RoomServerProcess.ServeAsync(); // The server process of the many-clients scenario.
+    return await RoomServerProcess.ServeAsync(typed: args.Length > 1 && args[1] == "typed"); // The server process of the many-clients and chain scenarios.
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ScenarioRunner).Assembly).Run(args);

@@ -44,11 +44,23 @@ internal sealed class RoomServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<RoomServerProcess> StartAsync()
+    /// <param name="typed">Rooms keep typed <see cref="WideRow"/> tables instead of the generic layout.</param>
+    /// <param name="serverGc">Runs the child with the server garbage collector, ASP.NET Core's default for web apps.</param>
+    public static async Task<RoomServerProcess> StartAsync(bool typed = false, bool serverGc = false)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(RoomServerProcess).Assembly.Location);
         start.ArgumentList.Add("room-server");
+        if (typed)
+        {
+            start.ArgumentList.Add("typed");
+        }
+
+        if (serverGc)
+        {
+            start.Environment["DOTNET_gcServer"] = "1";
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the room server process.");
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (line is null || !line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
@@ -60,15 +72,22 @@ internal sealed class RoomServerProcess : IAsyncDisposable
         return new RoomServerProcess(process, new Uri(line[ReadyPrefix.Length..]));
     }
 
-    /// <summary>The child's side: serves SQLite store rooms until standard input closes.</summary>
-    public static async Task<int> ServeAsync()
+    /// <summary>The child's side: serves SQLite store rooms (typed <see cref="WideRow"/> tables with <paramref name="typed"/>) until standard input closes.</summary>
+    public static async Task<int> ServeAsync(bool typed)
     {
         var folder = Directory.CreateTempSubdirectory("synclets-room-server-");
         try
         {
             await using var server = await WebSocketScenarios.StartServerAsync(activity: null, async (room, cancellationToken) =>
             {
-                var store = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, room + ".db"), 2, cancellationToken: cancellationToken);
+                var path = Path.Combine(folder.FullName, room + ".db");
+                if (typed)
+                {
+                    var wide = await TypedSqliteStore.OpenAsync<WideRow>(path, cancellationToken);
+                    return new RoomStorage(wide, wide, wide);
+                }
+
+                var store = await SqliteStore.OpenAsync(path, 2, cancellationToken: cancellationToken);
                 return new RoomStorage(store.Data, store.Meta, store);
             });
             Console.WriteLine(ReadyPrefix + server.BaseUri());

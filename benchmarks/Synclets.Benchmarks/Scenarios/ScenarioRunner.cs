@@ -76,6 +76,12 @@ internal static class ScenarioRunner
         Func<Task<ScenarioResult>> websocketSync = () => WebSocketScenarios.InitialSyncAsync(atoms is { } rows ? rows / 10 : 100_000);
         typedPlans.Add(websocketSync);
         plans.Add(("initial-sync", "websocket", websocketSync));
+        foreach (var serverGc in new[] { false, true })
+        {
+            Func<Task<ScenarioResult>> separate = () => WebSocketScenarios.InitialSyncThroughServerProcessAsync(atoms is { } rows ? rows / 10 : 100_000, serverGc);
+            typedPlans.Add(separate);
+            plans.Add(("initial-sync", serverGc ? "websocket-server-process-server-gc" : "websocket-server-process", separate));
+        }
         foreach (var layout in new[] { "sqlite-generic", "sqlite-typed" })
         {
             foreach (var (scenario, size, reconnect) in new[] { ("one-change", Math.Min(10_000, big), false), ("one-change", big, false), ("reconnect", big, true) })

@@ -124,6 +124,70 @@ internal static class WebSocketScenarios
         }
     }
 
+    /// <summary>
+    /// The same chain with the broker in a process of its own, as a deployed server is: its heap,
+    /// and its garbage collector's pauses, are its own. With <paramref name="serverGc"/> the server
+    /// runs with the server collector (ASP.NET Core's default for web apps). The server process
+    /// serves a warm-up chain on a tenth of the rows first, like the clients.
+    /// </summary>
+    public static async Task<ScenarioResult> InitialSyncThroughServerProcessAsync(long rows, bool serverGc)
+    {
+        await using var server = await RoomServerProcess.StartAsync(typed: true, serverGc);
+        await SyncThroughServerProcessOnceAsync(server, "warm-up", Math.Max(1, rows / 10), serverGc);
+        return await SyncThroughServerProcessOnceAsync(server, "bench", rows, serverGc);
+    }
+
+    private static async Task<ScenarioResult> SyncThroughServerProcessOnceAsync(RoomServerProcess server, string roomName, long rows, bool serverGc)
+    {
+        var folder = Directory.CreateTempSubdirectory("synclets-ws-bench-");
+        try
+        {
+            var baseline = Baselines.Wide(folder.FullName, rows);
+            var room = new Uri(server.Address, "/sync/" + roomName);
+            await using var sourceStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "source.db"));
+            await using var targetStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "target.db"));
+            await using var source = new Synclet(sourceStore, sourceStore, new WebSocketTransport(room), new SyncletOptions { Id = "source" });
+            await using var target = new Synclet(targetStore, targetStore, new WebSocketTransport(room), new SyncletOptions { Id = "target" });
+            await TypedSqliteScenario.FillAsync(sourceStore, rows);
+            var expected = await source.GetHashAsync([]);
+
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await source.StartAsync();
+            await target.StartAsync();
+
+            // Across processes there is no shared activity counter: the signal is the target's root
+            // hash reaching the source's (read through the target's queue, behind what it applies).
+            while (await target.GetHashAsync([]) != expected)
+            {
+                await Task.Delay(10);
+            }
+
+            watch.Stop();
+            return new ScenarioResult
+            {
+                Scenario = "initial-sync",
+                Store = "sqlite-typed",
+                Transport = serverGc ? "websocket-server-process-server-gc" : "websocket-server-process",
+                Depth = 2,
+                Atoms = rows * 10,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = source.Statistics.MessagesSent + target.Statistics.MessagesSent,
+                Bytes = source.Statistics.BytesSent + target.Statistics.BytesSent,
+                PeakMemoryBytes = memory.Peak,
+                BaselineSeconds = baseline,
+                Ratio = watch.Elapsed.TotalSeconds / baseline,
+                Converged = true,
+                Note = $"typed SQLite client -> broker store room (typed SQLite) in a process of its own ({(serverGc ? "server" : "workstation")} GC; server peak resident {server.PeakWorkingSet / 1_000_000} MB) -> empty typed SQLite client; messages and bytes are the clients' only; baseline as above; clients' process: {memory.GcSummary}",
+            };
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>A Kestrel broker on a loopback port; <paramref name="stores"/> opens each room's store (null: relay-only rooms).</summary>
     internal static async Task<WebApplication> StartServerAsync(ActivityCounter? activity, Func<string, CancellationToken, ValueTask<RoomStorage?>>? stores)
     {
