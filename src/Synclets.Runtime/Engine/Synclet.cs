@@ -32,6 +32,10 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly Task _loop;
     private readonly List<AtomChange> _pendingChanges = [];
     private readonly ReceiveBacklog _backlog;
+
+    // Cancelled when stopping: a send waiting for a full carrier (flow control) gives up, so the
+    // loop can reach the stop instead of waiting on a peer that does not read.
+    private CancellationTokenSource _sending = new();
     private EventHandler<AtomsChangedEventArgs>? _atomsChanged;
     private bool _started;
     private bool _disposed;
@@ -134,6 +138,12 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             return;
         }
 
+        if (_sending.IsCancellationRequested)
+        {
+            _sending.Dispose();
+            _sending = new CancellationTokenSource();
+        }
+
         var attached = new List<Transport>();
         try
         {
@@ -160,7 +170,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     }, cancellationToken);
 
     /// <summary>Detaches the transports. Local changes still work, and sync when started again.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        _sending.Cancel(); // Outside the loop: it may be waiting in a send.
+        return RunAsync(() => DetachAllAsync(cancellationToken), cancellationToken);
+    }
+
+    private async ValueTask DetachAllAsync(CancellationToken cancellationToken)
     {
         if (!_started)
         {
@@ -175,7 +191,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
         Log.Stopped(_logger, Id);
         _hooks.OnStop();
-    }, cancellationToken);
+    }
 
     /// <summary>Writes an atom at an atom address and tells every peer.</summary>
     /// <returns>The timestamp the write was given.</returns>
@@ -420,7 +436,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         Statistics.Sent(text.Span);
         try
         {
-            await transport.SendMessageAsync(to, text, CancellationToken.None, exceptPeer).ConfigureAwait(false);
+            await transport.SendMessageAsync(to, text, _sending.Token, exceptPeer).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_sending.IsCancellationRequested)
+        {
+            // Stopping while the carrier was full: the message is dropped, as one in flight would be.
         }
 #pragma warning disable CA1031 // A transport that fails to send must not stop the synclet: the next sync retries.
         catch (Exception exception)

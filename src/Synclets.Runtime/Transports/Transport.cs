@@ -42,7 +42,8 @@ public abstract class Transport : IAsyncDisposable
 
     /// <summary>
     /// Hands one packet (<c>&lt;to&gt; &lt;messageId&gt; &lt;index&gt; &lt;total&gt; &lt;fragment&gt;</c>) to the carrier.
-    /// May wait while the carrier is full (flow control); must not wait for the receiver to process it.
+    /// May wait while the carrier is full (flow control), until <paramref name="cancellationToken"/>
+    /// is cancelled (the synclet is stopping); must not wait for the receiver to process it.
     /// </summary>
     protected abstract ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken);
 

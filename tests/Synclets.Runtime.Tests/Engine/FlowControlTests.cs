@@ -68,8 +68,37 @@ public class FlowControlTests
     }
 
     [Fact]
+    public async Task Stopping_does_not_wait_for_a_carrier_that_never_takes_the_packet()
+    {
+        var transport = new StuckTransport();
+        var synclet = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), transport, new SyncletOptions { Id = "me" });
+        var starting = synclet.StartAsync(); // Starting sends the root hash, which never leaves.
+        await transport.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await synclet.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        await starting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(synclet.IsStarted);
+    }
+
+    [Fact]
     public void The_limit_is_at_least_one() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), [], new SyncletOptions { MaxQueuedBytes = 0 }));
+
+    /// <summary>A carrier that is always full: a send waits until it is cancelled.</summary>
+    private sealed class StuckTransport : Synclets.Transports.Transport
+    {
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override ValueTask ConnectAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        protected override ValueTask DisconnectAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        protected override async ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken)
+        {
+            Waiting.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }
 
     /// <summary>Holds every received message at its first hook until the test opens the gate.</summary>
     private sealed class GatedHooks : SyncletHooks
