@@ -224,9 +224,9 @@ internal sealed class SyncProtocol(
 
         var address = reply.Path.ToArray();
         bool streamed;
-        if (_subtrees is not null && _defaultHooks && reply.Path.Count < depth - 1)
+        if (StreamsSubtreeBelow(address.Length))
         {
-            streamed = await SendFullSubtreeAsync(reply, transport, from, sendContext, context).ConfigureAwait(false);
+            streamed = await SendFullSubtreeAsync(reply, address, transport, from, sendContext, context).ConfigureAwait(false);
         }
         else
         {
@@ -242,16 +242,23 @@ internal sealed class SyncProtocol(
     }
 
     /// <summary>
-    /// Replies with every atom below the cursor, from one streamed read (only with the default
-    /// hooks, which read everything and watch no message). A reply that fits in one message goes
-    /// through the reply builder like any other; a longer one, an initial sync, is written straight
+    /// True when the subtree below a parent at <paramref name="level"/> is read in one stream (see
+    /// <see cref="ISubtreeReader"/>): the meta connector can, the parent is above the rows, and the
+    /// hooks are the default ones (custom hooks filter and read parent by parent).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_subtrees))]
+    private bool StreamsSubtreeBelow(int level) => _subtrees is not null && _defaultHooks && level < depth - 1;
+
+    /// <summary>
+    /// Replies with every atom below the cursor (at <paramref name="parent"/>), from one streamed
+    /// read (only with the default hooks, which read everything and watch no message). A reply
+    /// that fits in one message goes through the reply builder like any other; a longer one, an initial sync, is written straight
     /// to text by <see cref="FullNodeWriter"/>, the same text the builder would have streamed.
     /// </summary>
     /// <returns>Whether the reply took more than one message (so its lists were partial).</returns>
-    private async ValueTask<bool> SendFullSubtreeAsync(ReplyBuilder reply, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext, IReadOnlyDictionary<string, Atom> context)
+    private async ValueTask<bool> SendFullSubtreeAsync(ReplyBuilder reply, string[] parent, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext, IReadOnlyDictionary<string, Atom> context)
     {
-        var parent = reply.Path.ToArray();
-        var atoms = _subtrees!.ReadSubtreeAsync(parent).GetAsyncEnumerator();
+        var atoms = _subtrees!.ReadSubtreeAsync(parent).GetAsyncEnumerator(); // Only called when StreamsSubtreeBelow.
         await using (atoms.ConfigureAwait(false))
         {
             var firstMessage = new List<SubtreeAtom>();
@@ -384,7 +391,7 @@ internal sealed class SyncProtocol(
     private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
     {
         var path = reply.Path;
-        if (_subtrees is not null && _defaultHooks && path.Count < depth - 1)
+        if (StreamsSubtreeBelow(path.Count))
         {
             await AddFullSubtreeAsync(reply, context, except, _subtrees.ReadSubtreeAsync(path.ToArray())).ConfigureAwait(false);
             return;
