@@ -11,6 +11,7 @@ internal sealed class MemorySampler : IDisposable
     private readonly TimeSpan _pausesBefore;
     private readonly int[] _collectionsBefore;
     private readonly TimeSpan _cpuBefore = Environment.CpuUsage.TotalTime;
+    private readonly long _allocatedBefore = GC.GetTotalAllocatedBytes();
     private long _peak;
 
     public MemorySampler()
@@ -33,9 +34,9 @@ internal sealed class MemorySampler : IDisposable
         }
     }
 
-    /// <summary>Since the sampler started: the process's CPU time, the GC's total pause time and its collections per generation.</summary>
+    /// <summary>Since the sampler started: the process's CPU time, the bytes it allocated, the GC's total pause time and its collections per generation.</summary>
     public string GcSummary =>
-        $"process CPU {(Environment.CpuUsage.TotalTime - _cpuBefore).TotalSeconds:F2} s, GC pauses {(GC.GetTotalPauseDuration() - _pausesBefore).TotalSeconds:F2} s, collections gen0/1/2 {GC.CollectionCount(0) - _collectionsBefore[0]}/{GC.CollectionCount(1) - _collectionsBefore[1]}/{GC.CollectionCount(2) - _collectionsBefore[2]}";
+        $"process CPU {(Environment.CpuUsage.TotalTime - _cpuBefore).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - _allocatedBefore) / 1e6:F0} MB, GC pauses {(GC.GetTotalPauseDuration() - _pausesBefore).TotalSeconds:F2} s, collections gen0/1/2 {GC.CollectionCount(0) - _collectionsBefore[0]}/{GC.CollectionCount(1) - _collectionsBefore[1]}/{GC.CollectionCount(2) - _collectionsBefore[2]}";
 
     public void Dispose() => _timer.Dispose();
 

@@ -6,8 +6,8 @@ namespace Synclets.Benchmarks.Scenarios;
 
 /// <summary>
 /// End-to-end syncs, measured: prints one JSON object per line per result. Arguments:
-/// <c>--filter TEXT</c> keeps results whose scenario, store or transport contains TEXT (given
-/// several times, a result must match each);
+/// <c>--filter TEXT</c> keeps results whose scenario, store or transport contains TEXT, or is
+/// exactly TEXT when written <c>=TEXT</c> (given several times, a result must match each);
 /// <c>--atoms N</c> runs the size-dependent scenarios at N atoms only;
 /// <c>--repeat N</c> runs each scenario N times and then prints their medians (see <see cref="Medians"/>).
 /// </summary>
@@ -102,7 +102,7 @@ internal static class ScenarioRunner
         foreach (var (scenario, transport, run) in plans)
         {
             var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : scenario == "tracker" ? "none" : "memory";
-            if (!filters.TrueForAll(filter => scenario.Contains(filter, StringComparison.Ordinal) || store.Contains(filter, StringComparison.Ordinal) || transport.Contains(filter, StringComparison.Ordinal)))
+            if (!filters.TrueForAll(filter => Matches(filter, scenario) || Matches(filter, store) || Matches(filter, transport)))
             {
                 continue;
             }
@@ -130,6 +130,10 @@ internal static class ScenarioRunner
 
         return 0;
     }
+
+    /// <summary>Whether a name passes a filter: <c>=TEXT</c> is the name exactly, <c>TEXT</c> any name containing it.</summary>
+    private static bool Matches(string filter, string name) =>
+        filter.StartsWith('=') ? name == filter[1..] : name.Contains(filter, StringComparison.Ordinal);
 
     private static PacketHub NewHub(string transport) => transport == "channel" ? new ChannelPool() : new MemoryPool();
 
