@@ -43,6 +43,43 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_larger_than_a_message_streams_what_a_listing_peer_lacks_and_merges_the_rest()
+    {
+        // The other order: the smaller peer runs first, so the full one hears a complete list of
+        // its tables and answers with every atom of the tables not listed (streamed as text, many
+        // messages) while it compares the listed ones table by table.
+        await using var full = await SqliteStore.OpenAsync(_folder.NewFile("full"), 3);
+        await using var small = await SqliteStore.OpenAsync(_folder.NewFile("small"), 3);
+        var pool = new MemoryPool();
+        await using var fullSynclet = new Synclet(full.Data, full.Meta, pool.CreateTransport(), new SyncletOptions { Id = "full", MaxNodesPerMessage = 7 });
+        await using var smallSynclet = new Synclet(small.Data, small.Meta, pool.CreateTransport(), new SyncletOptions { Id = "small", MaxNodesPerMessage = 7 });
+        await smallSynclet.SetAtomAsync(["t1", "r0", "c0"], "older, overwritten");
+        for (var table = 0; table < 3; table++)
+        {
+            for (var row = 0; row < 4; row++)
+            {
+                for (var cell = 0; cell < 5; cell++)
+                {
+                    await fullSynclet.SetAtomAsync([$"t{table}", $"r{row}", $"c{cell}"], $"t{table} r{row} c{cell}");
+                }
+            }
+        }
+
+        await smallSynclet.SetAtomAsync(["t1", "r1", "c1"], "newer, kept");
+        await smallSynclet.SetAtomAsync(["t9", "r0", "c0"], "only the small peer has this table");
+        await smallSynclet.StartAsync();
+        await fullSynclet.StartAsync();
+        await Quiescence.WaitAsync(fullSynclet, smallSynclet, pool);
+
+        Assert.Equal((await fullSynclet.GetDataAsync()).ToJsonString(), (await smallSynclet.GetDataAsync()).ToJsonString());
+        Assert.Equal((await fullSynclet.GetMetaAsync()).ToJsonString(), (await smallSynclet.GetMetaAsync()).ToJsonString());
+        Assert.Equal("t1 r0 c0", (await smallSynclet.GetAtomAsync(["t1", "r0", "c0"])).AsString());
+        Assert.Equal("newer, kept", (await fullSynclet.GetAtomAsync(["t1", "r1", "c1"])).AsString());
+        Assert.Equal("only the small peer has this table", (await fullSynclet.GetAtomAsync(["t9", "r0", "c0"])).AsString());
+        Assert.True(fullSynclet.Statistics.MessagesSent >= 40 / 7, $"{fullSynclet.Statistics.MessagesSent} messages sent"); // Tables t0 and t2 alone are 40 atoms.
+    }
+
+    [Fact]
     public async Task Text_with_half_a_surrogate_pair_is_kept_exactly_in_atoms_and_refused_in_ids()
     {
         // Atoms are stored as JSON text, where half a pair is an escape; ids also fill TEXT columns (UTF-8), which cannot keep it.

@@ -143,6 +143,33 @@ public sealed class TypedSqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_larger_than_a_message_streams_its_rows_to_an_empty_peer_that_listed_first()
+    {
+        // The empty peer runs first, so it answers the full one's hash with an empty list, and the
+        // full one streams every row in reply (as a WebSocket client does to an empty store room).
+        await using var full = await TypedSqliteStore.OpenAsync<Item>(_folder.NewFile("full"));
+        await using var empty = await TypedSqliteStore.OpenAsync<Item>(_folder.NewFile("empty"));
+        var pool = new MemoryPool();
+        await using var fullSynclet = new Synclet(full, full, pool.CreateTransport(), new SyncletOptions { Id = "full", MaxNodesPerMessage = 7 });
+        await using var emptySynclet = new Synclet(empty, empty, pool.CreateTransport(), new SyncletOptions { Id = "empty", MaxNodesPerMessage = 7 });
+        var items = Item.CreateStore(fullSynclet);
+        for (var i = 0; i < 40; i++)
+        {
+            await items.UpsertAsync(new Item($"i{i:00}", i % 3 == 0 ? null : $"name \"{i}\"\n", Done: i % 2 == 0, Count: i, Score: i / 4d));
+        }
+
+        await items.DeleteAsync("i07");
+        await emptySynclet.StartAsync();
+        await fullSynclet.StartAsync();
+        await Quiescence.WaitAsync(fullSynclet, emptySynclet, pool);
+
+        Assert.Equal((await fullSynclet.GetDataAsync()).ToJsonString(), (await emptySynclet.GetDataAsync()).ToJsonString());
+        Assert.Equal((await fullSynclet.GetMetaAsync()).ToJsonString(), (await emptySynclet.GetMetaAsync()).ToJsonString());
+        Assert.Equal(new Item("i05", "name \"5\"\n", Done: false, Count: 5, Score: 1.25), await Item.CreateStore(emptySynclet).GetAsync("i05"));
+        Assert.True(fullSynclet.Statistics.MessagesSent >= 40 * 4 / 7, $"{fullSynclet.Statistics.MessagesSent} messages sent");
+    }
+
+    [Fact]
     public async Task A_property_added_later_adds_its_column_and_reads_as_absent()
     {
         var path = _folder.NewFile("evolve");

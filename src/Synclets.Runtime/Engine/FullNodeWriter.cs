@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Synclets.Protocol;
 
@@ -5,11 +6,13 @@ namespace Synclets;
 
 /// <summary>
 /// Writes full nodes (atoms with their timestamps, grouped by parent) straight to message text,
-/// <c>maxNodes</c> atoms a message, every list partial: the same text a <see cref="ReplyBuilder"/>
-/// streams for the same atoms. It writes the long reply to an empty peer (a subtree as a
-/// <see cref="Connectors.ISubtreeReader"/> streams it) and what a received message applied, sent
-/// on to the other peers. The builder keeps a tree of nodes per message and then writes it; for
-/// the initial sync of a large store, building those trees cost more than writing the text.
+/// <c>maxNodes</c> atoms a message, every list partial: the text a <see cref="ReplyBuilder"/>
+/// streams for the same atoms, with every list partial. It writes a long run of full nodes in a
+/// reply (a subtree, as a <see cref="Connectors.ISubtreeReader"/> streams it, for a peer that has
+/// none of it, where a whole list would ask the peer for nothing more) and what a received message
+/// applied, sent on to the other peers (always partial). The builder keeps a tree of nodes per
+/// message and then writes it; for the initial sync of a large store, building those trees cost
+/// more than writing the text.
 /// </summary>
 /// <remarks>
 /// Atoms must come grouped by parent (each parent's subtree contiguous), as the subtree reader
@@ -20,7 +23,6 @@ internal sealed class FullNodeWriter : IAppliedAtoms
 {
     private const string PartialListEnd = "},1]";
 
-    private readonly StringBuilder _text = new();
     private readonly string _start;
     private readonly string _end;
     private readonly int _baseLength;
@@ -33,10 +35,10 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private readonly List<bool> _hasChildren = [];
     private int _atomsInMessage;
 
-    // Each message's text is handed on from this one buffer: a send is awaited before the next
-    // message is written, and a string per message (100 KB and more in an initial sync) would go
-    // to the large-object heap each time.
-    private char[] _sendBuffer = [];
+    // The message being written, in a builder taken from the thread's cache for the message and
+    // given back once it is sent: a writer is made per received message (to send on what it
+    // applied), and each growing a builder of its own to ~100 KB allocated more than the text.
+    private StringBuilder _text = null!;
 
     /// <param name="depth">The tree's depth.</param>
     /// <param name="baseAddress">The address the reply is about (the parent of the subtree).</param>
@@ -45,12 +47,13 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     /// <param name="send">Sends one message's text, which is only valid until the returned task completes.</param>
     public FullNodeWriter(int depth, IReadOnlyList<string> baseAddress, IReadOnlyDictionary<string, Atom> context, int maxNodes, Func<ReadOnlyMemory<char>, ValueTask> send)
     {
-        MessageWriter.WriteStart(_text, depth, baseAddress);
-        _start = _text.ToString();
-        _text.Clear();
-        MessageWriter.WriteEnd(_text, context);
-        _end = _text.ToString();
-        _text.Clear();
+        var text = TextBuilderCache.Acquire();
+        MessageWriter.WriteStart(text, depth, baseAddress);
+        _start = text.ToString();
+        text.Clear();
+        MessageWriter.WriteEnd(text, context);
+        _end = text.ToString();
+        TextBuilderCache.Release(text);
         _baseLength = baseAddress.Count;
         _maxNodes = maxNodes;
         _send = send;
@@ -99,7 +102,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
 
     private void BeginMessage()
     {
-        _text.Clear().Append(_start).Append("[{");
+        _text = TextBuilderCache.Acquire().Append(_start).Append("[{");
         _open.Clear();
         _hasChildren.Clear();
         _hasChildren.Add(false);
@@ -132,7 +135,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         _text.Append(':');
     }
 
-    private ValueTask SendMessageAsync()
+    private async ValueTask SendMessageAsync()
     {
         while (_open.Count > 0)
         {
@@ -141,12 +144,41 @@ internal sealed class FullNodeWriter : IAppliedAtoms
 
         _text.Append(PartialListEnd).Append(_end);
         _atomsInMessage = 0;
-        if (_sendBuffer.Length < _text.Length)
+        var text = _text;
+        _text = null!;
+        try
         {
-            _sendBuffer = new char[Math.Max(_text.Length, _sendBuffer.Length * 2)];
+            await SendAsync(text).ConfigureAwait(false);
+        }
+        finally
+        {
+            TextBuilderCache.Release(text);
+        }
+    }
+
+    /// <summary>
+    /// Hands the text on without making a string of it (100 KB and more in an initial sync, which
+    /// would go to the large-object heap each time): a reused builder usually holds a message in
+    /// one chunk, sent as it is; otherwise it is copied into a pooled array.
+    /// </summary>
+    private async ValueTask SendAsync(StringBuilder text)
+    {
+        var chunks = text.GetChunks();
+        if (chunks.MoveNext() && chunks.Current.Length == text.Length)
+        {
+            await _send(chunks.Current).ConfigureAwait(false);
+            return;
         }
 
-        _text.CopyTo(0, _sendBuffer, _text.Length);
-        return _send(_sendBuffer.AsMemory(0, _text.Length));
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length);
+        try
+        {
+            text.CopyTo(0, buffer, text.Length);
+            await _send(buffer.AsMemory(0, text.Length)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 }

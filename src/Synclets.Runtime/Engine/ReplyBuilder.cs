@@ -4,15 +4,12 @@ namespace Synclets;
 
 /// <summary>
 /// Builds the sub-nodes reply to one message while the protocol walks the tree, and streams it:
-/// once it holds <c>maxNodes</c> nodes, what it has goes out as a partial message and building goes
-/// on in a fresh tree. Marking every list of a streamed reply partial is safe: it only stops the
-/// peer from sending back children the reply did not name, and a reply that names all of theirs
-/// leaves none to send.
+/// once it holds <c>maxNodes</c> nodes, what it has goes out as a message and building goes on in
+/// a fresh tree. The lists open at that moment (the cursor's path) are split between messages, so
+/// they are marked partial, in this message and the next: neither part names every child. A list
+/// that begins and ends within one message keeps its own flag, so an empty list still says "I
+/// have nothing here, send me all of yours".
 /// </summary>
-/// <remarks>
-/// The walk enters and leaves child ids like a cursor; lists are created only when something is
-/// added below them, so a walk that finds nothing to say leaves no trace.
-/// </remarks>
 internal sealed class ReplyBuilder : IAppliedAtoms
 {
     private readonly List<string> _path;
@@ -21,24 +18,32 @@ internal sealed class ReplyBuilder : IAppliedAtoms
     private readonly int _maxNodes;
     private readonly bool _alwaysPartial;
     private readonly Func<SubNodesNode, bool, ValueTask> _send;
+    private readonly Func<FullNodeWriter>? _newTextWriter;
 
     // Lists at one level tend to have as many children as each other (the columns of rows, a
     // batch of rows): each new list is sized like the last one at its level, so it rarely grows.
     private readonly List<int> _lastCounts = [];
+    private readonly List<(string[] Address, uint ListedHash)> _splitListings = [];
     private long _added;
     private int _nodesInBatch;
+    private int _flushes;
 
     /// <param name="baseAddress">The address the reply is about.</param>
     /// <param name="maxNodes">How many nodes one message may hold.</param>
     /// <param name="alwaysPartial">Every list is partial (for propagating changes, which never name everything).</param>
     /// <param name="send">Sends one message of the reply: its root list, and whether to mark every list partial.</param>
-    public ReplyBuilder(IReadOnlyList<string> baseAddress, int maxNodes, bool alwaysPartial, Func<SubNodesNode, bool, ValueTask> send)
+    /// <param name="newTextWriter">
+    /// Makes a writer that sends full nodes to the same peer as text (see <see cref="NewTextWriter"/>);
+    /// null when the reply must go through <paramref name="send"/> (custom hooks watch every message).
+    /// </param>
+    public ReplyBuilder(IReadOnlyList<string> baseAddress, int maxNodes, bool alwaysPartial, Func<SubNodesNode, bool, ValueTask> send, Func<FullNodeWriter>? newTextWriter = null)
     {
         _path = [.. baseAddress];
         _baseLength = baseAddress.Count;
         _maxNodes = maxNodes;
         _alwaysPartial = alwaysPartial;
         _send = send;
+        _newTextWriter = newTextWriter;
         _frames.Add(new Frame(string.Empty, _added, alwaysPartial));
     }
 
@@ -47,6 +52,34 @@ internal sealed class ReplyBuilder : IAppliedAtoms
 
     /// <summary>True once part of the reply has been sent.</summary>
     public bool Streamed { get; private set; }
+
+    /// <summary>
+    /// A writer for a long run of full nodes in this reply, sent as partial messages of their own
+    /// (an initial sync's hundreds of messages, written straight to text instead of as trees of
+    /// nodes); null when this reply has none. Once it has sent, call <see cref="MarkStreamed"/>.
+    /// </summary>
+    public FullNodeWriter? NewTextWriter() => _newTextWriter?.Invoke();
+
+    /// <summary>Records that part of the reply went out in messages of its own, so the lists open at the cursor are partial.</summary>
+    public void MarkStreamed()
+    {
+        MarkOpenListsPartial();
+        Streamed = true;
+    }
+
+    /// <summary>How many messages the reply has sent so far; a list whose walk saw this change was split between messages.</summary>
+    public int MessagesSent => _flushes;
+
+    /// <summary>
+    /// The listings (children with their hashes or timestamps, answering a hash) that were split
+    /// between messages, so the peer could not tell from them what we lack, each with the XOR of
+    /// the hashes it named: each gets that as a follow-up hash once the reply is sent (see
+    /// <see cref="ListingRecords"/>).
+    /// </summary>
+    public IReadOnlyList<(string[] Address, uint ListedHash)> SplitListings => _splitListings;
+
+    /// <summary>Records that the listing at the cursor, naming hashes whose XOR is <paramref name="listedHash"/>, was split between messages.</summary>
+    public void AddSplitListing(uint listedHash) => _splitListings.Add(([.. _path], listedHash));
 
     private Frame Current => _frames[^1];
 
@@ -122,17 +155,32 @@ internal sealed class ReplyBuilder : IAppliedAtoms
     {
         if (_frames[0].Node is not null)
         {
-            await _send(_frames[0].Node!, Streamed || _alwaysPartial).ConfigureAwait(false);
+            await _send(_frames[0].Node!, _alwaysPartial).ConfigureAwait(false);
             Reset();
         }
     }
 
     private async ValueTask FlushAsync()
     {
+        MarkOpenListsPartial();
         var root = _frames[0].Node!;
         Streamed = true;
+        _flushes++;
         Reset();
-        await _send(root, true).ConfigureAwait(false);
+        await _send(root, _alwaysPartial).ConfigureAwait(false);
+    }
+
+    /// <summary>The lists on the cursor's path go on in another message: partial here and there.</summary>
+    private void MarkOpenListsPartial()
+    {
+        foreach (var frame in _frames)
+        {
+            frame.Partial = true;
+            if (frame.Node is not null)
+            {
+                frame.Node.Partial = true;
+            }
+        }
     }
 
     private void Reset()

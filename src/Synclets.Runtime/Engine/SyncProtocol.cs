@@ -23,6 +23,7 @@ internal sealed class SyncProtocol(
     private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
     private readonly ISubtreeReader? _subtrees = meta as ISubtreeReader;
     private readonly ITimestampPrefetch? _prefetch = meta as ITimestampPrefetch;
+    private readonly ListingRecords _listings = new();
 
     // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour,
     // and may watch every message sent, which text written without a message cannot show them:
@@ -56,16 +57,36 @@ internal sealed class SyncProtocol(
         else
         {
             propagation = sender.CanPropagate(transport) ? NewPropagation(transport, from, message.Address, sendContext) : null;
-            var reply = new ReplyBuilder(message.Address, maxNodesPerMessage, alwaysPartial: false, (node, partial) =>
-                sender.SendAsync(transport, from, new Message(depth, message.Address, node, sendContext), partial));
+            var reply = new ReplyBuilder(
+                message.Address,
+                maxNodesPerMessage,
+                alwaysPartial: false,
+                (node, partial) => sender.SendAsync(transport, from, new Message(depth, message.Address, node, sendContext), partial),
+                _defaultHooks ? () => new FullNodeWriter(depth, message.Address, sendContext, maxNodesPerMessage, text => sender.SendTextAsync(transport, from, text)) : null);
+            if (message.Node is SubNodesNode received)
+            {
+                _listings.Collect(transport, from, message.Address, received);
+            }
+
             if (message.Node is HashNode { Hash: 0 })
             {
                 await ReplyToEmptyPeerAsync(reply, transport, from, sendContext, context).ConfigureAwait(false);
+            }
+            else if (message.Node is HashNode followUp && _listings.TryTakeWhole(transport, from, message.Address, followUp.Hash, out var named))
+            {
+                // The hash completes a listing that came in parts: send what it did not name.
+                await AddFullNodesAsync(reply, context, except: named).ConfigureAwait(false);
+                await reply.FinishAsync().ConfigureAwait(false);
             }
             else
             {
                 await TransformParentAsync(reply, message.Node, context, propagation).ConfigureAwait(false);
                 await reply.FinishAsync().ConfigureAwait(false);
+            }
+
+            foreach (var (address, listedHash) in reply.SplitListings)
+            {
+                await sender.SendAsync(transport, from, new Message(depth, address, new HashNode(listedHash), sendContext), forcePartial: false).ConfigureAwait(false);
             }
         }
 
@@ -222,22 +243,11 @@ internal sealed class SyncProtocol(
             return;
         }
 
-        var address = reply.Path.ToArray();
-        bool streamed;
-        if (StreamsSubtreeBelow(address.Length))
+        await AddFullNodesAsync(reply, context, except: null).ConfigureAwait(false);
+        await reply.FinishAsync().ConfigureAwait(false);
+        if (reply.Streamed)
         {
-            streamed = await SendFullSubtreeAsync(reply, address, transport, from, sendContext, context).ConfigureAwait(false);
-        }
-        else
-        {
-            await AddFullNodesAsync(reply, context, except: null).ConfigureAwait(false);
-            await reply.FinishAsync().ConfigureAwait(false);
-            streamed = reply.Streamed;
-        }
-
-        if (streamed)
-        {
-            await sender.SendAsync(transport, from, new Message(depth, address, new HashNode(mine), sendContext), forcePartial: false).ConfigureAwait(false);
+            await sender.SendAsync(transport, from, new Message(depth, reply.Path.ToArray(), new HashNode(mine), sendContext), forcePartial: false).ConfigureAwait(false);
         }
     }
 
@@ -249,48 +259,6 @@ internal sealed class SyncProtocol(
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_subtrees))]
     private bool StreamsSubtreeBelow(int level) => _subtrees is not null && _defaultHooks && level < depth - 1;
 
-    /// <summary>
-    /// Replies with every atom below the cursor (at <paramref name="parent"/>), from one streamed
-    /// read (only with the default hooks, which read everything and watch no message). A reply
-    /// that fits in one message goes through the reply builder like any other; a longer one, an initial sync, is written straight
-    /// to text by <see cref="FullNodeWriter"/>, the same text the builder would have streamed.
-    /// </summary>
-    /// <returns>Whether the reply took more than one message (so its lists were partial).</returns>
-    private async ValueTask<bool> SendFullSubtreeAsync(ReplyBuilder reply, string[] parent, Transport transport, string from, IReadOnlyDictionary<string, Atom> sendContext, IReadOnlyDictionary<string, Atom> context)
-    {
-        var atoms = _subtrees!.ReadSubtreeAsync(parent).GetAsyncEnumerator(); // Only called when StreamsSubtreeBelow.
-        await using (atoms.ConfigureAwait(false))
-        {
-            var firstMessage = new List<SubtreeAtom>();
-            while (firstMessage.Count < maxNodesPerMessage && await atoms.MoveNextAsync().ConfigureAwait(false))
-            {
-                firstMessage.Add(atoms.Current);
-            }
-
-            if (firstMessage.Count < maxNodesPerMessage)
-            {
-                await AddFullSubtreeAsync(reply, context, except: null, firstMessage.ToAsyncEnumerable()).ConfigureAwait(false);
-                await reply.FinishAsync().ConfigureAwait(false);
-                return false;
-            }
-
-            var text = new FullNodeWriter(depth, parent, sendContext, maxNodesPerMessage, message => sender.SendTextAsync(transport, from, message));
-            foreach (var (address, timestamp, atom) in firstMessage)
-            {
-                await text.AddAsync(address, timestamp, atom).ConfigureAwait(false);
-            }
-
-            while (await atoms.MoveNextAsync().ConfigureAwait(false))
-            {
-                var (address, timestamp, atom) = atoms.Current;
-                await text.AddAsync(address, timestamp, atom).ConfigureAwait(false);
-            }
-
-            await text.FinishAsync().ConfigureAwait(false);
-            return true;
-        }
-    }
-
     /// <summary>A different hash: list each child with its hash (parents) or timestamp (atoms).</summary>
     private async ValueTask ReplyToHashAsync(ReplyBuilder reply, uint theirs, IReadOnlyDictionary<string, Atom> context)
     {
@@ -301,35 +269,45 @@ internal sealed class SyncProtocol(
         }
 
         reply.EnsureList();
+        var messagesBefore = reply.MessagesSent;
+        var listed = 0u; // The XOR of what the listing names: our hash, or what of it the hooks let the peer see.
         var ids = await ChildIdsAsync(path, context).ConfigureAwait(false);
         if (path.Count == depth - 1)
         {
             var timestamps = await TimestampsAsync(path, ids).ConfigureAwait(false);
             foreach (var id in ids)
             {
-                await reply.AddAsync(id, new TimestampNode(timestamps[id])).ConfigureAwait(false);
+                var timestamp = timestamps[id];
+                listed ^= timestamp.Length == 0 ? 0 : Fnv1a.Hash(timestamp);
+                await reply.AddAsync(id, new TimestampNode(timestamp)).ConfigureAwait(false);
             }
+        }
+        else
+        {
+            // Listing rows whose hashes a connector computes from their timestamps: read those a
+            // message's worth of rows at a time, one query each, rather than one query a row.
+            var prefetch = path.Count == depth - 2 ? _prefetch : null;
+            foreach (var chunk in ids.Chunk(maxNodesPerMessage))
+            {
+                if (prefetch is not null)
+                {
+                    await prefetch.PrefetchChildTimestampsAsync(path, chunk).ConfigureAwait(false);
+                }
 
-            return;
+                foreach (var id in chunk)
+                {
+                    path.Add(id);
+                    var hash = await GetHashAsync(path).ConfigureAwait(false);
+                    path.RemoveAt(path.Count - 1);
+                    listed ^= hash;
+                    await reply.AddAsync(id, new HashNode(hash)).ConfigureAwait(false);
+                }
+            }
         }
 
-        // Listing rows whose hashes a connector computes from their timestamps: read those a
-        // message's worth of rows at a time, one query each, rather than one query a row.
-        var prefetch = path.Count == depth - 2 ? _prefetch : null;
-        foreach (var chunk in ids.Chunk(maxNodesPerMessage))
+        if (reply.MessagesSent != messagesBefore)
         {
-            if (prefetch is not null)
-            {
-                await prefetch.PrefetchChildTimestampsAsync(path, chunk).ConfigureAwait(false);
-            }
-
-            foreach (var id in chunk)
-            {
-                path.Add(id);
-                var hash = await GetHashAsync(path).ConfigureAwait(false);
-                path.RemoveAt(path.Count - 1);
-                await reply.AddAsync(id, new HashNode(hash)).ConfigureAwait(false);
-            }
+            reply.AddSplitListing(listed); // Its parts are partial: a follow-up hash tells the peer it has them all.
         }
     }
 
@@ -342,7 +320,7 @@ internal sealed class SyncProtocol(
         }
         else
         {
-            await AddFullNodesAsync(reply, context, except: theirs.Children).ConfigureAwait(false);
+            await AddFullNodesAsync(reply, context, except: theirs.Children.Keys).ConfigureAwait(false);
         }
 
         var atomLevel = path.Count == depth - 1;
@@ -388,12 +366,12 @@ internal sealed class SyncProtocol(
     }
 
     /// <summary>Adds our full nodes (every atom with its timestamp) for each child at the cursor not in <paramref name="except"/>.</summary>
-    private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except)
+    private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, ICollection<string>? except)
     {
         var path = reply.Path;
         if (StreamsSubtreeBelow(path.Count))
         {
-            await AddFullSubtreeAsync(reply, context, except, _subtrees.ReadSubtreeAsync(path.ToArray())).ConfigureAwait(false);
+            await AddFullSubtreeAsync(reply, except, _subtrees.ReadSubtreeAsync(path.ToArray())).ConfigureAwait(false);
             return;
         }
 
@@ -404,7 +382,7 @@ internal sealed class SyncProtocol(
             var atoms = await AtomsAsync(path, ids).ConfigureAwait(false);
             foreach (var id in ids)
             {
-                if (except is not null && except.ContainsKey(id))
+                if (except is not null && except.Contains(id))
                 {
                     continue;
                 }
@@ -423,7 +401,7 @@ internal sealed class SyncProtocol(
 
         foreach (var id in ids)
         {
-            if (except is not null && except.ContainsKey(id))
+            if (except is not null && except.Contains(id))
             {
                 continue;
             }
@@ -435,23 +413,77 @@ internal sealed class SyncProtocol(
         }
     }
 
-    /// <summary>Full nodes for the subtree below the cursor, from its atoms as a <see cref="ISubtreeReader"/> streams them; the cursor ends where it started.</summary>
-    private async ValueTask AddFullSubtreeAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, Dictionary<string, Node>? except, IAsyncEnumerable<SubtreeAtom> atoms)
+    /// <summary>
+    /// Full nodes for the subtree below the cursor, from its atoms as a <see cref="ISubtreeReader"/>
+    /// streams them (only with the default hooks, which let every atom be read); the cursor ends
+    /// where it started. A subtree that fits in one message goes into the reply like any other
+    /// node. A longer one (an initial sync) is written straight to text in partial messages of its
+    /// own, the same text the builder would have streamed: building a tree of nodes per message
+    /// cost more than writing the text.
+    /// </summary>
+    private async ValueTask AddFullSubtreeAsync(ReplyBuilder reply, ICollection<string>? except, IAsyncEnumerable<SubtreeAtom> subtree)
     {
         var level = reply.Path.Count;
-        reply.EnsureList();
-        await foreach (var (address, timestamp, atom) in atoms.ConfigureAwait(false))
+        var atoms = subtree.GetAsyncEnumerator();
+        await using (atoms.ConfigureAwait(false))
         {
-            if ((except is null || !except.ContainsKey(address[level])) && await hooks.CanReadAtomAsync(address, context).ConfigureAwait(false))
+            var firstMessage = new List<SubtreeAtom>();
+            while (firstMessage.Count < maxNodesPerMessage && await NextWantedAsync(atoms, except, level).ConfigureAwait(false))
             {
-                await reply.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+                firstMessage.Add(atoms.Current);
+            }
+
+            var text = firstMessage.Count < maxNodesPerMessage ? null : reply.NewTextWriter();
+            if (text is null)
+            {
+                reply.EnsureList();
+                foreach (var (address, timestamp, atom) in firstMessage)
+                {
+                    await reply.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+                }
+
+                while (await NextWantedAsync(atoms, except, level).ConfigureAwait(false))
+                {
+                    var (address, timestamp, atom) = atoms.Current;
+                    await reply.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+                }
+
+                while (reply.Path.Count > level)
+                {
+                    reply.Leave();
+                }
+
+                return;
+            }
+
+            foreach (var (address, timestamp, atom) in firstMessage)
+            {
+                await text.AddAsync(address, timestamp, atom).ConfigureAwait(false);
+            }
+
+            while (await NextWantedAsync(atoms, except, level).ConfigureAwait(false))
+            {
+                var (address, timestamp, atom) = atoms.Current;
+                await text.AddAsync(address, timestamp, atom).ConfigureAwait(false);
+            }
+
+            await text.FinishAsync().ConfigureAwait(false);
+            reply.MarkStreamed();
+        }
+    }
+
+    /// <summary>Moves to the subtree's next atom whose child of the cursor (at <paramref name="level"/>) is not in <paramref name="except"/>.</summary>
+    private static async ValueTask<bool> NextWantedAsync(IAsyncEnumerator<SubtreeAtom> atoms, ICollection<string>? except, int level)
+    {
+        while (await atoms.MoveNextAsync().ConfigureAwait(false))
+        {
+            if (except is null || !except.Contains(atoms.Current.Address[level]))
+            {
+                return true;
             }
         }
 
-        while (reply.Path.Count > level)
-        {
-            reply.Leave();
-        }
+        return false;
     }
 
     private async ValueTask<IReadOnlyCollection<string>> ChildIdsAsync(List<string> path, IReadOnlyDictionary<string, Atom> context)

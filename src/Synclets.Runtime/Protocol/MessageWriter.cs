@@ -6,32 +6,18 @@ namespace Synclets.Protocol;
 /// <summary>Turns a <see cref="Message"/> into the exact JSON text a JavaScript Synclets peer writes.</summary>
 public static class MessageWriter
 {
-    /// <summary>Builders up to this capacity are kept for the next message on the same thread.</summary>
-    private const int MaxCachedCapacity = 1 << 20;
-
-    // One builder per thread, reused: a streamed reply writes hundreds of ~100 KB messages in a row,
-    // and growing a fresh builder to that size each time cost more than the writing.
-    [ThreadStatic]
-    private static StringBuilder? t_cachedBuilder;
-
     /// <summary>Writes the message as JSON text.</summary>
     /// <param name="message">The message.</param>
     /// <param name="forcePartial">Marks every sub-nodes list partial; used when one reply streams as several messages.</param>
     public static string Write(Message message, bool forcePartial = false)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var builder = t_cachedBuilder ?? new StringBuilder(256);
-        t_cachedBuilder = null;
-        builder.Clear();
+        var builder = TextBuilderCache.Acquire();
         WriteStart(builder, message.Depth, message.Address);
         WriteNode(builder, message.Node, forcePartial);
         WriteEnd(builder, message.Context);
         var text = builder.ToString();
-        if (builder.Capacity <= MaxCachedCapacity)
-        {
-            t_cachedBuilder = builder;
-        }
-
+        TextBuilderCache.Release(builder);
         return text;
     }
 

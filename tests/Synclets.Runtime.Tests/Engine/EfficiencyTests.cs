@@ -53,6 +53,59 @@ public class EfficiencyTests
         Assert.True(counter.LargestNodeCount <= 100, $"a message held {counter.LargestNodeCount} nodes");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Peers_whose_listings_take_several_messages_still_exchange_what_only_one_of_them_has(int depth)
+    {
+        // Each has rows the other lacks, more than a message holds (in one table at depth 3): the
+        // listings both ways are split into partial messages, which cannot say "I have no more".
+        string[] table = depth == 3 ? ["t"] : [];
+        var pool = new MemoryPool();
+        await using var one = new Synclet(new MemoryDataConnector(depth), new MemoryMetaConnector(depth), pool.CreateTransport(), new SyncletOptions { Id = "one", MaxNodesPerMessage = 7 });
+        await using var two = new Synclet(new MemoryDataConnector(depth), new MemoryMetaConnector(depth), pool.CreateTransport(), new SyncletOptions { Id = "two", MaxNodesPerMessage = 7 });
+        for (var row = 0; row < 20; row++)
+        {
+            await one.SetAtomAsync([.. table, $"a{row}", "c"], row);
+            await two.SetAtomAsync([.. table, $"b{row}", "c"], row);
+        }
+
+        await one.StartAsync();
+        await two.StartAsync();
+        await Quiescence.WaitAsync(one, two, pool);
+
+        Assert.Equal((await one.GetDataAsync()).ToJsonString(), (await two.GetDataAsync()).ToJsonString());
+        Assert.Equal((await one.GetMetaAsync()).ToJsonString(), (await two.GetMetaAsync()).ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_listing_in_several_messages_is_completed_by_a_hash_not_answered_with_another_listing()
+    {
+        var counter = new CountingHooks();
+        var pool = new MemoryPool();
+        await using var one = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "one", MaxNodesPerMessage = 7, Hooks = counter });
+        await using var two = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "two", MaxNodesPerMessage = 7, Hooks = counter });
+        for (var row = 0; row < 100; row++)
+        {
+            await one.SetAtomAsync([$"r{row}", "c"], row);
+        }
+
+        await one.StartAsync();
+        await two.StartAsync();
+        await Quiescence.WaitAsync(one, two, pool);
+        await two.StopAsync();
+        await one.SetAtomAsync(["r50", "c"], "changed while two was away");
+        await two.SetAtomAsync(["new", "c"], "made while away");
+        counter.Reset();
+
+        await two.StartAsync();
+        await Quiescence.WaitAsync(one, two, pool);
+
+        Assert.Equal((await one.GetDataAsync()).ToJsonString(), (await two.GetDataAsync()).ToJsonString());
+        // One listing of its 100 rows answers two's hash; its follow-up hash is not answered with a second listing.
+        Assert.InRange(counter.HashesListed, 100, 130);
+    }
+
     [Fact]
     public async Task Stored_hashes_match_hashes_recomputed_from_every_timestamp()
     {
@@ -98,6 +151,7 @@ public sealed class CountingHooks : SyncletHooks
     private int _messages;
     private long _bytes;
     private int _largest;
+    private int _hashesListed;
 
     public int Messages => _messages;
 
@@ -105,17 +159,22 @@ public sealed class CountingHooks : SyncletHooks
 
     public int LargestNodeCount => _largest;
 
+    /// <summary>How many children were named by hash in the messages sent (listings of parents).</summary>
+    public int HashesListed => _hashesListed;
+
     public void Reset()
     {
         _messages = 0;
         _bytes = 0;
         _largest = 0;
+        _hashesListed = 0;
     }
 
     public override void OnSendMessage(Message message, string recipient)
     {
         Interlocked.Increment(ref _messages);
         Interlocked.Add(ref _bytes, System.Text.Encoding.UTF8.GetByteCount(MessageWriter.Write(message)));
+        Interlocked.Add(ref _hashesListed, CountHashes(message.Node));
         var count = Count(message.Node);
         if (count > _largest)
         {
@@ -124,4 +183,7 @@ public sealed class CountingHooks : SyncletHooks
     }
 
     private static int Count(Node node) => node is SubNodesNode list ? list.Children.Values.Sum(Count) : 1;
+
+    private static int CountHashes(Node node) =>
+        node is SubNodesNode list ? list.Children.Values.Sum(child => child is HashNode ? 1 : CountHashes(child)) : 0;
 }

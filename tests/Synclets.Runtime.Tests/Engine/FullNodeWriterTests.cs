@@ -4,9 +4,9 @@ using Synclets.Protocol;
 namespace Synclets.Tests.Engine;
 
 /// <summary>
-/// The full-node text writer must write exactly what the reply builder streams for the same atoms,
-/// as a long reply and as what a message applied, sent on: peers (JavaScript ones included) cannot
-/// tell which wrote a message.
+/// The full-node text writer must write exactly what the reply builder streams for the same atoms
+/// (every list partial), as a long reply and as what a message applied, sent on: peers (JavaScript
+/// ones included) cannot tell which wrote a message.
 /// </summary>
 public class FullNodeWriterTests
 {
@@ -44,9 +44,11 @@ public class FullNodeWriterTests
                 .ToList();
 
             var fromBuilder = new List<string>();
-            var builder = new ReplyBuilder(baseAddress, maxNodes, alwaysPartial: propagating, (node, partial) =>
+            var builder = new ReplyBuilder(baseAddress, maxNodes, alwaysPartial: propagating, (node, _) =>
             {
-                fromBuilder.Add(MessageWriter.Write(new Message(depth, baseAddress, node, context), partial));
+                // The text writer marks every list partial: it writes full nodes only for children
+                // the peer lacks altogether, where a whole list would ask it for nothing more.
+                fromBuilder.Add(MessageWriter.Write(new Message(depth, baseAddress, node, context), forcePartial: true));
                 return ValueTask.CompletedTask;
             });
             if (!propagating)
@@ -74,8 +76,7 @@ public class FullNodeWriterTests
 
             text.FinishAsync().AsTask().GetAwaiter().GetResult();
 
-            // Propagation is always partial; a reply is written as text only when it streams (when
-            // the builder marks every list partial too).
+            // A reply is written as text only when it takes more than one message.
             if (propagating || atoms.Count >= maxNodes)
             {
                 Assert.Equal(fromBuilder, fromText);
