@@ -45,24 +45,35 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
     /// <inheritdoc/>
     protected internal override bool IsStar => Store is not null;
 
-    /// <summary>Routes a packet a connection sent; false when it is malformed or not allowed.</summary>
-    public bool Send(Connection from, string packet)
+    /// <summary>Routes a packet a connection sent, already readdressed from it (<paramref name="to"/> is its own first token); false when it is not allowed.</summary>
+    public bool Send(Connection from, string to, string readdressed)
     {
         if (Store is null)
         {
-            return !from.ReadOnly && Route(from.Id, packet);
+            if (from.ReadOnly)
+            {
+                return false;
+            }
+
+            Forward(from.Id, to, readdressed);
+            return true;
         }
 
         // With a store, a broadcast goes to the store only, which relays what it applies (and
         // refuses a read-only connection's writes); a read-only connection talks to nobody else.
-        var space = packet.IndexOf(' ', StringComparison.Ordinal);
-        var to = space > 0 ? packet[..space] : string.Empty;
         if (to == Packet.Everyone)
         {
-            return RouteTo(from.Id, Ids.ServerId, packet);
+            ForwardTo(Ids.ServerId, readdressed);
+            return true;
         }
 
-        return (to == Ids.ServerId || !from.ReadOnly) && Route(from.Id, packet);
+        if (to != Ids.ServerId && from.ReadOnly)
+        {
+            return false;
+        }
+
+        Forward(from.Id, to, readdressed);
+        return true;
     }
 
     protected override void Deliver(IHubMember member, string packet)

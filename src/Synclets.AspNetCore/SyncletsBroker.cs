@@ -193,23 +193,19 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
     }
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private void Route(Connection connection, Room room, MemoryStream packet)
     {
-        string text;
-        try
+        if (!TryDecodeReaddressed(packet, connection.Id, out var to, out var readdressed, out var length))
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(packet.GetBuffer(), 0, (int)packet.Length);
+            LogDropped(_logger, connection.Id, room.Name, "a packet is not '<to> <messageId> <index> <total> <fragment>' text");
         }
-        catch (DecoderFallbackException)
+        else if (length > _options.MaxPacketLength)
         {
-            text = string.Empty;
+            LogDropped(_logger, connection.Id, room.Name, $"a packet of {length} characters is over the limit of {_options.MaxPacketLength}");
         }
-
-        if (text.Length > _options.MaxPacketLength)
-        {
-            LogDropped(_logger, connection.Id, room.Name, $"a packet of {text.Length} characters is over the limit of {_options.MaxPacketLength}");
-        }
-        else if (text.Length == 0 || !room.Send(connection, text))
+        else if (!room.Send(connection, to, readdressed))
         {
             LogDropped(_logger, connection.Id, room.Name, "a packet is not '<to> <messageId> <index> <total> <fragment>' text");
         }
@@ -218,6 +214,42 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         if (connection.SharesActivity)
         {
             _options.SharedActivity!.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Decodes a received packet straight into its readdressed form (the sender's id in place of
+    /// its first token, see <see cref="Packet.TryReaddress"/>): one string where decoding and then
+    /// readdressing made two. False for bytes that are not UTF-8 or a packet with no first token.
+    /// </summary>
+    private static bool TryDecodeReaddressed(MemoryStream packet, string from, out string to, out string readdressed, out int length)
+    {
+        to = readdressed = string.Empty;
+        length = 0;
+        var bytes = packet.GetBuffer().AsSpan(0, (int)packet.Length);
+        var space = bytes.IndexOf((byte)' ');
+        if (space <= 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            to = StrictUtf8.GetString(bytes[..space]);
+            var rest = bytes[space..];
+            var restLength = StrictUtf8.GetCharCount(rest);
+            length = to.Length + restLength;
+            readdressed = string.Create(from.Length + restLength, (from, packet), static (chars, state) =>
+            {
+                state.from.CopyTo(chars);
+                var all = state.packet.GetBuffer().AsSpan(0, (int)state.packet.Length);
+                StrictUtf8.GetChars(all[all.IndexOf((byte)' ')..], chars[state.from.Length..]);
+            });
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
         }
     }
 

@@ -53,6 +53,18 @@ public sealed class HubTransport : Transport, IHubMember
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Readdresses the packet as it joins its header and fragment: one copy, where joining and then readdressing made two.</summary>
+    private protected override ValueTask SendPacketAsync(string header, ReadOnlyMemory<char> fragment, string? exceptPeer, CancellationToken cancellationToken)
+    {
+        if (_joinedAs is not null)
+        {
+            var readdressed = Packet.Readdress(header, fragment.Span, _joinedAs, out var to);
+            _hub.Forward(_joinedAs, to, readdressed, exceptPeer);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     /// <inheritdoc/>
     protected override ValueTask SendPacketToOthersAsync(string exceptPeer, string packet, CancellationToken cancellationToken)
     {

@@ -19,14 +19,22 @@ public static class Packet
     }
 
     /// <summary><see cref="Split(string, string, int, string?)"/> for text in a buffer, which must stay unchanged until the packets are all taken.</summary>
-    internal static IEnumerable<string> Split(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string? messageId = null)
+    internal static IEnumerable<string> Split(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string? messageId = null) =>
+        Parts(to, messageText, fragmentSize, messageId).Select(part => string.Concat(part.Header.AsSpan(), part.Fragment.Span));
+
+    /// <summary>
+    /// The packets of a message, each as its header (<c>&lt;to&gt; &lt;messageId&gt; &lt;index&gt; &lt;total&gt; </c>)
+    /// and its fragment of the text, not yet joined: a transport that encodes or readdresses
+    /// them writes the two once instead of copying a joined packet again.
+    /// </summary>
+    internal static IEnumerable<(string Header, ReadOnlyMemory<char> Fragment)> Parts(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string? messageId = null)
     {
         ArgumentNullException.ThrowIfNull(to);
         ArgumentOutOfRangeException.ThrowIfLessThan(fragmentSize, 2);
-        return SplitIterator(to, messageText, fragmentSize, messageId ?? NewMessageId());
+        return PartsIterator(to, messageText, fragmentSize, messageId ?? NewMessageId());
     }
 
-    private static IEnumerable<string> SplitIterator(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string messageId)
+    private static IEnumerable<(string Header, ReadOnlyMemory<char> Fragment)> PartsIterator(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string messageId)
     {
         var cuts = Cuts(messageText.Span, fragmentSize);
         var total = cuts.Count;
@@ -36,9 +44,7 @@ public static class Packet
         for (var index = 0; index < total; index++)
         {
             var end = cuts[index];
-            var header = string.Concat(prefix, index.ToString(CultureInfo.InvariantCulture), " ", totalText, " ");
-            yield return string.Concat(header.AsSpan(), messageText.Span[start..end]); // One copy of the fragment.
-
+            yield return (string.Concat(prefix, index.ToString(CultureInfo.InvariantCulture), " ", totalText, " "), messageText[start..end]);
             start = end;
         }
     }
@@ -68,6 +74,17 @@ public static class Packet
         to = packet[..space];
         readdressed = string.Concat(from, packet.AsSpan(space));
         return true;
+    }
+
+    /// <summary>
+    /// A packet given as its header and fragment, readdressed from <paramref name="from"/> (see
+    /// <see cref="TryReaddress"/>) in one copy; <paramref name="to"/> is the header's first token.
+    /// </summary>
+    internal static string Readdress(string header, ReadOnlySpan<char> fragment, string from, out string to)
+    {
+        var space = header.IndexOf(' ', StringComparison.Ordinal);
+        to = header[..space];
+        return string.Concat(from.AsSpan(), header.AsSpan(space), fragment);
     }
 
     /// <summary>Reads the header of a received packet (whose first token is the sender).</summary>

@@ -90,6 +90,17 @@ public abstract class PacketHub : IIdleSource
             return false;
         }
 
+        Forward(from, to, readdressed, except);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Route"/> for a packet already readdressed (its first token is <paramref name="from"/>),
+    /// addressed <paramref name="to"/>: a carrier that readdresses as it decodes or joins a packet
+    /// saves a copy.
+    /// </summary>
+    protected internal void Forward(string from, string to, string readdressed, string? except = null)
+    {
         if (to == Packet.Everyone)
         {
             foreach (var (id, member) in _members)
@@ -100,29 +111,19 @@ public abstract class PacketHub : IIdleSource
                 }
             }
         }
-        else if (_members.TryGetValue(to, out var member))
+        else
         {
-            Deliver(member, readdressed);
+            ForwardTo(to, readdressed);
         }
-
-        return true;
     }
 
-    /// <summary>Sends a packet from member <paramref name="from"/> to member <paramref name="to"/>, whatever its own <c>to</c> token says (readdressed once).</summary>
-    /// <returns>False when the packet has no <c>to</c> token (nothing is sent).</returns>
-    protected bool RouteTo(string from, string to, string packet)
+    /// <summary>Hands a readdressed packet to member <paramref name="to"/>, if it is here.</summary>
+    protected void ForwardTo(string to, string readdressed)
     {
-        if (!Packet.TryReaddress(packet, from, out _, out var readdressed))
-        {
-            return false;
-        }
-
         if (_members.TryGetValue(to, out var member))
         {
             Deliver(member, readdressed);
         }
-
-        return true;
     }
 }
 

@@ -7,7 +7,7 @@ namespace Synclets.Transports;
 /// The base of every transport. It cuts messages into packets, puts received packets back
 /// together within limits, and logs whatever it drops; a concrete transport only moves text
 /// packets: implement <see cref="ConnectAsync"/>, <see cref="DisconnectAsync"/> and
-/// <see cref="SendPacketAsync"/>, and call <see cref="ReceivePacket"/> for each packet that arrives.
+/// <see cref="SendPacketAsync(string, CancellationToken)"/>, and call <see cref="ReceivePacket"/> for each packet that arrives.
 /// </summary>
 public abstract class Transport : IAsyncDisposable
 {
@@ -146,17 +146,22 @@ public abstract class Transport : IAsyncDisposable
     /// <summary>Sends a message in packets: to <paramref name="to"/>, or, with <paramref name="exceptPeer"/>, to every peer but that one.</summary>
     internal async ValueTask SendMessageAsync(string to, ReadOnlyMemory<char> messageText, CancellationToken cancellationToken, string? exceptPeer = null)
     {
-        foreach (var packet in Packet.Split(to, messageText, Options.FragmentSize))
+        foreach (var (header, fragment) in Packet.Parts(to, messageText, Options.FragmentSize))
         {
-            if (exceptPeer is null)
-            {
-                await SendPacketAsync(packet, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await SendPacketToOthersAsync(exceptPeer, packet, cancellationToken).ConfigureAwait(false);
-            }
+            await SendPacketAsync(header, fragment, exceptPeer, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Sends one packet given as its header and its fragment of the message's text (valid only
+    /// until the returned task completes), to every peer but <paramref name="exceptPeer"/> when
+    /// one is given. The transports of this library write the two without joining them first;
+    /// any other is handed the joined packet.
+    /// </summary>
+    private protected virtual ValueTask SendPacketAsync(string header, ReadOnlyMemory<char> fragment, string? exceptPeer, CancellationToken cancellationToken)
+    {
+        var packet = string.Concat(header.AsSpan(), fragment.Span);
+        return exceptPeer is null ? SendPacketAsync(packet, cancellationToken) : SendPacketToOthersAsync(exceptPeer, packet, cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -15,7 +15,7 @@ public sealed partial class WebSocketTransport : Transport
 {
     private readonly Uri _uri;
     private readonly WebSocketTransportOptions _options;
-    private Channel<string>? _outbox;
+    private Channel<EncodedPacket>? _outbox;
     private CancellationTokenSource? _stopping;
     private Task? _running;
     private ClientWebSocket? _socket;
@@ -49,7 +49,7 @@ public sealed partial class WebSocketTransport : Transport
     protected override async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
         _stopping = new CancellationTokenSource();
-        _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(_options.MaxQueuedPackets) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _outbox = Channel.CreateBounded<EncodedPacket>(new BoundedChannelOptions(_options.MaxQueuedPackets) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var socket = await OpenAsync(cancellationToken).ConfigureAwait(false);
         _running = Task.Run(() => RunAsync(socket, _stopping.Token), CancellationToken.None);
     }
@@ -94,26 +94,39 @@ public sealed partial class WebSocketTransport : Transport
     /// connection is down a packet that finds the queue full is dropped instead: the resync after
     /// reconnecting repairs whatever it carried.
     /// </remarks>
-    protected override ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken)
+    protected override ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken) =>
+        Enqueue(packet, [], cancellationToken);
+
+    /// <summary>Encodes the packet straight from its header and fragment, without joining them into a string first.</summary>
+    private protected override ValueTask SendPacketAsync(string header, ReadOnlyMemory<char> fragment, string? exceptPeer, CancellationToken cancellationToken) =>
+        Enqueue(header, fragment.Span, cancellationToken); // A client relays nothing: exceptPeer is always null here.
+
+    private ValueTask Enqueue(string header, ReadOnlySpan<char> fragment, CancellationToken cancellationToken)
     {
-        _options.SharedActivity?.Enter();
         var outbox = _outbox;
-        if (outbox is not null && outbox.Writer.TryWrite(packet))
+        var connection = _connection;
+        if (outbox is null)
         {
             return ValueTask.CompletedTask;
         }
 
-        var connection = _connection;
-        if (outbox is null || connection.IsCancellationRequested)
+        _options.SharedActivity?.Enter();
+        var packet = EncodedPacket.Encode(header, fragment);
+        if (outbox.Writer.TryWrite(packet))
         {
-            _options.SharedActivity?.Exit();
+            return ValueTask.CompletedTask;
+        }
+
+        if (connection.IsCancellationRequested)
+        {
+            Dropped(packet);
             return ValueTask.CompletedTask;
         }
 
         return WaitToSendAsync(outbox, packet, connection, cancellationToken);
     }
 
-    private async ValueTask WaitToSendAsync(Channel<string> outbox, string packet, CancellationToken connection, CancellationToken cancellationToken)
+    private async ValueTask WaitToSendAsync(Channel<EncodedPacket> outbox, EncodedPacket packet, CancellationToken connection, CancellationToken cancellationToken)
     {
         using var either = CancellationTokenSource.CreateLinkedTokenSource(connection, cancellationToken);
         try
@@ -122,8 +135,15 @@ public sealed partial class WebSocketTransport : Transport
         }
         catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
         {
-            _options.SharedActivity?.Exit(); // The connection dropped or the transport stopped: the resync repairs it.
+            Dropped(packet); // The connection dropped or the transport stopped: the resync repairs it.
         }
+    }
+
+    /// <summary>A packet that will not be sent: its buffer goes back, and it no longer counts as in flight.</summary>
+    private void Dropped(EncodedPacket packet)
+    {
+        packet.Release();
+        _options.SharedActivity?.Exit();
     }
 
     private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
@@ -254,14 +274,16 @@ public sealed partial class WebSocketTransport : Transport
             {
                 try
                 {
-                    await socket.SendTextAsync(packet, cancellationToken).ConfigureAwait(false);
+                    await packet.SendAsync(socket, cancellationToken).ConfigureAwait(false);
                 }
                 catch (WebSocketException)
                 {
                     // The receive loop reports the drop; the resync after reconnecting repairs what was lost.
-                    _options.SharedActivity?.Exit();
+                    Dropped(packet);
                     return;
                 }
+
+                packet.Release();
             }
         }
         catch (OperationCanceledException)
@@ -272,9 +294,9 @@ public sealed partial class WebSocketTransport : Transport
 
     private void DrainOutbox()
     {
-        while (_outbox is not null && _outbox.Reader.TryRead(out _))
+        while (_outbox is not null && _outbox.Reader.TryRead(out var packet))
         {
-            _options.SharedActivity?.Exit();
+            Dropped(packet);
         }
     }
 

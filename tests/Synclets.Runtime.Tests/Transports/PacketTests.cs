@@ -122,6 +122,28 @@ public class PacketTests
         Assert.Equal("sender ID 0 1 text", readdressed);
     }
 
+    [Fact]
+    public void Packets_written_from_their_parts_are_the_split_packets_readdressed_and_encoded()
+    {
+        // A transport joins, readdresses or encodes a header and fragment in one go; it must write
+        // exactly what the joined packet would have been.
+        var text = string.Concat(Enumerable.Repeat("été 😀 \"q\" ", 700));
+        var parts = Packet.Parts("*", text.AsMemory(), 1000, "MESSAGEID0000000").ToList();
+        var packets = Packet.Split("*", text, 1000, "MESSAGEID0000000").ToList();
+        Assert.Equal(packets.Count, parts.Count);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var (header, fragment) = parts[i];
+            Assert.True(Packet.TryReaddress(packets[i], "sender", out var expectedTo, out var expected));
+            Assert.Equal(expected, Packet.Readdress(header, fragment.Span, "sender", out var to));
+            Assert.Equal(expectedTo, to);
+
+            var encoded = EncodedPacket.Encode(header, fragment.Span);
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(packets[i]), encoded.Buffer.AsSpan(0, encoded.Length).ToArray());
+            encoded.Release();
+        }
+    }
+
     private static ReceivedFragment Parse(string packet)
     {
         var readdressed = packet.StartsWith("peer ", StringComparison.Ordinal) ? packet : "peer" + packet[packet.IndexOf(' ', StringComparison.Ordinal)..];
