@@ -113,7 +113,7 @@ public sealed partial class TypedSqliteStore<TRow>
     {
         if (!_pending.TryGetValue(rowId, out var pending))
         {
-            pending = new PendingRow(_columns.Length);
+            pending = _spareRows.TryPop(out var spare) ? spare : new PendingRow(_columns.Length);
             _pending[rowId] = pending;
         }
 
@@ -193,6 +193,17 @@ public sealed partial class TypedSqliteStore<TRow>
                 }
             }
         });
+
+        // A received batch buffers a few hundred rows per message, every message: reuse their buffers.
+        foreach (var row in _pending.Values)
+        {
+            if (_spareRows.Count < MaxSpareRows)
+            {
+                row.Clear();
+                _spareRows.Push(row);
+            }
+        }
+
         _pending.Clear();
     }
 
@@ -238,5 +249,13 @@ public sealed partial class TypedSqliteStore<TRow>
         public long Touched { get; set; }
 
         public long MetaTouched { get; set; }
+
+        public void Clear()
+        {
+            Array.Clear(Atoms);
+            Array.Clear(Timestamps);
+            Touched = 0;
+            MetaTouched = 0;
+        }
     }
 }

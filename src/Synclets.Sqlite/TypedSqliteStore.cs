@@ -33,6 +33,9 @@ public static class TypedSqliteStore
 public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITimestampPrefetch, ITransactionalConnector, IAsyncDisposable
     where TRow : ISyncSqlRow<TRow>
 {
+    /// <summary>How many written rows' buffers are kept for reuse (a received message's rows).</summary>
+    private const int MaxSpareRows = 4096;
+
     /// <summary>How many rows' timestamps are kept in <see cref="_knownTimestamps"/> before it starts over.</summary>
     private const int MaxKnownRows = 8192;
 
@@ -46,6 +49,7 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
     private readonly AtomKind[] _kinds;
     private readonly long _allMask;
     private readonly Dictionary<string, PendingRow> _pending = new(StringComparer.Ordinal);
+    private readonly Stack<PendingRow> _spareRows = new(); // Written rows' buffers, cleared for the next unit of work.
     private readonly RawStatement _upsertData;
     private readonly RawStatement _upsertMeta;
     private readonly RawStatement _deleteIfEmpty;
