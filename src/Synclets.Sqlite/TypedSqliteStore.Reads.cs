@@ -159,7 +159,7 @@ public sealed partial class TypedSqliteStore<TRow>
                 }
 
                 var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ReadAtom(rows, 1 + _columns.Length + i, _kinds[i]);
-                yield return new SubtreeAtom([rowId, _columns[i]], timestamp, atom);
+                yield return new SubtreeAtom(new[] { rowId, _columns[i] }, timestamp, atom); // An array, not a collection expression: that adds a read-only wrapper per atom.
             }
         }
     }
