@@ -74,8 +74,10 @@ internal sealed class SyncProtocol(
             }
             else if (message.Node is HashNode followUp && _listings.TryTakeWhole(transport, from, message.Address, followUp.Hash, out var named))
             {
-                // The hash completes a listing that came in parts: send what it did not name.
-                await AddFullNodesAsync(reply, context, except: named).ConfigureAwait(false);
+                // The hash completes a listing that came in parts: send what it did not name, in a
+                // partial list (it names only what they lack, not everything we have).
+                reply.MarkPartial();
+                await AddFullNodesChildByChildAsync(reply, context, except: named).ConfigureAwait(false);
                 await reply.FinishAsync().ConfigureAwait(false);
             }
             else
@@ -375,6 +377,17 @@ internal sealed class SyncProtocol(
             return;
         }
 
+        await AddFullNodesChildByChildAsync(reply, context, except).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="AddFullNodesAsync"/>, reading child by child: where most children are left out, as
+    /// when only those a peer's listing did not name are wanted, a read of the whole subtree would
+    /// go through every atom to keep a few.
+    /// </summary>
+    private async ValueTask AddFullNodesChildByChildAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, ICollection<string>? except)
+    {
+        var path = reply.Path;
         var ids = await ChildIdsAsync(path, context).ConfigureAwait(false);
         if (path.Count == depth - 1)
         {
