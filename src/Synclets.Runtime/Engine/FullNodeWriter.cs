@@ -7,7 +7,7 @@ namespace Synclets;
 /// <summary>
 /// Writes full nodes (atoms with their timestamps, grouped by parent) straight to message text,
 /// <c>maxNodes</c> atoms a message, every list partial: the text a <see cref="ReplyBuilder"/>
-/// streams for the same atoms, with every list partial. It writes a long run of full nodes in a
+/// streams for the same atoms, written as if each list were split. It writes a long run of full nodes in a
 /// reply (a subtree, as a <see cref="Connectors.ISubtreeReader"/> streams it, for a peer that has
 /// none of it, where a whole list would ask the peer for nothing more) and what a received message
 /// applied, sent on to the other peers (always partial). The builder keeps a tree of nodes per

@@ -10,6 +10,10 @@ namespace Synclets;
 /// that begins and ends within one message keeps its own flag, so an empty list still says "I
 /// have nothing here, send me all of yours".
 /// </summary>
+/// <remarks>
+/// The walk enters and leaves child ids like a cursor; lists are created only when something is
+/// added below them, so a walk that finds nothing to say leaves no trace.
+/// </remarks>
 internal sealed class ReplyBuilder : IAppliedAtoms
 {
     private readonly List<string> _path;

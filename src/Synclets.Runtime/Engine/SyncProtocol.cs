@@ -86,6 +86,8 @@ internal sealed class SyncProtocol(
                 await reply.FinishAsync().ConfigureAwait(false);
             }
 
+            // Each listing split between messages is followed by the hash its names combine to, so
+            // the peer can tell it heard all of it (see ListingRecords).
             foreach (var (address, listedHash) in reply.SplitListings)
             {
                 await sender.SendAsync(transport, from, new Message(depth, address, new HashNode(listedHash), sendContext), forcePartial: false).ConfigureAwait(false);

@@ -104,7 +104,6 @@ public sealed partial class WebSocketTransport : Transport
     private ValueTask Enqueue(string header, ReadOnlySpan<char> fragment, CancellationToken cancellationToken)
     {
         var outbox = _outbox;
-        var connection = _connection;
         if (outbox is null)
         {
             return ValueTask.CompletedTask;
@@ -117,6 +116,7 @@ public sealed partial class WebSocketTransport : Transport
             return ValueTask.CompletedTask;
         }
 
+        var connection = _connection;
         if (connection.IsCancellationRequested)
         {
             Dropped(packet);
