@@ -20,6 +20,7 @@ internal sealed class MemorySampler : IDisposable
         _pausesBefore = GC.GetTotalPauseDuration();
         _collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         _peak = Base;
+        AllocationProfile.Start();
         _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(10));
     }
 
@@ -38,7 +39,11 @@ internal sealed class MemorySampler : IDisposable
     public string GcSummary =>
         $"process CPU {(Environment.CpuUsage.TotalTime - _cpuBefore).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - _allocatedBefore) / 1e6:F0} MB, GC pauses {(GC.GetTotalPauseDuration() - _pausesBefore).TotalSeconds:F2} s, collections gen0/1/2 {GC.CollectionCount(0) - _collectionsBefore[0]}/{GC.CollectionCount(1) - _collectionsBefore[1]}/{GC.CollectionCount(2) - _collectionsBefore[2]}";
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        AllocationProfile.Stop();
+        _timer.Dispose();
+    }
 
     private void Sample()
     {

@@ -9,7 +9,8 @@ namespace Synclets.Benchmarks.Scenarios;
 /// <c>--filter TEXT</c> keeps results whose scenario, store or transport contains TEXT, or is
 /// exactly TEXT when written <c>=TEXT</c> (given several times, a result must match each);
 /// <c>--atoms N</c> runs the size-dependent scenarios at N atoms only;
-/// <c>--repeat N</c> runs each scenario N times and then prints their medians (see <see cref="Medians"/>).
+/// <c>--repeat N</c> runs each scenario N times and then prints their medians (see <see cref="Medians"/>);
+/// <c>--allocations</c> ends with where the last measured run allocated (see <see cref="AllocationProfile"/>).
 /// </summary>
 internal static class ScenarioRunner
 {
@@ -35,8 +36,11 @@ internal static class ScenarioRunner
                     repeat = times;
                     i++;
                     break;
+                case "--allocations":
+                    AllocationProfile.Enabled = true;
+                    break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown or incomplete argument '{args[i]}'. Usage: scenarios [--filter TEXT]... [--atoms N] [--repeat N]");
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete argument '{args[i]}'. Usage: scenarios [--filter TEXT]... [--atoms N] [--repeat N] [--allocations]");
                     return 2;
             }
         }
@@ -128,6 +132,7 @@ internal static class ScenarioRunner
             }
         }
 
+        await AllocationProfile.ReportAsync();
         return 0;
     }
 
