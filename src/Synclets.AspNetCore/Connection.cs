@@ -12,6 +12,7 @@ internal sealed class Connection : IHubMember
     private readonly Channel<string> _outbox;
     private readonly ActivityCounter _activity;
     private readonly WireLedger? _ledger;
+    private volatile bool _writeLoopEnded;
 
     public Connection(string id, WebSocket socket, int maxQueued, ActivityCounter activity, WireLedger? ledger)
     {
@@ -53,6 +54,12 @@ internal sealed class Connection : IHubMember
 
         if (!_outbox.Writer.TryWrite(packet))
         {
+            if (_writeLoopEnded)
+            {
+                _activity.Exit(); // The connection is over: nobody will write it.
+                return;
+            }
+
             TooSlow = true;
             _activity.Exit();
             _outbox.Writer.TryComplete();
@@ -103,6 +110,10 @@ internal sealed class Connection : IHubMember
         }
         finally
         {
+            // Closed to new packets before the rest is released: one delivered while the loop
+            // ends would otherwise sit in the queue with nobody to write or release it.
+            _writeLoopEnded = true;
+            _outbox.Writer.TryComplete();
             while (_outbox.Reader.TryRead(out _))
             {
                 _activity.Exit();
