@@ -239,11 +239,10 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             var rest = bytes[space..];
             var restLength = StrictUtf8.GetCharCount(rest);
             length = to.Length + restLength;
-            readdressed = string.Create(from.Length + restLength, (from, packet), static (chars, state) =>
+            readdressed = string.Create(from.Length + restLength, (from, packet, space), static (chars, state) =>
             {
                 state.from.CopyTo(chars);
-                var all = state.packet.GetBuffer().AsSpan(0, (int)state.packet.Length);
-                StrictUtf8.GetChars(all[all.IndexOf((byte)' ')..], chars[state.from.Length..]);
+                StrictUtf8.GetChars(state.packet.GetBuffer().AsSpan(state.space, (int)state.packet.Length - state.space), chars[state.from.Length..]);
             });
             return true;
         }

@@ -12,9 +12,6 @@ namespace Synclets.Transports;
 /// </summary>
 internal readonly record struct EncodedPacket(byte[] Buffer, int Length)
 {
-    /// <summary>Encodes a whole packet.</summary>
-    public static EncodedPacket Encode(string packet) => Encode(packet, []);
-
     /// <summary>Encodes a packet given as its header and fragment, as if they were joined.</summary>
     public static EncodedPacket Encode(ReadOnlySpan<char> header, ReadOnlySpan<char> fragment)
     {

@@ -15,12 +15,8 @@ public static class Packet
     public static IEnumerable<string> Split(string to, string messageText, int fragmentSize, string? messageId = null)
     {
         ArgumentNullException.ThrowIfNull(messageText);
-        return Split(to, messageText.AsMemory(), fragmentSize, messageId);
+        return Parts(to, messageText.AsMemory(), fragmentSize, messageId).Select(part => string.Concat(part.Header.AsSpan(), part.Fragment.Span));
     }
-
-    /// <summary><see cref="Split(string, string, int, string?)"/> for text in a buffer, which must stay unchanged until the packets are all taken.</summary>
-    internal static IEnumerable<string> Split(string to, ReadOnlyMemory<char> messageText, int fragmentSize, string? messageId = null) =>
-        Parts(to, messageText, fragmentSize, messageId).Select(part => string.Concat(part.Header.AsSpan(), part.Fragment.Span));
 
     /// <summary>
     /// The packets of a message, each as its header (<c>&lt;to&gt; &lt;messageId&gt; &lt;index&gt; &lt;total&gt; </c>)

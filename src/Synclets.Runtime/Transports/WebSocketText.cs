@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
 
 namespace Synclets.Transports;
 
@@ -13,15 +11,14 @@ internal static class WebSocketText
     /// </summary>
     public static async ValueTask SendTextAsync(this WebSocket socket, string packet, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(packet.Length));
+        var encoded = EncodedPacket.Encode(packet, []);
         try
         {
-            var length = Encoding.UTF8.GetBytes(packet, buffer);
-            await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await encoded.SendAsync(socket, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            encoded.Release();
         }
     }
 }
