@@ -75,7 +75,7 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, ITran
 }
 
 /// <summary>The meta half of a <see cref="SqliteStore"/>: timestamps in the meta table, parent hashes in the hash table.</summary>
-public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITransactionalConnector
+public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ISubtreeReader, ILatestTimestamp, ITransactionalConnector
 {
     private readonly SqliteStore _store;
 
@@ -119,6 +119,10 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
     /// <inheritdoc/>
     public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_store.GetHash(parentAddress));
+
+    /// <inheritdoc/>
+    public ValueTask<string> GetLatestTimestampAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetLatestTimestamp());
 
     /// <inheritdoc/>
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)

@@ -162,6 +162,10 @@ public sealed partial class SqliteStore : IAsyncDisposable
     internal void RemoveAtom(IReadOnlyList<string> address) =>
         Write(() => _statements.DeleteAtom.Run(Key(address)));
 
+    /// <summary>The greatest timestamp in the meta table (an index-free scan, once at start).</summary>
+    internal string GetLatestTimestamp() =>
+        _connection.ExecuteScalar<string?>($"SELECT MAX({SqliteSchema.Quote(_options.TimestampColumn)}) FROM {SqliteSchema.Quote(_options.MetaTable)}", transaction: _transaction) ?? Timestamp.None;
+
     internal string GetTimestamp(IReadOnlyList<string> address)
     {
         var key = Key(address);

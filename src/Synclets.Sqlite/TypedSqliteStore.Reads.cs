@@ -245,4 +245,13 @@ public sealed partial class TypedSqliteStore<TRow>
 
         return kind == AtomKind.Boolean ? Atom.FromBoolean(rows.GetInt64(column) != 0) : Atom.FromNumber(rows.GetDouble(column));
     }
+
+    /// <inheritdoc/>
+    public ValueTask<string> GetLatestTimestampAsync(CancellationToken cancellationToken = default)
+    {
+        // SQLite's scalar max() of the per-column maxima; a column never written is NULL and ignored.
+        var maxima = string.Join(" UNION ALL ", _columns.Select(column => $"SELECT MAX({SqliteSchema.Quote(column)}) AS t FROM {_meta}"));
+        var latest = _connection.ExecuteScalar<string?>($"SELECT MAX(t) FROM ({maxima})");
+        return ValueTask.FromResult(latest ?? Timestamp.None);
+    }
 }

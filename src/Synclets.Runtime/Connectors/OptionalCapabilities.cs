@@ -85,3 +85,14 @@ public interface ISubtreeReader
     /// </summary>
     IAsyncEnumerable<SubtreeAtom> ReadSubtreeAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Optional for a meta connector over a database: finds the newest timestamp it holds in one
+/// query. A synclet starts its clock after it, so a restarted replica never stamps a new write
+/// older than one it already has (without it the engine walks the whole meta tree once at start).
+/// </summary>
+public interface ILatestTimestamp
+{
+    /// <summary>The greatest timestamp stored (ordinal order is time order), or <see cref="Timestamp.None"/> when there is none.</summary>
+    ValueTask<string> GetLatestTimestampAsync(CancellationToken cancellationToken = default);
+}

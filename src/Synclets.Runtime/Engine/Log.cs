@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Synclet {SyncletId} could not send to its transport {Transport}; a later sync will retry.")]
     public static partial void SendFailed(ILogger logger, Exception exception, string syncletId, string transport);
+
+    [LoggerMessage(8, LogLevel.Warning, "Synclet {SyncletId} refused {Count} atom(s) from {Peer} stamped too far in the future (the first {Timestamp}, beyond now plus the {MaxDrift} drift bound): is that peer's clock wrong?")]
+    public static partial void RefusedFutureTimestamps(ILogger logger, string syncletId, string peer, int count, string timestamp, TimeSpan maxDrift);
+
+    [LoggerMessage(9, LogLevel.Warning, "Synclet {SyncletId}'s store holds a timestamp ({Timestamp}) beyond now plus the {MaxDrift} drift bound, and its clock starts after it, so that new writes win over old ones; peers refuse what it stamps until their clocks reach it. Was this machine's clock ahead when it was written?")]
+    public static partial void StoredTimestampAhead(ILogger logger, string syncletId, string timestamp, TimeSpan maxDrift);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Synclets.Connectors;
 using Synclets.Protocol;
 using Synclets.Transports;
@@ -16,7 +17,9 @@ internal sealed class SyncProtocol(
     HybridLogicalClock clock,
     SyncletHooks hooks,
     int maxNodesPerMessage,
-    IMessageSender sender)
+    IMessageSender sender,
+    ILogger logger,
+    string syncletId)
 {
     private readonly IBulkDataReader? _bulkData = data as IBulkDataReader;
     private readonly IBulkMetaReader? _bulkMeta = meta as IBulkMetaReader;
@@ -24,6 +27,10 @@ internal sealed class SyncProtocol(
     private readonly ISubtreeReader? _subtrees = meta as ISubtreeReader;
     private readonly ITimestampPrefetch? _prefetch = meta as ITimestampPrefetch;
     private readonly ListingRecords _listings = new();
+
+    // Atoms of the message being handled that were refused for a timestamp too far ahead (logged once a message).
+    private int _refusedAhead;
+    private string? _firstRefusedAhead;
 
     // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour,
     // and may watch every message sent, which text written without a message cannot show them:
@@ -37,6 +44,23 @@ internal sealed class SyncProtocol(
 
     /// <summary>Handles one valid received message.</summary>
     public async ValueTask HandleAsync(Transport transport, string from, Message message)
+    {
+        _refusedAhead = 0;
+        _firstRefusedAhead = null;
+        try
+        {
+            await HandleNodeAsync(transport, from, message).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_refusedAhead > 0)
+            {
+                Log.RefusedFutureTimestamps(logger, syncletId, from, _refusedAhead, _firstRefusedAhead!, clock.MaxDrift);
+            }
+        }
+    }
+
+    private async ValueTask HandleNodeAsync(Transport transport, string from, Message message)
     {
         var context = message.Context;
         var sendContext = await hooks.GetSendContextAsync(context).ConfigureAwait(false);
@@ -139,6 +163,42 @@ internal sealed class SyncProtocol(
         await broadcast.FinishAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts the clock after the newest timestamp in the store, so that a restarted replica whose
+    /// wall clock was ahead when it wrote (and has since been corrected) never stamps a new write
+    /// older than one it holds (see <see cref="HybridLogicalClock.StartAfter"/>); a stored timestamp
+    /// beyond the drift bound is taken in all the same, with a warning.
+    /// </summary>
+    public async ValueTask StartClockAsync(CancellationToken cancellationToken)
+    {
+        var latest = meta is ILatestTimestamp known
+            ? await known.GetLatestTimestampAsync(cancellationToken).ConfigureAwait(false)
+            : await FindLatestTimestampAsync([], cancellationToken).ConfigureAwait(false);
+        if (latest.Length > 0 && clock.StartAfter(latest) && clock.IsTooFarAhead(latest))
+        {
+            Log.StoredTimestampAhead(logger, syncletId, latest, clock.MaxDrift);
+        }
+    }
+
+    private async ValueTask<string> FindLatestTimestampAsync(List<string> path, CancellationToken cancellationToken)
+    {
+        var latest = Timestamp.None;
+        foreach (var id in await meta.GetChildIdsAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            path.Add(id);
+            var candidate = path.Count == depth
+                ? await meta.GetTimestampAsync(path, cancellationToken).ConfigureAwait(false)
+                : await FindLatestTimestampAsync(path, cancellationToken).ConfigureAwait(false);
+            path.RemoveAt(path.Count - 1);
+            if (string.CompareOrdinal(candidate, latest) > 0)
+            {
+                latest = candidate;
+            }
+        }
+
+        return latest;
+    }
+
     /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> with ours.</summary>
     public async ValueTask SyncAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
     {
@@ -198,6 +258,16 @@ internal sealed class SyncProtocol(
             return await hooks.CanReadAtomAsync(address, context).ConfigureAwait(false)
                 ? (new TimestampAndAtomNode(mine, await data.GetAtomAsync(address).ConfigureAwait(false)), false)
                 : (null, false);
+        }
+
+        if (clock.IsTooFarAhead(theirs))
+        {
+            // Stamped further ahead of our wall clock than the drift bound: taking it in would
+            // drag our clock (and every peer's) there. Refused, neither stored nor asked for; the
+            // atom syncs once the sender's stamp is within the bound of our clock.
+            _firstRefusedAhead ??= theirs;
+            _refusedAhead++;
+            return (null, false);
         }
 
         if (atom is null)

@@ -70,7 +70,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _hooks = options.Hooks;
         _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
-        _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider), _hooks, options.MaxNodesPerMessage, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClockDrift, TimeSpan.Zero, nameof(options));
+        _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, this, _logger, Id);
         _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
         _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
@@ -598,6 +599,17 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
     private async Task RunLoopAsync()
     {
+        try
+        {
+            await _protocol.StartClockAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A store that cannot be read now fails its first real work, with the reason; the loop must run.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.HandlingFailed(_logger, exception, Id, "its own store (reading the newest timestamp)");
+        }
+
         await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try

@@ -31,4 +31,12 @@ public sealed class SyncletOptions
     /// of an initial sync, or tens of thousands of single changes.
     /// </summary>
     public long MaxQueuedBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// How far ahead of this machine's wall clock a timestamp may be: a received atom stamped
+    /// further ahead is refused (and logged), and the clock never moves past it, so one peer with
+    /// a wrong clock (or a hostile one) cannot drag every clock into the future. One hour by
+    /// default; an atom refused for it syncs later, once it is within the bound.
+    /// </summary>
+    public TimeSpan MaxClockDrift { get; init; } = HybridLogicalClock.DefaultMaxDrift;
 }
