@@ -5,22 +5,36 @@ using Synclets.Transports;
 
 namespace Synclets.AspNetCore;
 
-/// <summary>One client's WebSocket in a room: a read loop that routes its packets, a write loop that drains its own bounded queue.</summary>
+/// <summary>
+/// One client's WebSocket in a room: a read loop that routes its packets, a write loop that drains
+/// its own queue, bounded in packets and in bytes (a client that does not read is dropped, not
+/// buffered for). It joins its room before the WebSocket handshake completes, so nothing
+/// broadcast between the two is missed: packets queue until the socket is attached.
+/// </summary>
 internal sealed class Connection : IHubMember
 {
-    private readonly WebSocket _socket;
     private readonly Channel<string> _outbox;
     private readonly ActivityCounter _activity;
     private readonly WireLedger? _ledger;
+    private readonly long _maxQueuedChars;
+    private WebSocket? _socket;
+    private long _queuedChars;
     private volatile bool _writeLoopEnded;
 
-    public Connection(string id, WebSocket socket, int maxQueued, ActivityCounter activity, WireLedger? ledger)
+    public Connection(string id, int maxQueuedPackets, long maxQueuedBytes, ActivityCounter activity, WireLedger? ledger)
     {
         Id = id;
-        _socket = socket;
         _activity = activity;
         _ledger = ledger;
-        _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _maxQueuedChars = Math.Max(1, maxQueuedBytes / 2);
+        _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(maxQueuedPackets) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>The socket, once the handshake has completed.</summary>
+    public WebSocket Socket
+    {
+        get => _socket ?? throw new InvalidOperationException("The connection's WebSocket is not attached yet.");
+        set => _socket = value;
     }
 
     public string Id { get; }
@@ -52,8 +66,10 @@ internal sealed class Connection : IHubMember
             return;
         }
 
-        if (!_outbox.Writer.TryWrite(packet))
+        // Bounded in bytes as well as packets: 10,000 packets of 64 Ki characters would be 1.2 GB.
+        if (Interlocked.Add(ref _queuedChars, packet.Length) > _maxQueuedChars || !_outbox.Writer.TryWrite(packet))
         {
+            Interlocked.Add(ref _queuedChars, -packet.Length);
             if (_writeLoopEnded)
             {
                 _activity.Exit(); // The connection is over: nobody will write it.
@@ -85,10 +101,11 @@ internal sealed class Connection : IHubMember
             {
                 // With a shared counter the client releases the packet on receipt, so the ledger hears of it before it can arrive.
                 _ledger?.Written();
+                Interlocked.Add(ref _queuedChars, -packet.Length);
                 var written = false;
                 try
                 {
-                    await _socket.SendTextAsync(packet, cancellationToken).ConfigureAwait(false);
+                    await Socket.SendTextAsync(packet, cancellationToken).ConfigureAwait(false);
                     written = true;
                 }
                 finally

@@ -28,6 +28,9 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
 
     public ActivityCounter Activity => InFlight;
 
+    /// <summary>The requests that hold the room open (joined or joining); changed under the broker's room gate only.</summary>
+    public int Holders { get; set; }
+
     public void Add(Connection connection)
     {
         Join(connection.Id, connection);
@@ -45,35 +48,34 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
     /// <inheritdoc/>
     protected internal override bool IsStar => Store is not null;
 
-    /// <summary>Routes a packet a connection sent, already readdressed from it (<paramref name="to"/> is its own first token); false when it is not allowed.</summary>
-    public bool Send(Connection from, string to, string readdressed)
+    /// <summary>
+    /// Routes a packet a connection sent, already readdressed from it (<paramref name="to"/> is its
+    /// own first token). Returns why it was refused, or null when it was routed.
+    /// </summary>
+    public string? Send(Connection from, string to, string readdressed)
     {
         if (Store is null)
         {
             if (from.ReadOnly)
             {
-                return false;
+                return "it may only read, and a relay-only room has no store to read from";
             }
 
             Forward(from.Id, to, readdressed);
-            return true;
+            return null;
         }
 
-        // With a store, a broadcast goes to the store only, which relays what it applies (and
-        // refuses a read-only connection's writes); a read-only connection talks to nobody else.
-        if (to == Packet.Everyone)
+        // With a store the room is a star: a client talks to the store only, never to another
+        // client (which could otherwise read that client's replica, or write into it, by its id).
+        // A broadcast goes to the store, which relays what it applies to the others, and refuses
+        // a read-only connection's writes.
+        if (to != Packet.Everyone && to != Ids.ServerId)
         {
-            ForwardTo(Ids.ServerId, readdressed);
-            return true;
+            return "in a room with a store, packets go to the store ('*' or its id), not to another connection";
         }
 
-        if (to != Ids.ServerId && from.ReadOnly)
-        {
-            return false;
-        }
-
-        Forward(from.Id, to, readdressed);
-        return true;
+        ForwardTo(Ids.ServerId, readdressed);
+        return null;
     }
 
     protected override void Deliver(IHubMember member, string packet)

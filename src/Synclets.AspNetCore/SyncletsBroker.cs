@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -61,56 +62,81 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(context);
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("This Synclets endpoint takes WebSocket requests only (and the app must call UseWebSockets()).", context.RequestAborted).ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "This Synclets endpoint takes WebSocket requests only (and the app must call UseWebSockets()).").ConfigureAwait(false);
+            return;
+        }
+
+        if (RoomName.Problem(roomName, _options.MaxRoomNameLength) is { } problem)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, problem).ConfigureAwait(false);
             return;
         }
 
         // The room (and its store) opens before the handshake completes: a client that is connected finds it ready.
-        var room = await OpenRoomAsync(roomName, context.RequestAborted).ConfigureAwait(false);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var (room, refusal, status) = await HoldRoomAsync(context, roomName).ConfigureAwait(false);
+        if (room is null)
+        {
+            await RefuseAsync(context, status, refusal!).ConfigureAwait(false);
+            return;
+        }
+
         var ledger = _options.SharedActivity is { } shared && context.Request.Headers[WebSocketTransport.LedgerHeader].ToString() is { Length: > 0 } key ? shared.Ledger(key) : null;
-        var connection = new Connection(Packet.NewMessageId(), socket, _options.MaxQueuedPacketsPerConnection, room.Activity, ledger)
+        var connection = new Connection(NewConnectionId(), _options.MaxQueuedPacketsPerConnection, _options.MaxQueuedBytesPerConnection, room.Activity, ledger)
         {
             User = context.User,
             ReadOnly = _options.IsReadOnly?.Invoke(context) == true,
         };
+
+        // Joined before the 101 goes out: a change broadcast during the handshake queues for it.
         room.Add(connection);
-        LogJoined(_logger, connection.Id, roomName, room.ConnectionCount);
+        try
+        {
+            connection.Socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = _options.KeepAliveInterval,
+                KeepAliveTimeout = _options.KeepAliveTimeout,
+            }).ConfigureAwait(false);
+        }
+        catch
+        {
+            room.Remove(connection);
+            connection.Complete();
+            await ReleaseRoomAsync(room).ConfigureAwait(false);
+            throw;
+        }
+
+        using var socket = connection.Socket;
+        var user = UserName(context);
+        LogJoined(_logger, roomName, user, room.ConnectionCount);
+        LogJoinedAs(_logger, connection.Id, roomName, user);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shuttingDown);
         var writing = connection.WriteLoopAsync(ending.Token);
-        var (status, reason) = await ReadLoopAsync(socket, connection, room, ending.Token).ConfigureAwait(false);
+        var (closeStatus, reason) = await ReadLoopAsync(socket, connection, room, ending.Token).ConfigureAwait(false);
         if (connection.TooSlow)
         {
             // It does not read, so not even a close frame would reach it (and a write to it may hang): abort.
-            LogDropped(_logger, connection.Id, roomName, $"it read too slowly ({_options.MaxQueuedPacketsPerConnection} packets queued); aborted");
+            LogDropped(_logger, connection.Id, roomName, $"it read too slowly (over {_options.MaxQueuedPacketsPerConnection} packets or {_options.MaxQueuedBytesPerConnection} bytes queued); aborted");
             socket.Abort();
-            (status, reason) = (null, "too slow: packets queued past the limit");
+            (closeStatus, reason) = (null, "too slow: packets queued past the limit");
         }
 
         room.Remove(connection);
         connection.Complete();
-        if (status is { } closeStatus && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        if (closeStatus is { } code)
         {
-            try
-            {
-                await socket.CloseAsync(closeStatus, reason, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (WebSocketException)
-            {
-                // The client is gone already.
-            }
+            await CloseAsync(socket, code, reason).ConfigureAwait(false);
         }
 
         await ending.CancelAsync().ConfigureAwait(false);
         await writing.ConfigureAwait(false);
-        LogLeft(_logger, connection.Id, roomName, reason);
+        LogLeft(_logger, roomName, user, reason);
+        LogLeftAs(_logger, connection.Id, roomName);
         connection.Closing.Dispose();
         ConnectionClosed?.Invoke(this, new SyncletsConnection(connection.Id, roomName, connection.User, connection.ReadOnly));
-        await ReleaseRoomIfEmptyAsync(room).ConfigureAwait(false);
+        await ReleaseRoomAsync(room).ConfigureAwait(false);
     }
 
-    /// <summary>Stops every stored room's synclet and releases its storage.</summary>
+    /// <summary>Stops every stored room's synclet, once the work it has queued is applied, and releases its storage.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var room in _rooms.Values)
@@ -120,6 +146,43 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
         _rooms.Clear();
         _roomGate.Dispose();
+    }
+
+    /// <summary>A connection's id in its room: 96 random bits from the operating system's generator, so no client can guess another's.</summary>
+    private static string NewConnectionId() => RandomNumberGenerator.GetString(Timestamp.Alphabet, 16);
+
+    private static string UserName(HttpContext context) => context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anonymous";
+
+    private static async Task RefuseAsync(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends our close frame and waits, at most <see cref="SyncletsServerOptions.CloseTimeout"/>,
+    /// for the client's answer; a client that never answers is aborted, so its socket is not held.
+    /// </summary>
+    private async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+        try
+        {
+            await socket.CloseAsync(status, reason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Abort(); // It never answered the close handshake.
+        }
+        catch (WebSocketException)
+        {
+            // The client is gone already.
+        }
     }
 
     private async Task<(WebSocketCloseStatus? Status, string Reason)> ReadLoopAsync(WebSocket socket, Connection connection, Room room, CancellationToken cancellationToken)
@@ -205,9 +268,9 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         {
             LogDropped(_logger, connection.Id, room.Name, $"a packet of {length} characters is over the limit of {_options.MaxPacketLength}");
         }
-        else if (!room.Send(connection, to, readdressed))
+        else if (room.Send(connection, to, readdressed) is { } refusal)
         {
-            LogDropped(_logger, connection.Id, room.Name, "a packet is not '<to> <messageId> <index> <total> <fragment>' text");
+            LogRefused(_logger, connection.Id, room.Name, refusal);
         }
 
         // A client sharing the counter entered this packet when it sent it.
@@ -252,40 +315,36 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
     }
 
-    private async Task<Room> OpenRoomAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the room (or finds it open) and counts the request as one of its holders, under the
+    /// room gate, so that a room is never released between a request finding it and joining it.
+    /// Returns the refusal and its HTTP status instead when the room may not be opened.
+    /// </summary>
+    private async Task<(Room? Room, string? Refusal, int Status)> HoldRoomAsync(HttpContext context, string name)
     {
-        if (_rooms.TryGetValue(name, out var open))
-        {
-            return open;
-        }
-
-        await _roomGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _roomGate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            if (_rooms.TryGetValue(name, out open))
+            if (!_rooms.TryGetValue(name, out var room))
             {
-                return open;
-            }
-
-            var room = new Room(name, _options.SharedActivity);
-            var storage = _options.StoreFactory is null ? null : await _options.StoreFactory(name, _services, cancellationToken).ConfigureAwait(false);
-            if (storage is not null)
-            {
-                var hooks = _options.HooksFactory?.Invoke(name, _services) ?? SyncletHooks.AllowAll;
-                if (_options.IsReadOnly is not null)
+                if (_rooms.Count >= _options.MaxRooms)
                 {
-                    hooks = new ReadOnlyGuardHooks(hooks, peer => room.Find(peer)?.ReadOnly == true);
+                    LogRoomRefused(_logger, name, $"the server has its maximum of {_options.MaxRooms} rooms open");
+                    return (null, $"The server has its maximum of {_options.MaxRooms} rooms open; try again later.", StatusCodes.Status503ServiceUnavailable);
                 }
 
-                room.StoreTransport = room.CreateTransport(_options.RoomTransport);
-                room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom });
-                room.StoreOwner = storage.Owner;
-                await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (_options.CanOpenRoom is { } canOpen && !await canOpen(context, name).ConfigureAwait(false))
+                {
+                    LogRoomRefused(_logger, name, "CanOpenRoom refused it");
+                    return (null, $"This user may not open the room '{name}'.", StatusCodes.Status403Forbidden);
+                }
+
+                room = await OpenRoomAsync(name, context.RequestAborted).ConfigureAwait(false);
+                _rooms[name] = room;
             }
 
-            _rooms[name] = room;
-            LogRoomOpened(_logger, name, storage is null ? "relay-only" : "with a store");
-            return room;
+            room.Holders++;
+            return (room, null, 0);
         }
         finally
         {
@@ -293,12 +352,39 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
     }
 
-    private async Task ReleaseRoomIfEmptyAsync(Room room)
+    private async Task<Room> OpenRoomAsync(string name, CancellationToken cancellationToken)
+    {
+        var room = new Room(name, _options.SharedActivity);
+        var storage = _options.StoreFactory is null ? null : await _options.StoreFactory(name, _services, cancellationToken).ConfigureAwait(false);
+        if (storage is not null)
+        {
+            var hooks = _options.HooksFactory?.Invoke(name, _services) ?? SyncletHooks.AllowAll;
+            if (_options.IsReadOnly is not null)
+            {
+                hooks = new ReadOnlyGuardHooks(hooks, peer => room.Find(peer)?.ReadOnly == true);
+            }
+
+            room.StoreTransport = room.CreateTransport(_options.RoomTransport);
+            room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom });
+            room.StoreOwner = storage.Owner;
+            await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogRoomOpened(_logger, name, storage is null ? "relay-only" : "with a store");
+        return room;
+    }
+
+    /// <summary>
+    /// A request that held the room has ended; the last one releases it, but only once its store
+    /// has applied every message already received: a client that wrote a lot and left at once
+    /// must find all of it stored when it comes back.
+    /// </summary>
+    private async Task ReleaseRoomAsync(Room room)
     {
         await _roomGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (room.ConnectionCount > 0 || !_rooms.TryRemove(new KeyValuePair<string, Room>(room.Name, room)))
+            if (--room.Holders > 0 || !_rooms.TryRemove(new KeyValuePair<string, Room>(room.Name, room)))
             {
                 return;
             }
@@ -312,10 +398,12 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>Lets the store apply what it has queued, then stops it (stopping applies nothing more) and disposes its storage.</summary>
     private static async Task CloseStoreAsync(Room room)
     {
         if (room.Store is not null)
         {
+            await room.Store.WhenIdleAsync().ConfigureAwait(false);
             await room.Store.DisposeAsync().ConfigureAwait(false);
             room.Store = null;
         }
@@ -327,18 +415,30 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(100, LogLevel.Information, "Connection {Connection} joined room '{Room}' ({Count} connected).")]
-    private static partial void LogJoined(ILogger logger, string connection, string room, int count);
+    [LoggerMessage(100, LogLevel.Information, "A connection of {User} joined room '{Room}' ({Count} connected).")]
+    private static partial void LogJoined(ILogger logger, string room, string user, int count);
 
-    [LoggerMessage(101, LogLevel.Information, "Connection {Connection} left room '{Room}': {Reason}.")]
-    private static partial void LogLeft(ILogger logger, string connection, string room, string reason);
+    [LoggerMessage(105, LogLevel.Debug, "Connection {Connection} in room '{Room}' is {User}'s.")]
+    private static partial void LogJoinedAs(ILogger logger, string connection, string room, string user);
+
+    [LoggerMessage(101, LogLevel.Information, "A connection of {User} left room '{Room}': {Reason}.")]
+    private static partial void LogLeft(ILogger logger, string room, string user, string reason);
+
+    [LoggerMessage(106, LogLevel.Debug, "Connection {Connection} left room '{Room}'.")]
+    private static partial void LogLeftAs(ILogger logger, string connection, string room);
 
     [LoggerMessage(102, LogLevel.Warning, "Connection {Connection} in room '{Room}' misbehaved: {Reason}.")]
     private static partial void LogDropped(ILogger logger, string connection, string room, string reason);
 
+    [LoggerMessage(107, LogLevel.Warning, "Connection {Connection} in room '{Room}' sent a packet that was refused: {Reason}.")]
+    private static partial void LogRefused(ILogger logger, string connection, string room, string reason);
+
     [LoggerMessage(103, LogLevel.Information, "Room '{Room}' opened, {Kind}.")]
     private static partial void LogRoomOpened(ILogger logger, string room, string kind);
 
-    [LoggerMessage(104, LogLevel.Information, "Room '{Room}' released: its last connection left.")]
+    [LoggerMessage(104, LogLevel.Information, "Room '{Room}' released: its last connection left, and what it had received is applied.")]
     private static partial void LogRoomReleased(ILogger logger, string room);
+
+    [LoggerMessage(108, LogLevel.Warning, "A request to open room '{Room}' was refused: {Reason}.")]
+    private static partial void LogRoomRefused(ILogger logger, string room, string reason);
 }

@@ -22,8 +22,14 @@ public sealed class SyncletsServerOptions
     /// <summary>The longest packet a connection may send, in UTF-16 code units; a longer one closes it (1009).</summary>
     public int MaxPacketLength { get; set; } = 64 * 1024;
 
-    /// <summary>How many packets may wait to be written to one slow connection before it is closed (1008), so it never slows the others.</summary>
+    /// <summary>How many packets may wait to be written to one slow connection before it is dropped, so it never slows the others.</summary>
     public int MaxQueuedPacketsPerConnection { get; set; } = 10_000;
+
+    /// <summary>
+    /// How many bytes of packets (two a UTF-16 unit) may wait to be written to one connection
+    /// before it is dropped: a client that never reads holds at most this much server memory.
+    /// </summary>
+    public long MaxQueuedBytesPerConnection { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
     /// How much received message text (bytes, two a UTF-16 unit) may wait in a stored room's
@@ -33,8 +39,33 @@ public sealed class SyncletsServerOptions
     /// </summary>
     public long MaxQueuedBytesPerRoom { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>A connection that sends nothing for this long is closed.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A connection that sends no packet for this long is closed (1008). Never by default: an idle
+    /// client is normal, and one that is gone is found by the keep-alive (<see cref="KeepAliveTimeout"/>).
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>How often the server pings each connection (WebSocket ping frames), so idle connections stay open through proxies.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a ping may wait for its pong before the connection is aborted as dead.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the server waits for a client to answer its close frame before it aborts the socket.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest room name, in UTF-16 units; a longer one is refused with HTTP 400.</summary>
+    public int MaxRoomNameLength { get; set; } = 128;
+
+    /// <summary>How many rooms may be open at once; a request that would open one more gets HTTP 503.</summary>
+    public int MaxRooms { get; set; } = 10_000;
+
+    /// <summary>
+    /// Decides whether a request may open a room that is not open now (with a store, that creates
+    /// its storage when it has none yet): return false to refuse with HTTP 403. Null lets anyone who may connect create
+    /// any room; a public server should say which rooms exist, or who may make them.
+    /// </summary>
+    public Func<Microsoft.AspNetCore.Http.HttpContext, string, ValueTask<bool>>? CanOpenRoom { get; set; }
 
     /// <summary>Limits of the stored room's own transport: the fragments it sends clients, and its reassembly of theirs.</summary>
     public TransportOptions RoomTransport { get; set; } = new() { FragmentSize = TransportOptions.Network.FragmentSize, MaxMessageLength = 16 * 1024 * 1024, MaxPendingMessagesPerPeer = 16 };

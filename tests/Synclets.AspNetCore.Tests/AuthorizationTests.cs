@@ -102,6 +102,28 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Equal("""{"note-ann":"written by ann"}""", (await store.GetDataAsync()).ToJsonString());
     }
 
+    [Fact]
+    public async Task A_live_change_is_relayed_only_to_those_who_may_read_it()
+    {
+        await using var ann = Client("ann-laptop", "ann", "writer");
+        await using var bob = Client("bob-laptop", "bob", "writer");
+        await using var annPhone = Client("ann-phone", "ann", "writer");
+        await ann.StartAsync();
+        await bob.StartAsync();
+        await annPhone.StartAsync();
+        var bobGotTheTitle = Arrival(bob, ["title"]);
+        var phoneGotTheTitle = Arrival(annPhone, ["title"]);
+
+        // Both online: the store relays the private note to ann's phone, and not to bob.
+        await ann.SetAtomAsync(["private-ann"], "ann secret");
+        await ann.SetAtomAsync(["title"], "public");
+        await bobGotTheTitle.WaitAsync(TimeSpan.FromSeconds(30));
+        await phoneGotTheTitle.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("""{"title":"public"}""", (await bob.GetDataAsync()).ToJsonString());
+        Assert.Equal("""{"private-ann":"ann secret","title":"public"}""", (await annPhone.GetDataAsync()).ToJsonString());
+    }
+
     private Synclet Client(string id, string? user, string? role) =>
         new(new MemoryDataConnector(1), new MemoryMetaConnector(1), new WebSocketTransport(_room, new WebSocketTransportOptions
         {
@@ -122,9 +144,28 @@ public sealed class AuthorizationTests : IAsyncLifetime
         return arrived.Task;
     }
 
-    /// <summary>Anyone may write the title; a note named after a user only that user.</summary>
+    private static Task Arrival(Synclet synclet, IReadOnlyList<string> address)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        synclet.AtomsChanged += (_, changes) =>
+        {
+            if (changes.Changes.Any(change => change.Address.SequenceEqual(address)))
+            {
+                arrived.TrySetResult();
+            }
+        };
+        return arrived.Task;
+    }
+
+    /// <summary>Anyone may write the title; a note named after a user only that user; a private note only its user reads.</summary>
     private sealed class NotesOfTheirOwn(SyncletsBroker broker, string room) : SyncletHooks
     {
+        public override ValueTask<bool> CanReadAtomAsync(IReadOnlyList<string> address, IReadOnlyDictionary<string, Atom> context) =>
+            ValueTask.FromResult(!address[0].StartsWith("private-", StringComparison.Ordinal) || address[0] == "private-" + UserOf(context));
+
+        private string? UserOf(IReadOnlyDictionary<string, Atom> context) =>
+            Ids.PeerOf(context) is { } peer ? broker.GetConnection(room, peer)?.User?.Identity?.Name : null;
+
         public override ValueTask<bool> CanWriteAtomAsync(IReadOnlyList<string> address, Atom atom, IReadOnlyDictionary<string, Atom> context)
         {
             if (!address[0].StartsWith("note-", StringComparison.Ordinal))

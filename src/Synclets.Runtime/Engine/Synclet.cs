@@ -33,6 +33,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly List<AtomChange> _pendingChanges = [];
     private readonly ReceiveBacklog _backlog;
 
+    // True when the hooks may refuse reads: a broadcast is then cut per recipient (see ReadFilter).
+    private readonly bool _readRules;
+
     // Cancelled when stopping: a send waiting for a full carrier (flow control) gives up, so the
     // loop can reach the stop instead of waiting on a peer that does not read.
     private CancellationTokenSource _sending = new();
@@ -68,6 +71,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _data = dataConnector;
         _meta = metaConnector;
         _hooks = options.Hooks;
+        _readRules = _hooks.GetType() != typeof(SyncletHooks);
         _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClockDrift, TimeSpan.Zero, nameof(options));
@@ -391,16 +395,49 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     ValueTask IMessageSender.PropagateTextAsync(ReadOnlyMemory<char> messageText, Transport origin, string from) =>
         _started ? SendTextToOthersAsync(messageText, origin, from) : ValueTask.CompletedTask;
 
-    /// <summary>Sends to every attached transport but <paramref name="origin"/>, and through the origin to its peers other than <paramref name="from"/> when it relays.</summary>
-    private ValueTask SendToOthersAsync(Message message, bool forcePartial, Transport? origin, string? from)
+    /// <summary>
+    /// Sends to every attached transport but <paramref name="origin"/>, and through the origin to
+    /// its peers other than <paramref name="from"/> when it relays. With read rules (hooks other
+    /// than the defaults), each peer a transport can name gets only what it may read.
+    /// </summary>
+    private async ValueTask SendToOthersAsync(Message message, bool forcePartial, Transport? origin, string? from)
     {
         if (!HasOthers(origin, from))
         {
-            return ValueTask.CompletedTask; // Nobody to tell: nothing to write.
+            return; // Nobody to tell: nothing to write.
         }
 
         _hooks.OnSendMessage(message, Packet.Everyone);
-        return SendTextToOthersAsync(MessageWriter.Write(message, forcePartial).AsMemory(), origin, from);
+        if (!_readRules)
+        {
+            await SendTextToOthersAsync(MessageWriter.Write(message, forcePartial).AsMemory(), origin, from).ConfigureAwait(false);
+            return;
+        }
+
+        ReadOnlyMemory<char>? text = null;
+        foreach (var transport in _transports)
+        {
+            var relayed = transport == origin;
+            if (!transport.IsAttached || (relayed && (!transport.RelaysBetweenPeers || from is null)))
+            {
+                continue;
+            }
+
+            if (transport.PeerIds is not { } peers)
+            {
+                text ??= MessageWriter.Write(message, forcePartial).AsMemory();
+                await SendSafelyAsync(transport, Packet.Everyone, text.Value, exceptPeer: relayed ? from : null).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var peer in peers)
+            {
+                if (peer != from && await ReadFilter.ForRecipientAsync(_hooks, message, peer).ConfigureAwait(false) is { } readable)
+                {
+                    await SendSafelyAsync(transport, peer, MessageWriter.Write(readable, forcePartial).AsMemory()).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     private bool HasOthers(Transport? origin, string? from)

@@ -43,6 +43,10 @@ public sealed class HubTransport : Transport, IHubMember
     public override bool RelaysBetweenPeers => _hub.IsStar;
 
     /// <inheritdoc/>
+    internal override IReadOnlyCollection<string>? PeerIds =>
+        _joinedAs is { } self ? [.. _hub.MemberIds.Where(id => id != self)] : null;
+
+    /// <inheritdoc/>
     protected override ValueTask SendPacketAsync(string packet, CancellationToken cancellationToken)
     {
         if (_joinedAs is not null)

@@ -139,6 +139,12 @@ public abstract class Transport : IAsyncDisposable
     /// </summary>
     public virtual bool RelaysBetweenPeers => false;
 
+    /// <summary>
+    /// The ids of the peers this transport reaches, when it knows them (a hub's other members), so
+    /// that a broadcast can be cut to what each may read; null when they are not known.
+    /// </summary>
+    internal virtual IReadOnlyCollection<string>? PeerIds => null;
+
     /// <summary>Sends one packet (addressed to <c>*</c>) to every peer except <paramref name="exceptPeer"/>; called only when <see cref="RelaysBetweenPeers"/>.</summary>
     protected virtual ValueTask SendPacketToOthersAsync(string exceptPeer, string packet, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} does not relay between its peers.");
