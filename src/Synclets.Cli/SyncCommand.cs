@@ -13,14 +13,13 @@ internal static class SyncCommand
         var file = new Argument<FileInfo>("file") { Description = "The local SQLite store (created if missing)." };
         var url = new Argument<string>("url") { Description = "The room on the server, e.g. ws://127.0.0.1:5000/sync/todos." };
         var depth = new Option<int?>("--depth") { Description = "The depth of a new store (an existing one knows its own)." };
-        var quiet = new Option<double>("--quiet-seconds") { Description = "How long without traffic counts as done.", DefaultValueFactory = _ => 1.0 };
         var timeout = new Option<double>("--timeout-seconds") { Description = "Give up after this long.", DefaultValueFactory = _ => 300 };
-        var command = new Command("sync", "Sync a local SQLite store with a server once, then exit with a summary.") { file, url, depth, quiet, timeout };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(url)!, parse.GetValue(depth), parse.GetValue(quiet), parse.GetValue(timeout), cancellationToken));
+        var command = new Command("sync", "Sync a local SQLite store with a server once, then exit with a summary.") { file, url, depth, timeout };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(url)!, parse.GetValue(depth), parse.GetValue(timeout), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string urlText, int? depth, double quietSeconds, double timeoutSeconds, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo file, string urlText, int? depth, double timeoutSeconds, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme is not ("ws" or "wss"))
         {
@@ -36,7 +35,7 @@ internal static class SyncCommand
         }
 
         await using var store = await SqliteStore.OpenAsync(file.FullName, existing ?? depth ?? 2, cancellationToken: cancellationToken);
-        await using var synclet = new Synclet(store.Data, store.Meta, new WebSocketTransport(url), new SyncletOptions { Id = "cli-" + Environment.MachineName });
+        await using var synclet = new Synclet(store.Data, store.Meta, new WebSocketTransport(url, new WebSocketTransportOptions { RequireConnectionOnStart = true }), new SyncletOptions { Id = "cli-" + Environment.MachineName });
         try
         {
             await synclet.StartAsync(cancellationToken);
@@ -48,35 +47,35 @@ internal static class SyncCommand
         }
 
         var started = DateTime.UtcNow;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         var done = await AnsiConsole.Status().StartAsync("Syncing...", async status =>
         {
-            // Sync is done when no message has come or gone for the quiet period (the protocol has no "done" message).
-            var last = (synclet.Statistics.MessagesReceived, synclet.Statistics.MessagesSent);
-            var quietSince = DateTime.UtcNow;
-            while (DateTime.UtcNow - started < TimeSpan.FromSeconds(timeoutSeconds))
+            // Done when the server acknowledges that it stored everything we sent and holds the same tree.
+            var synced = synclet.WhenSyncedAsync(deadline.Token);
+            while (!synced.IsCompleted)
             {
-                await Task.Delay(100, cancellationToken);
-                var now = (synclet.Statistics.MessagesReceived, synclet.Statistics.MessagesSent);
-                status.Status($"Syncing: {now.MessagesReceived} messages ({synclet.Statistics.BytesReceived:N0} bytes) in, {now.MessagesSent} ({synclet.Statistics.BytesSent:N0} bytes) out");
-                if (now != last)
-                {
-                    last = now;
-                    quietSince = DateTime.UtcNow;
-                }
-                else if (DateTime.UtcNow - quietSince >= TimeSpan.FromSeconds(quietSeconds) && synclet.IsIdle)
-                {
-                    return true;
-                }
+                await Task.WhenAny(synced, Task.Delay(100, CancellationToken.None));
+                var statistics = synclet.Statistics;
+                status.Status($"Syncing: {statistics.MessagesReceived} messages ({statistics.BytesReceived:N0} bytes) in, {statistics.MessagesSent} ({statistics.BytesSent:N0} bytes) out");
             }
 
-            return false;
+            try
+            {
+                await synced;
+                return true;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
         });
 
-        await synclet.StopAsync(cancellationToken);
+        await synclet.StopAsync(CancellationToken.None);
         var statistics = synclet.Statistics;
         AnsiConsole.MarkupLine(done
             ? $"[green]Synced[/] {Markup.Escape(file.Name)} with {Markup.Escape(url.ToString())} in {(DateTime.UtcNow - started).TotalSeconds:F1} s: {statistics.MessagesReceived} messages ({statistics.BytesReceived:N0} bytes) in, {statistics.MessagesSent} ({statistics.BytesSent:N0} bytes) out."
-            : $"[red]Timed out[/] after {timeoutSeconds} s; what arrived is kept, run sync again to finish.");
+            : $"[red]Timed out[/] after {timeoutSeconds} s before the server confirmed it stored everything; what arrived is kept, run sync again to finish.");
         return done ? 0 : 1;
     }
 }

@@ -132,9 +132,9 @@ public sealed class BrokerTests
     }
 
     [Fact]
-    public async Task A_broker_that_cannot_be_reached_is_reported_when_starting()
+    public async Task A_broker_that_cannot_be_reached_is_reported_when_starting_if_a_connection_is_required()
     {
-        await using var synclet = Client(new WebSocketTransport(new Uri("ws://127.0.0.1:9/sync/none")), "lonely");
+        await using var synclet = Client(new WebSocketTransport(new Uri("ws://127.0.0.1:9/sync/none"), new WebSocketTransportOptions { RequireConnectionOnStart = true }), "lonely");
         await Assert.ThrowsAnyAsync<WebSocketException>(() => synclet.StartAsync());
         Assert.False(synclet.IsStarted);
     }

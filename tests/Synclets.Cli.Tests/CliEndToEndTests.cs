@@ -38,12 +38,12 @@ public sealed class CliEndToEndTests : IDisposable
             Assert.NotNull(line);
             var room = line["Listening on ".Length..line.IndexOf("/sync/", StringComparison.Ordinal)] + "/sync/todos";
 
-            var up = await RunAsync("sync", laptop, room, "--quiet-seconds", "0.5");
+            var up = await RunAsync("sync", laptop, room);
             Assert.True(up.ExitCode == 0, up.Output);
             Assert.Contains("Synced laptop.db", up.Output, StringComparison.Ordinal);
 
             var phone = Path.Combine(_folder, "phone.db");
-            var down = await RunAsync("sync", phone, room, "--quiet-seconds", "0.5");
+            var down = await RunAsync("sync", phone, room);
             Assert.True(down.ExitCode == 0, down.Output);
 
             var inspect = await RunAsync("inspect", phone);

@@ -209,6 +209,23 @@ internal sealed class SyncProtocol(
         await sender.BroadcastAsync(new Message(depth, [.. address], node, context), forcePartial: false).ConfigureAwait(false);
     }
 
+    /// <summary>Asks every peer to acknowledge what it has received from us (see <see cref="Acknowledgements"/>), sending our root hash.</summary>
+    public async ValueTask RequestAcknowledgementAsync(string nonce)
+    {
+        var context = new Dictionary<string, Atom>(await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false), StringComparer.Ordinal)
+        {
+            [Acknowledgements.RequestKey] = nonce,
+        };
+        await sender.BroadcastAsync(new Message(depth, [], new HashNode(await GetHashAsync([]).ConfigureAwait(false)), context), forcePartial: false).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the peer that everything it sent before its request is applied and committed, with our root hash.</summary>
+    public async ValueTask AcknowledgeAsync(Transport transport, string to, string nonce)
+    {
+        var context = new Dictionary<string, Atom>(StringComparer.Ordinal) { [Acknowledgements.ReplyKey] = nonce };
+        await sender.SendAsync(transport, to, new Message(depth, [], new HashNode(await GetHashAsync([]).ConfigureAwait(false)), context), forcePartial: false).ConfigureAwait(false);
+    }
+
     /// <summary>The hash of a parent: stored by the meta connector, or computed from every timestamp below.</summary>
     public async ValueTask<uint> GetHashAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
     {

@@ -33,6 +33,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly List<AtomChange> _pendingChanges = [];
     private readonly ReceiveBacklog _backlog;
 
+    private readonly Acknowledgements _acknowledgements = new();
+    private readonly TimeSpan _acknowledgementRetry;
+
     // True when the hooks may refuse reads: a broadcast is then cut per recipient (see ReadFilter).
     private readonly bool _readRules;
 
@@ -79,6 +82,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
         _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AcknowledgementRetry, TimeSpan.Zero, nameof(options));
+        _acknowledgementRetry = options.AcknowledgementRetry;
         Statistics = new SyncletStatistics(_backlog);
         _loop = Task.Run(RunLoopAsync);
     }
@@ -333,6 +338,77 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     /// <inheritdoc/>
     public Task WhenIdleAsync(CancellationToken cancellationToken = default) => _activity.WhenIdleAsync(cancellationToken);
 
+    /// <summary>
+    /// Completes when a peer has acknowledged that it applied, and committed to its storage,
+    /// everything this synclet sent it before the call: "my writes are stored" (a server's store,
+    /// say). Waits through disconnections (the request is repeated every
+    /// <see cref="SyncletOptions.AcknowledgementRetry"/> until a peer answers); cancel to give up.
+    /// Only peers of this library acknowledge (a JavaScript peer syncs, but never answers).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The synclet is not started.</exception>
+    public async Task WhenStoredAsync(CancellationToken cancellationToken = default) =>
+        await AskForAcknowledgementAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Completes when a peer has acknowledged everything this synclet sent it (as
+    /// <see cref="WhenStoredAsync"/>) and its tree is the same as ours: "in sync with the server".
+    /// While the trees differ, sync goes on as usual and the question is asked again.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The synclet is not started.</exception>
+    public async Task WhenSyncedAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var (theirs, mine) = await AskForAcknowledgementAsync(cancellationToken).ConfigureAwait(false);
+            if (theirs == mine)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Asks every peer to acknowledge what it has received from us; the first answer gives its root hash and ours as it arrived.</summary>
+    private async Task<(uint Theirs, uint Mine)> AskForAcknowledgementAsync(CancellationToken cancellationToken)
+    {
+        var nonce = Packet.NewMessageId();
+        var acknowledged = await RunAsync(async () =>
+        {
+            if (!_started)
+            {
+                throw new InvalidOperationException("Start the synclet first: only a started synclet reaches its peers.");
+            }
+
+            var waiting = _acknowledgements.Expect(nonce);
+            await _protocol.RequestAcknowledgementAsync(nonce).ConfigureAwait(false);
+            return waiting;
+        }, cancellationToken).ConfigureAwait(false);
+
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    return await acknowledged.WaitAsync(_acknowledgementRetry, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // Lost with a dropped connection, or nobody was there: ask again, with the same nonce.
+                    await RunAsync(() => _started ? _protocol.RequestAcknowledgementAsync(nonce) : ValueTask.CompletedTask, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Post(() =>
+            {
+                _acknowledgements.Forget(nonce);
+                return ValueTask.CompletedTask;
+            });
+            throw;
+        }
+    }
+
     /// <summary>Stops the synclet and ends its work loop. The connectors and transports are the caller's to dispose.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -345,6 +421,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _disposed = true;
         _inbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _acknowledgements.CancelAll();
         _backlog.Close();
     }
 
@@ -524,6 +601,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         _hooks.OnReceiveMessage(message, from);
+        if (_acknowledgements.IsAwaited(context, out var acknowledged) && message.Node is Protocol.HashNode { } theirs && message.Address.Count == 0)
+        {
+            _acknowledgements.Complete(acknowledged, theirs.Hash, await _protocol.GetHashAsync([]).ConfigureAwait(false));
+        }
+
         try
         {
             await InTransactionAsync(async () =>
@@ -531,6 +613,12 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
                 await _protocol.HandleAsync(transport, from, message).ConfigureAwait(false);
                 return true;
             }).ConfigureAwait(false);
+
+            // Committed: now, and only now, it may be acknowledged as stored.
+            if (Acknowledgements.IsRequested(context, out var nonce))
+            {
+                await _protocol.AcknowledgeAsync(transport, from, nonce).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // One failed message (a storage error, say) must not stop the loop; a later sync retries.
         catch (Exception exception)

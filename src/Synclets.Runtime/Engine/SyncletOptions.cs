@@ -39,4 +39,11 @@ public sealed class SyncletOptions
     /// default; an atom refused for it syncs later, once it is within the bound.
     /// </summary>
     public TimeSpan MaxClockDrift { get; init; } = HybridLogicalClock.DefaultMaxDrift;
+
+    /// <summary>
+    /// How long <see cref="Synclet.WhenStoredAsync"/> and <see cref="Synclet.WhenSyncedAsync"/>
+    /// wait for a peer's acknowledgement before they ask again (the request or its answer may
+    /// have been lost with a dropped connection). Two seconds by default.
+    /// </summary>
+    public TimeSpan AcknowledgementRetry { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -20,6 +20,8 @@ public sealed partial class WebSocketTransport : Transport
     private Task? _running;
     private ClientWebSocket? _socket;
     private CancellationToken _connection = new(canceled: true); // The current connection's; cancelled while there is none.
+    private Task _sendLoop = Task.CompletedTask; // The current connection's.
+    private volatile bool _stopRequested;
     private WireLedger? _ledger;
 
     /// <summary>The request header that names this connection's <see cref="WireLedger"/> to a server sharing the counter.</summary>
@@ -44,17 +46,41 @@ public sealed partial class WebSocketTransport : Transport
     /// <summary>Raised (on a background thread) each time the connection is re-established, after the resync was requested.</summary>
     public event EventHandler? Reconnected;
 
-    /// <summary>Connects once (a failure is thrown, with the reason); later drops reconnect in the background.</summary>
-    /// <exception cref="WebSocketException">The broker cannot be reached.</exception>
+    /// <summary>
+    /// Connects, or, when the server cannot be reached, starts offline and keeps trying in the
+    /// background (unless <see cref="WebSocketTransportOptions.RequireConnectionOnStart"/>).
+    /// </summary>
+    /// <exception cref="WebSocketException">The server answered and refused the connection (its HTTP status is in the message), or it cannot be reached and a connection is required.</exception>
     protected override async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
+        _stopRequested = false;
         _stopping = new CancellationTokenSource();
         _outbox = Channel.CreateBounded<EncodedPacket>(new BoundedChannelOptions(_options.MaxQueuedPackets) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        var socket = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        ClientWebSocket? socket = null;
+        try
+        {
+            socket = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketException exception) when (!_options.RequireConnectionOnStart && !exception.Data.Contains(RefusedKey))
+        {
+            LogStartedOffline(Logger, _uri, exception.Message);
+        }
+
+        if (socket is not null)
+        {
+            // Connected from now on, not from when the loop below gets a thread: a packet that
+            // finds the queue full before then waits for room instead of being dropped.
+            _connection = _stopping.Token;
+        }
+
         _running = Task.Run(() => RunAsync(socket, _stopping.Token), CancellationToken.None);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Stops without losing what was written: the queued packets go to the socket, the close
+    /// handshake completes, and only past <see cref="WebSocketTransportOptions.StopTimeout"/> is
+    /// the socket aborted. Never throws for a socket that is closing or gone.
+    /// </summary>
     protected override async ValueTask DisconnectAsync(CancellationToken cancellationToken)
     {
         if (_stopping is null)
@@ -62,21 +88,26 @@ public sealed partial class WebSocketTransport : Transport
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _ledger?.Close(); // What the server sends from now on will not be read.
-        _outbox?.Writer.TryComplete();
+        _stopRequested = true;
+        _outbox?.Writer.TryComplete(); // The send loop writes what is queued, then ends.
         if (_socket is { State: WebSocketState.Open } socket)
         {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(_options.StopTimeout);
             try
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "synclet stopped", cancellationToken).ConfigureAwait(false);
+                await _sendLoop.WaitAsync(bounded.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "synclet stopped", bounded.Token).ConfigureAwait(false);
+                await _running!.WaitAsync(bounded.Token).ConfigureAwait(false); // Ends when the server's close frame arrives.
             }
-            catch (WebSocketException)
+            catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or TimeoutException)
             {
-                // Already gone.
+                // Too slow, or already gone: aborted below; the server resyncs whatever did not arrive.
             }
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _ledger?.Close(); // What the server sends from now on will not be read.
         if (_running is not null)
         {
             await _running.ConfigureAwait(false);
@@ -146,9 +177,15 @@ public sealed partial class WebSocketTransport : Transport
         _options.SharedActivity?.Exit();
     }
 
+    /// <summary>Marks a connection failure where the server answered and refused: retrying will not help.</summary>
+    private const string RefusedKey = "Synclets.Refused";
+
     private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = _options.KeepAliveInterval;
+        socket.Options.KeepAliveTimeout = _options.KeepAliveTimeout;
+        socket.Options.CollectHttpResponseDetails = true;
         _options.ConfigureSocket?.Invoke(socket.Options);
         string? ledgerKey = null;
         if (_options.SharedActivity is { } shared)
@@ -162,6 +199,12 @@ public sealed partial class WebSocketTransport : Transport
         {
             await socket.ConnectAsync(_uri, cancellationToken).ConfigureAwait(false);
         }
+        catch (WebSocketException exception) when (socket.HttpStatusCode != 0)
+        {
+            exception.Data[RefusedKey] = (int)socket.HttpStatusCode;
+            socket.Dispose();
+            throw;
+        }
         catch
         {
             socket.Dispose();
@@ -173,21 +216,23 @@ public sealed partial class WebSocketTransport : Transport
     }
 
     /// <summary>Runs one connection at a time: receive and send until it drops, then reconnect with backoff.</summary>
-    private async Task RunAsync(ClientWebSocket socket, CancellationToken stopping)
+    private async Task RunAsync(ClientWebSocket? first, CancellationToken stopping)
     {
         var delay = _options.ReconnectDelay;
+        var socket = first;
         while (!stopping.IsCancellationRequested)
         {
-            using (var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            if (socket is not null)
             {
+                using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 _connection = connection.Token;
-                var sending = SendLoopAsync(socket, connection.Token);
+                var sending = _sendLoop = SendLoopAsync(socket, connection.Token);
                 var reason = await ReceiveLoopAsync(socket, connection.Token).ConfigureAwait(false);
                 _ledger?.Close();
                 await connection.CancelAsync().ConfigureAwait(false);
                 await sending.ConfigureAwait(false);
                 socket.Dispose();
-                if (stopping.IsCancellationRequested)
+                if (stopping.IsCancellationRequested || _stopRequested)
                 {
                     return;
                 }
@@ -199,7 +244,7 @@ public sealed partial class WebSocketTransport : Transport
             {
                 try
                 {
-                    await Task.Delay(delay, stopping).ConfigureAwait(false);
+                    await Task.Delay(delay, stopping).ConfigureAwait(false); // The last attempt (or the drop) was just now.
                     socket = await OpenAsync(stopping).ConfigureAwait(false);
                     delay = _options.ReconnectDelay;
                     Reconnections++;
@@ -305,6 +350,9 @@ public sealed partial class WebSocketTransport : Transport
 
     [LoggerMessage(21, LogLevel.Information, "Reconnected to {Uri}; resyncing.")]
     private static partial void LogReconnected(ILogger logger, Uri uri);
+
+    [LoggerMessage(23, LogLevel.Warning, "Could not connect to {Uri} ({Reason}); working offline, and connecting as soon as it can be reached.")]
+    private static partial void LogStartedOffline(ILogger logger, Uri uri, string reason);
 
     [LoggerMessage(22, LogLevel.Warning, "Could not reconnect to {Uri}: {Reason}. Trying again in {Delay}.")]
     private static partial void LogReconnectFailed(ILogger logger, Uri uri, TimeSpan delay, string reason);

@@ -30,4 +30,24 @@ public sealed class WebSocketTransportOptions
     /// count as work and <see cref="Quiescence"/> sees the whole network idle.
     /// </summary>
     public ActivityCounter? SharedActivity { get; init; }
+
+    /// <summary>
+    /// How long stopping may take to hand the queued packets to the socket and complete the close
+    /// handshake before the socket is aborted. Five seconds by default.
+    /// </summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// When false (the default), a synclet starts even while the server cannot be reached: it
+    /// works locally and connects, with backoff, once the server is there (offline first). When
+    /// true, starting throws if the first connection fails. A server that answers and refuses
+    /// (401, 403, 404...) always fails the start, with its status in the message.
+    /// </summary>
+    public bool RequireConnectionOnStart { get; init; }
+
+    /// <summary>How often the client pings the server (WebSocket ping frames), so an idle connection stays open through proxies.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a ping may wait for its pong before the connection counts as dropped (and is reconnected).</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

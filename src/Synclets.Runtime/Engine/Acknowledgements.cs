@@ -1,0 +1,80 @@
+namespace Synclets;
+
+/// <summary>
+/// "Stored" as a peer can prove it: an extension of protocol version 1 carried in the message
+/// context, so a JavaScript peer (which ignores context keys it does not know) still syncs.
+/// </summary>
+/// <remarks>
+/// A synclet that wants to know asks with its root hash, the context holding
+/// <see cref="RequestKey"/> and a fresh nonce. A peer of this library handles that message like
+/// any other and, once the unit of work it ran in has committed, answers with its own root hash,
+/// the context holding <see cref="ReplyKey"/> and the nonce. Each peer handles messages in the
+/// order they arrive, so the answer means "everything you sent before this is applied and
+/// committed"; equal hashes mean the two trees are the same. The waits live on the work loop,
+/// so they need no locks.
+/// </remarks>
+internal sealed class Acknowledgements
+{
+    /// <summary>The context key of a request for an acknowledgement (reserved: no peer's data uses it).</summary>
+    public const string RequestKey = "\uFFFAack";
+
+    /// <summary>The context key of an acknowledgement.</summary>
+    public const string ReplyKey = "\uFFFAacked";
+
+    private readonly Dictionary<string, TaskCompletionSource<(uint Theirs, uint Mine)>> _waiting = new(StringComparer.Ordinal);
+
+    /// <summary>Starts waiting for the acknowledgement of <paramref name="nonce"/>.</summary>
+    public Task<(uint Theirs, uint Mine)> Expect(string nonce)
+    {
+        if (!_waiting.TryGetValue(nonce, out var waiter))
+        {
+            waiter = new TaskCompletionSource<(uint, uint)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting.Add(nonce, waiter);
+        }
+
+        return waiter.Task;
+    }
+
+    /// <summary>Stops waiting for <paramref name="nonce"/> (its caller gave up).</summary>
+    public void Forget(string nonce) => _waiting.Remove(nonce);
+
+    /// <summary>The nonce of an acknowledgement this synclet waits for, from a received context.</summary>
+    public bool IsAwaited(IReadOnlyDictionary<string, Atom> context, out string nonce)
+    {
+        nonce = string.Empty;
+        if (_waiting.Count == 0 || !context.TryGetValue(ReplyKey, out var value) || value.Kind != AtomKind.String)
+        {
+            return false;
+        }
+
+        nonce = value.AsString();
+        return _waiting.ContainsKey(nonce);
+    }
+
+    /// <summary>Completes the wait for <paramref name="nonce"/> with the peer's hash and ours as the acknowledgement arrived.</summary>
+    public void Complete(string nonce, uint theirs, uint mine)
+    {
+        if (_waiting.Remove(nonce, out var waiter))
+        {
+            waiter.TrySetResult((theirs, mine));
+        }
+    }
+
+    /// <summary>Stops every wait: the synclet is disposed.</summary>
+    public void CancelAll()
+    {
+        foreach (var waiter in _waiting.Values)
+        {
+            waiter.TrySetException(new ObjectDisposedException(nameof(Synclet), "The synclet was disposed before a peer acknowledged."));
+        }
+
+        _waiting.Clear();
+    }
+
+    /// <summary>The nonce a peer asked us to acknowledge, from a received context.</summary>
+    public static bool IsRequested(IReadOnlyDictionary<string, Atom> context, out string nonce)
+    {
+        nonce = context.TryGetValue(RequestKey, out var value) && value.Kind == AtomKind.String ? value.AsString() : string.Empty;
+        return nonce.Length > 0;
+    }
+}
