@@ -17,13 +17,17 @@ internal sealed class Connection : IHubMember
     private readonly ActivityCounter _activity;
     private readonly WireLedger? _ledger;
     private readonly long _maxQueuedChars;
+    private readonly Lock _writableGate = new();
+    private readonly TimeSpan _slowTimeout;
     private WebSocket? _socket;
     private long _queuedChars;
+    private TaskCompletionSource? _writable; // Set while a sender waits for the queue to drain.
     private volatile bool _writeLoopEnded;
 
-    public Connection(string id, int maxQueuedPackets, long maxQueuedBytes, ActivityCounter activity, WireLedger? ledger)
+    public Connection(string id, int maxQueuedPackets, long maxQueuedBytes, ActivityCounter activity, WireLedger? ledger, TimeSpan? slowTimeout = null)
     {
         Id = id;
+        _slowTimeout = slowTimeout ?? TimeSpan.FromSeconds(30);
         _activity = activity;
         _ledger = ledger;
         _maxQueuedChars = Math.Max(1, maxQueuedBytes / 2);
@@ -76,11 +80,72 @@ internal sealed class Connection : IHubMember
                 return;
             }
 
-            TooSlow = true;
             _activity.Exit();
-            _outbox.Writer.TryComplete();
-            Closing.Cancel();
+            MarkTooSlow();
         }
+    }
+
+    /// <summary>
+    /// Completes when the queue is at most half full, so a reply to this connection alone (an
+    /// initial sync of a large room) goes at the pace the client reads instead of piling up here.
+    /// A connection that does not drain within the slow timeout is dropped, so a client that
+    /// never reads cannot stall the room's store either.
+    /// </summary>
+    public ValueTask WhenWritableAsync(CancellationToken cancellationToken)
+    {
+        if (IsWritable)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitWritableAsync(cancellationToken);
+    }
+
+    private bool IsWritable => Interlocked.Read(ref _queuedChars) <= _maxQueuedChars / 2 || TooSlow || _writeLoopEnded;
+
+    private async ValueTask WaitWritableAsync(CancellationToken cancellationToken)
+    {
+        Task drained;
+        lock (_writableGate)
+        {
+            if (IsWritable)
+            {
+                return;
+            }
+
+            drained = (_writable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        try
+        {
+            await drained.WaitAsync(_slowTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            MarkTooSlow();
+        }
+    }
+
+    private void SignalIfWritable()
+    {
+        if (_writable is null || !IsWritable)
+        {
+            return;
+        }
+
+        lock (_writableGate)
+        {
+            _writable?.TrySetResult();
+            _writable = null;
+        }
+    }
+
+    private void MarkTooSlow()
+    {
+        TooSlow = true;
+        _outbox.Writer.TryComplete();
+        Closing.Cancel();
+        SignalIfWritable();
     }
 
     /// <summary>True when the client shares the activity counter (it counted what it sends; it releases what it receives).</summary>
@@ -102,6 +167,7 @@ internal sealed class Connection : IHubMember
                 // With a shared counter the client releases the packet on receipt, so the ledger hears of it before it can arrive.
                 _ledger?.Written();
                 Interlocked.Add(ref _queuedChars, -packet.Length);
+                SignalIfWritable();
                 var written = false;
                 try
                 {
@@ -131,6 +197,7 @@ internal sealed class Connection : IHubMember
             // ends would otherwise sit in the queue with nobody to write or release it.
             _writeLoopEnded = true;
             _outbox.Writer.TryComplete();
+            SignalIfWritable();
             while (_outbox.Reader.TryRead(out _))
             {
                 _activity.Exit();

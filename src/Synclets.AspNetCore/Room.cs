@@ -78,6 +78,10 @@ internal sealed class Room(string name, ActivityCounter? sharedActivity) : Packe
         return null;
     }
 
+    /// <inheritdoc/>
+    protected internal override ValueTask WhenReadyForAsync(string recipient, CancellationToken cancellationToken) =>
+        Find(recipient)?.WhenWritableAsync(cancellationToken) ?? ValueTask.CompletedTask;
+
     protected override void Deliver(IHubMember member, string packet)
     {
         // Entered here, exited once the packet is written to the socket (or, for the room's own

@@ -81,7 +81,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
 
         var ledger = _options.SharedActivity is { } shared && context.Request.Headers[WebSocketTransport.LedgerHeader].ToString() is { Length: > 0 } key ? shared.Ledger(key) : null;
-        var connection = new Connection(NewConnectionId(), _options.MaxQueuedPacketsPerConnection, _options.MaxQueuedBytesPerConnection, room.Activity, ledger)
+        var connection = new Connection(NewConnectionId(), _options.MaxQueuedPacketsPerConnection, _options.MaxQueuedBytesPerConnection, room.Activity, ledger, _options.SlowConnectionTimeout)
         {
             User = context.User,
             ReadOnly = _options.IsReadOnly?.Invoke(context) == true,

@@ -29,7 +29,15 @@ public sealed class SyncletsServerOptions
     /// How many bytes of packets (two a UTF-16 unit) may wait to be written to one connection
     /// before it is dropped: a client that never reads holds at most this much server memory.
     /// </summary>
-    public long MaxQueuedBytesPerConnection { get; set; } = 16 * 1024 * 1024;
+    /// <remarks>
+    /// A reply to one connection (the initial sync of a large room) waits while its queue is over
+    /// half this size, so it goes at the pace the client reads; a connection that does not drain
+    /// for <see cref="SlowConnectionTimeout"/> is dropped.
+    /// </remarks>
+    public long MaxQueuedBytesPerConnection { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>How long a reply may wait for a connection's queue to drain before that connection is dropped as too slow.</summary>
+    public TimeSpan SlowConnectionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How much received message text (bytes, two a UTF-16 unit) may wait in a stored room's
@@ -67,8 +75,20 @@ public sealed class SyncletsServerOptions
     /// </summary>
     public Func<Microsoft.AspNetCore.Http.HttpContext, string, ValueTask<bool>>? CanOpenRoom { get; set; }
 
-    /// <summary>Limits of the stored room's own transport: the fragments it sends clients, and its reassembly of theirs.</summary>
-    public TransportOptions RoomTransport { get; set; } = new() { FragmentSize = TransportOptions.Network.FragmentSize, MaxMessageLength = 16 * 1024 * 1024, MaxPendingMessagesPerPeer = 16 };
+    /// <summary>
+    /// Limits of the stored rooms' own transports: the fragments they send clients, and their
+    /// reassembly of clients' messages. By default a message is at most 16 Mi UTF-16 units, a
+    /// connection's incomplete messages hold at most that much together, and all rooms' incomplete
+    /// messages share one budget of 64 Mi units (128 MB) for the whole server.
+    /// </summary>
+    public TransportOptions RoomTransport { get; set; } = new()
+    {
+        FragmentSize = TransportOptions.Network.FragmentSize,
+        MaxMessageLength = 16 * 1024 * 1024,
+        MaxPendingMessagesPerPeer = 16,
+        MaxPendingLengthPerPeer = 16 * 1024 * 1024,
+        SharedBudget = new ReassemblyBudget(64 * 1024 * 1024),
+    };
 
     /// <summary>
     /// Decides, per request, which connections may read but not write: their packets reach only the

@@ -103,6 +103,84 @@ public sealed class AbuseTests
         Assert.Empty(host.Broker.RoomNames);
     }
 
+    [Fact]
+    public async Task Hostile_connections_that_never_finish_their_messages_share_one_bounded_budget_on_the_server()
+    {
+        var budget = new Transports.ReassemblyBudget(2 * 1024 * 1024);
+        var heard = new HeardFrom(20);
+        await using var host = await BrokerHost.StartAsync(stores: 2, options =>
+        {
+            options.RoomTransport = new Transports.TransportOptions { MaxPendingMessagesPerPeer = 16, MaxPendingLengthPerPeer = 1024 * 1024, SharedBudget = budget };
+            options.HooksFactory = (_, _) => heard;
+        }, shared: false);
+
+        // 20 connections each start 16 messages of 60,000 characters and never finish them:
+        // 19.2 million characters asked for, against a budget of 2 Mi for the whole server.
+        var fragment = new string('x', 60_000);
+        var attackers = new List<ClientWebSocket>();
+        for (var c = 0; c < 20; c++)
+        {
+            var attacker = await ConnectAsync(host.Room("victim-room"));
+            attackers.Add(attacker);
+            for (var m = 0; m < 16; m++)
+            {
+                await SendAsync(attacker, $"* M{m:D15} 0 2 {fragment}");
+            }
+
+            await SendAsync(attacker, "* DONEDONEDONEDON 0 1 [1,0,2,[],1,{}]"); // Routed after its fragments.
+        }
+
+        await heard.All.WaitAsync(Patience);
+
+        Assert.InRange(budget.Used, 1, budget.MaxLength);
+        foreach (var attacker in attackers)
+        {
+            attacker.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_is_dropped_without_holding_more_than_its_queue_limit_and_others_go_on()
+    {
+        await using var host = await BrokerHost.StartAsync(stores: 2, options =>
+        {
+            options.MaxQueuedBytesPerConnection = 256 * 1024;
+            options.SlowConnectionTimeout = TimeSpan.FromMilliseconds(300);
+        }, shared: false);
+        await using var writer = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new Transports.WebSocketTransport(host.Room("big")), new SyncletOptions { Id = "writer" });
+        await writer.StartAsync();
+        await writer.SetAtomsAsync(["rows"], Enumerable.Range(0, 2000).Select(i => KeyValuePair.Create($"r{i}", (Atom)new string('y', 100))));
+        await writer.WhenStoredAsync().WaitAsync(Patience);
+
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Broker.ConnectionClosed += (_, _) => dropped.TrySetResult(); // The writer stays: only the greedy one can close.
+
+        // It asks for the whole room, over and over, and reads nothing back.
+        using var greedy = await ConnectAsync(host.Room("big"));
+        var asking = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < 2000 && !dropped.Task.IsCompleted; i++)
+                {
+                    await SendAsync(greedy, $"* {i:D16} 0 1 [1,0,2,[],0,{{}}]");
+                }
+            }
+            catch (WebSocketException)
+            {
+                // Aborted by the server, as it should be.
+            }
+        });
+
+        await dropped.Task.WaitAsync(Patience);
+        await asking.WaitAsync(Patience);
+
+        // The room still serves everyone else.
+        await writer.SetAtomAsync(["after", "cell"], "still served");
+        await writer.WhenStoredAsync().WaitAsync(Patience);
+        Assert.Equal("still served", (await host.Broker.GetRoomStore("big")!.GetAtomAsync(["after", "cell"])).AsString());
+    }
+
     private static async Task<ClientWebSocket> ConnectAsync(Uri room)
     {
         var socket = new ClientWebSocket();
@@ -129,6 +207,26 @@ public sealed class AbuseTests
         public override ValueTask<bool> CanReceiveMessageAsync(IReadOnlyDictionary<string, Atom> context)
         {
             First.TrySetResult(Ids.PeerOf(context)!);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <summary>Signals once the store has heard a whole message from <paramref name="peers"/> different peers.</summary>
+    private sealed class HeardFrom(int peers) : SyncletHooks
+    {
+        private readonly ConcurrentDictionary<string, bool> _heard = new(StringComparer.Ordinal);
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task All => _all.Task;
+
+        public override ValueTask<bool> CanReceiveMessageAsync(IReadOnlyDictionary<string, Atom> context)
+        {
+            _heard[Ids.PeerOf(context)!] = true;
+            if (_heard.Count >= peers)
+            {
+                _all.TrySetResult();
+            }
+
             return ValueTask.FromResult(true);
         }
     }

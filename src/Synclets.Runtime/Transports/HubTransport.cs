@@ -60,13 +60,35 @@ public sealed class HubTransport : Transport, IHubMember
     /// <summary>Readdresses the packet as it joins its header and fragment: one copy, where joining and then readdressing made two.</summary>
     private protected override ValueTask SendPacketAsync(string header, ReadOnlyMemory<char> fragment, string? exceptPeer, CancellationToken cancellationToken)
     {
-        if (_joinedAs is not null)
+        if (_joinedAs is null)
         {
-            var readdressed = Packet.Readdress(header, fragment.Span, _joinedAs, out var to);
-            _hub.Forward(_joinedAs, to, readdressed, exceptPeer);
+            return ValueTask.CompletedTask;
         }
 
+        var to = header[..header.IndexOf(' ', StringComparison.Ordinal)];
+        var ready = to == Packet.Everyone ? ValueTask.CompletedTask : _hub.WhenReadyForAsync(to, cancellationToken);
+        if (!ready.IsCompletedSuccessfully)
+        {
+            return ForwardWhenReadyAsync(ready, header, fragment, exceptPeer);
+        }
+
+        Forward(header, fragment.Span, exceptPeer);
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask ForwardWhenReadyAsync(ValueTask ready, string header, ReadOnlyMemory<char> fragment, string? exceptPeer)
+    {
+        await ready.ConfigureAwait(false);
+        Forward(header, fragment.Span, exceptPeer);
+    }
+
+    private void Forward(string header, ReadOnlySpan<char> fragment, string? exceptPeer)
+    {
+        if (_joinedAs is { } self)
+        {
+            var readdressed = Packet.Readdress(header, fragment, self, out var to);
+            _hub.Forward(self, to, readdressed, exceptPeer);
+        }
     }
 
     /// <inheritdoc/>

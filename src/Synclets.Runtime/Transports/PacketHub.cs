@@ -43,6 +43,13 @@ public abstract class PacketHub : IIdleSource
     public (Transport First, Transport Second) CreatePair(TransportOptions? options = null) =>
         (CreateTransport(options), CreateTransport(options));
 
+    /// <summary>
+    /// Completes when member <paramref name="recipient"/> can take more packets sent to it alone (a
+    /// reply): a hub whose members are slow carriers (a server's connections) waits here, so a
+    /// long reply goes at the recipient's pace. At once by default.
+    /// </summary>
+    protected internal virtual ValueTask WhenReadyForAsync(string recipient, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Delivers one readdressed packet to a member, without waiting for it to be processed.</summary>
     protected abstract void Deliver(IHubMember member, string packet);
 

@@ -4,14 +4,21 @@ namespace Synclets.Transports;
 
 /// <summary>
 /// Puts received fragments back together per (sender, message id), within bounds: a message may
-/// not grow past the size limit, a peer may not hold too many partial messages, and a partial
-/// message that waits too long is dropped. Every dropped packet is logged with its reason.
+/// not grow past the size limit, a peer may not hold too many partial messages nor too much text
+/// in them, all peers together may not hold more than the transport's (or a shared) budget, and
+/// a partial message that waits too long is dropped, by a timer, whether or not anything else
+/// arrives. Memory is taken as fragments arrive, never for what a header merely claims. Every
+/// dropped packet is logged with its reason.
 /// </summary>
 /// <remarks>Thread-safe: transports may receive on any thread.</remarks>
-internal sealed class Reassembler(TransportOptions options)
+internal sealed class Reassembler(TransportOptions options) : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Dictionary<string, PendingMessage>> _pendingByPeer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PeerMessages> _pendingByPeer = new(StringComparer.Ordinal);
+    private readonly ReassemblyBudget _budget = options.SharedBudget ?? new ReassemblyBudget(options.MaxPendingLength);
+    private ITimer? _sweeper;
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private string _selfId = string.Empty;
 
     /// <summary>How many partial messages are waiting for fragments, over all peers.</summary>
     public int PendingCount
@@ -20,7 +27,19 @@ internal sealed class Reassembler(TransportOptions options)
         {
             lock (_gate)
             {
-                return _pendingByPeer.Values.Sum(pending => pending.Count);
+                return _pendingByPeer.Values.Sum(peer => peer.Messages.Count);
+            }
+        }
+    }
+
+    /// <summary>How much text (UTF-16 units) the partial messages hold, over all peers.</summary>
+    public long PendingLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingByPeer.Values.Sum(peer => peer.Length);
             }
         }
     }
@@ -45,6 +64,8 @@ internal sealed class Reassembler(TransportOptions options)
 
         lock (_gate)
         {
+            _logger = logger;
+            _selfId = selfId;
             return AddFragmentLocked(fragment, logger, selfId);
         }
     }
@@ -54,7 +75,13 @@ internal sealed class Reassembler(TransportOptions options)
     {
         lock (_gate)
         {
+            foreach (var peer in _pendingByPeer.Values)
+            {
+                _budget.Release(peer.Length);
+            }
+
             _pendingByPeer.Clear();
+            StopSweeping();
         }
     }
 
@@ -63,37 +90,49 @@ internal sealed class Reassembler(TransportOptions options)
     {
         lock (_gate)
         {
-            _pendingByPeer.Remove(peer);
+            if (_pendingByPeer.Remove(peer, out var messages))
+            {
+                _budget.Release(messages.Length);
+            }
+
+            if (_pendingByPeer.Count == 0)
+            {
+                StopSweeping();
+            }
         }
     }
+
+    public void Dispose() => Clear();
 
     private ReadOnlyMemory<char>[]? AddFragmentLocked(in ReceivedFragment fragment, ILogger logger, string selfId)
     {
         var now = options.TimeProvider.GetTimestamp();
-        if (!_pendingByPeer.TryGetValue(fragment.From, out var pending))
+        if (!_pendingByPeer.TryGetValue(fragment.From, out var peer))
         {
-            pending = new Dictionary<string, PendingMessage>(StringComparer.Ordinal);
-            _pendingByPeer.Add(fragment.From, pending);
+            peer = new PeerMessages();
+            _pendingByPeer.Add(fragment.From, peer);
         }
 
-        if (!pending.TryGetValue(fragment.MessageId, out var message))
+        if (!peer.Messages.TryGetValue(fragment.MessageId, out var message))
         {
-            EvictStale(pending, now, fragment.From, logger, selfId);
+            EvictStale(fragment.From, peer, now, logger, selfId);
             if (fragment.Total > options.MaxFragmentsPerMessage)
             {
                 Log.DroppedPacket(logger, selfId, fragment.From, $"message {fragment.MessageId} claims {fragment.Total} fragments, over the limit of {options.MaxFragmentsPerMessage}");
+                ForgetIfEmpty(fragment.From, peer);
                 return null;
             }
 
-            if (pending.Count >= options.MaxPendingMessagesPerPeer)
+            if (peer.Messages.Count >= options.MaxPendingMessagesPerPeer)
             {
-                var oldest = pending.MinBy(entry => entry.Value.StartedAt);
-                pending.Remove(oldest.Key);
+                var oldest = peer.Messages.MinBy(entry => entry.Value.StartedAt);
+                Drop(peer, oldest.Key);
                 Log.DroppedPacket(logger, selfId, fragment.From, $"it had {options.MaxPendingMessagesPerPeer} incomplete messages, so the oldest, {oldest.Key}, was dropped");
             }
 
             message = new PendingMessage(fragment.Total, now);
-            pending.Add(fragment.MessageId, message);
+            peer.Messages.Add(fragment.MessageId, message);
+            EnsureSweeping();
         }
 
         if (message.Rejected)
@@ -101,47 +140,92 @@ internal sealed class Reassembler(TransportOptions options)
             return null; // Already reported when it was rejected.
         }
 
-        if (message.Parts.Length != fragment.Total)
+        if (message.Total != fragment.Total)
         {
-            Log.DroppedPacket(logger, selfId, fragment.From, $"fragment {fragment.Index} of message {fragment.MessageId} says {fragment.Total} fragments, an earlier one said {message.Parts.Length}");
+            Log.DroppedPacket(logger, selfId, fragment.From, $"fragment {fragment.Index} of message {fragment.MessageId} says {fragment.Total} fragments, an earlier one said {message.Total}");
             return null;
         }
 
-        if (message.Arrived[fragment.Index])
+        if (message.Parts.ContainsKey(fragment.Index))
         {
             Log.DuplicateFragment(logger, selfId, fragment.Index, fragment.MessageId, fragment.From);
             return null;
         }
 
-        message.Parts[fragment.Index] = fragment.Text;
-        message.Arrived[fragment.Index] = true;
-        message.Received++;
-        message.Length += fragment.Text.Length;
-        if (message.Length > options.MaxMessageLength)
+        var length = fragment.Text.Length;
+        if (message.Length + length > options.MaxMessageLength)
         {
-            message.Reject();
+            Reject(peer, message);
             Log.DroppedPacket(logger, selfId, fragment.From, $"message {fragment.MessageId} grew past the limit of {options.MaxMessageLength} characters");
             return null;
         }
 
-        if (message.Received < message.Parts.Length)
+        if (peer.Length + length > options.MaxPendingLengthPerPeer)
+        {
+            Reject(peer, message);
+            Log.DroppedPacket(logger, selfId, fragment.From, $"its incomplete messages would hold over {options.MaxPendingLengthPerPeer} characters, so message {fragment.MessageId} was dropped");
+            return null;
+        }
+
+        if (!_budget.TryReserve(length))
+        {
+            Reject(peer, message);
+            Log.DroppedPacket(logger, selfId, fragment.From, $"incomplete messages would hold over {_budget.MaxLength} characters in all, so message {fragment.MessageId} was dropped");
+            return null;
+        }
+
+        message.Parts.Add(fragment.Index, fragment.Text);
+        message.Length += length;
+        peer.Length += length;
+        if (message.Parts.Count < message.Total)
         {
             return null;
         }
 
-        pending.Remove(fragment.MessageId);
-        if (pending.Count == 0)
+        var parts = new ReadOnlyMemory<char>[message.Total];
+        foreach (var (index, text) in message.Parts)
         {
-            _pendingByPeer.Remove(fragment.From);
+            parts[index] = text;
         }
 
-        return message.Parts;
+        Drop(peer, fragment.MessageId);
+        ForgetIfEmpty(fragment.From, peer);
+        return parts;
     }
 
-    private void EvictStale(Dictionary<string, PendingMessage> pending, long now, string peer, ILogger logger, string selfId)
+    /// <summary>Frees a message's parts but remembers its id, so later fragments of it are dropped quietly.</summary>
+    private void Reject(PeerMessages peer, PendingMessage message)
+    {
+        peer.Length -= message.Length;
+        _budget.Release(message.Length);
+        message.Reject();
+    }
+
+    private void Drop(PeerMessages peer, string messageId)
+    {
+        if (peer.Messages.Remove(messageId, out var message))
+        {
+            peer.Length -= message.Length;
+            _budget.Release(message.Length);
+        }
+    }
+
+    private void ForgetIfEmpty(string from, PeerMessages peer)
+    {
+        if (peer.Messages.Count == 0)
+        {
+            _pendingByPeer.Remove(from);
+            if (_pendingByPeer.Count == 0)
+            {
+                StopSweeping();
+            }
+        }
+    }
+
+    private void EvictStale(string from, PeerMessages peer, long now, ILogger logger, string selfId)
     {
         List<string>? stale = null;
-        foreach (var (id, message) in pending)
+        foreach (var (id, message) in peer.Messages)
         {
             if (options.TimeProvider.GetElapsedTime(message.StartedAt, now) > options.PendingMessageTimeout)
             {
@@ -151,35 +235,71 @@ internal sealed class Reassembler(TransportOptions options)
 
         foreach (var id in stale ?? [])
         {
-            var message = pending[id];
-            pending.Remove(id);
+            var message = peer.Messages[id];
+            Drop(peer, id);
             if (!message.Rejected)
             {
-                Log.DroppedPacket(logger, selfId, peer, $"message {id} was still missing {message.Parts.Length - message.Received} of {message.Parts.Length} fragments after {options.PendingMessageTimeout}");
+                Log.DroppedPacket(logger, selfId, from, $"message {id} was still missing {message.Total - message.Parts.Count} of {message.Total} fragments after {options.PendingMessageTimeout}");
             }
         }
     }
 
+    /// <summary>A timer runs while anything is pending, so a message whose sender went quiet is evicted on time.</summary>
+    private void EnsureSweeping()
+    {
+        if (_sweeper is null && options.PendingMessageTimeout != Timeout.InfiniteTimeSpan)
+        {
+            var period = options.PendingMessageTimeout / 2;
+            _sweeper = options.TimeProvider.CreateTimer(static state => ((Reassembler)state!).Sweep(), this, period, period);
+        }
+    }
+
+    private void StopSweeping()
+    {
+        _sweeper?.Dispose();
+        _sweeper = null;
+    }
+
+    private void Sweep()
+    {
+        lock (_gate)
+        {
+            var now = options.TimeProvider.GetTimestamp();
+            foreach (var (from, peer) in _pendingByPeer.ToArray())
+            {
+                EvictStale(from, peer, now, _logger, _selfId);
+                ForgetIfEmpty(from, peer);
+            }
+        }
+    }
+
+    private sealed class PeerMessages
+    {
+        public Dictionary<string, PendingMessage> Messages { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The text its pending messages hold, in UTF-16 units.</summary>
+        public long Length { get; set; }
+    }
+
     private sealed class PendingMessage(int total, long startedAt)
     {
-        public ReadOnlyMemory<char>[] Parts { get; private set; } = new ReadOnlyMemory<char>[total];
+        public int Total { get; } = total;
 
-        public bool[] Arrived { get; private set; } = new bool[total];
+        /// <summary>The fragments that have arrived, by index: grown as they come, not sized by the claimed total.</summary>
+        public Dictionary<int, ReadOnlyMemory<char>> Parts { get; } = [];
 
         public long StartedAt { get; } = startedAt;
 
-        public int Received { get; set; }
-
-        public int Length { get; set; }
+        public long Length { get; set; }
 
         public bool Rejected { get; private set; }
 
-        /// <summary>Frees the parts but remembers the id, so later fragments of it are dropped quietly.</summary>
         public void Reject()
         {
             Rejected = true;
-            Parts = [];
-            Arrived = [];
+            Parts.Clear();
+            Parts.TrimExcess();
+            Length = 0;
         }
     }
 }

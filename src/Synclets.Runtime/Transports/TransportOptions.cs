@@ -20,6 +20,15 @@ public sealed class TransportOptions
     /// <summary>How many partly received messages one peer may have at a time; the oldest is dropped beyond it.</summary>
     public int MaxPendingMessagesPerPeer { get; init; } = 64;
 
+    /// <summary>How much text (UTF-16 units) one peer's partly received messages may hold together; the message that would pass it is dropped.</summary>
+    public long MaxPendingLengthPerPeer { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>How much text (UTF-16 units) all peers' partly received messages may hold together, unless <see cref="SharedBudget"/> is given.</summary>
+    public long MaxPendingLength { get; init; } = 256 * 1024 * 1024;
+
+    /// <summary>A budget of partly received text shared with other transports (a server's rooms); null for one of this transport's own, of <see cref="MaxPendingLength"/>.</summary>
+    public ReassemblyBudget? SharedBudget { get; init; }
+
     /// <summary>How long a partly received message may wait for its missing fragments before it is dropped.</summary>
     public TimeSpan PendingMessageTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
