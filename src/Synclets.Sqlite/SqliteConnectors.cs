@@ -4,7 +4,7 @@ using Synclets.Protocol;
 namespace Synclets.Sqlite;
 
 /// <summary>The data half of a <see cref="SqliteStore"/>: atoms as JSON text in the data table.</summary>
-public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, ITransactionalConnector
+public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, IStorageRules, ITransactionalConnector
 {
     private readonly SqliteStore _store;
 
@@ -60,6 +60,21 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, ITran
 
     /// <inheritdoc/>
     public ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default) => _store.RollbackUnitAsync();
+
+    /// <inheritdoc/>
+    /// <remarks>Atoms are kept as JSON text, which escapes half a surrogate pair; the ids are kept in TEXT columns too, which cannot.</remarks>
+    public string? WhyNotStorable(IReadOnlyList<string> address, Atom atom)
+    {
+        foreach (var id in address)
+        {
+            if (Ids.HasUnpairedSurrogate(id))
+            {
+                return SqliteText.Refused($"The id {AtomJson.WriteAddress([id])} of address {AtomJson.WriteAddress(address)}").Message;
+            }
+        }
+
+        return null;
+    }
 
     internal static Atom Parse(string json, IReadOnlyList<string> address)
     {

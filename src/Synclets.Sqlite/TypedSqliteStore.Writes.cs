@@ -9,21 +9,40 @@ public sealed partial class TypedSqliteStore<TRow>
     /// <inheritdoc/>
     public ValueTask SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken = default)
     {
-        var (bit, kind) = Column(address[1]);
-        if (!atom.IsAbsent && atom.Kind != AtomKind.Null && atom.Kind != kind)
+        var (bit, _) = Column(address[1]);
+        if (WhyNotStorable(address, atom) is { } reason)
         {
-            throw new SqliteStoreException($"Column '{address[1]}' of table {TRow.SqlTableName} holds {kind} atoms, but {atom} was written at [{address[0]}, {address[1]}]. The peer's schema differs from this record's.");
-        }
-
-        if (atom.Kind == AtomKind.String && Ids.HasUnpairedSurrogate(atom.AsString()))
-        {
-            throw SqliteText.Refused($"The text written at [{address[0]}, {address[1]}] of table {TRow.SqlTableName}");
+            throw new SqliteStoreException(reason);
         }
 
         var pending = Pending(address[0]);
         pending.Atoms[bit] = atom;
         pending.Touched |= 1L << bit;
         return FlushIfAlone();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A typed column holds atoms of one kind (or null), and no TEXT column half a surrogate pair; an unknown column is refused too.</remarks>
+    public string? WhyNotStorable(IReadOnlyList<string> address, Atom atom)
+    {
+        if (!_columnIndex.TryGetValue(address[1], out var column))
+        {
+            return $"Table {TRow.SqlTableName} has no column '{address[1]}' (written at [{address[0]}, {address[1]}]). The peer's schema differs from this record's.";
+        }
+
+        if (Ids.HasUnpairedSurrogate(address[0]))
+        {
+            return SqliteText.Refused($"The row id '{address[0]}' of table {TRow.SqlTableName}").Message;
+        }
+
+        if (!atom.IsAbsent && atom.Kind != AtomKind.Null && atom.Kind != column.Kind)
+        {
+            return $"Column '{address[1]}' of table {TRow.SqlTableName} holds {column.Kind} atoms, but {atom} was written at [{address[0]}, {address[1]}]. The peer's schema differs from this record's.";
+        }
+
+        return atom.Kind == AtomKind.String && Ids.HasUnpairedSurrogate(atom.AsString())
+            ? SqliteText.Refused($"The text written at [{address[0]}, {address[1]}] of table {TRow.SqlTableName}").Message
+            : null;
     }
 
     /// <inheritdoc/>

@@ -96,3 +96,15 @@ public interface ILatestTimestamp
     /// <summary>The greatest timestamp stored (ordinal order is time order), or <see cref="Timestamp.None"/> when there is none.</summary>
     ValueTask<string> GetLatestTimestampAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Optional for a data connector whose storage cannot keep every atom the protocol can carry (a
+/// SQLite TEXT column has no form for half a surrogate pair; a typed column holds one kind): the
+/// engine asks before it applies a received atom, and refuses that one atom (logged) rather than
+/// fail the whole message in the middle of its transaction.
+/// </summary>
+public interface IStorageRules
+{
+    /// <summary>Why <paramref name="atom"/> (absent for a deletion) cannot be stored at <paramref name="address"/>, or null when it can.</summary>
+    string? WhyNotStorable(IReadOnlyList<string> address, Atom atom);
+}

@@ -26,11 +26,14 @@ internal sealed class SyncProtocol(
     private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
     private readonly ISubtreeReader? _subtrees = meta as ISubtreeReader;
     private readonly ITimestampPrefetch? _prefetch = meta as ITimestampPrefetch;
+    private readonly IStorageRules? _storageRules = data as IStorageRules;
     private readonly ListingRecords _listings = new();
 
     // Atoms of the message being handled that were refused for a timestamp too far ahead (logged once a message).
     private int _refusedAhead;
     private string? _firstRefusedAhead;
+    private int _unstorable;
+    private string? _firstUnstorable;
 
     // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour,
     // and may watch every message sent, which text written without a message cannot show them:
@@ -47,6 +50,8 @@ internal sealed class SyncProtocol(
     {
         _refusedAhead = 0;
         _firstRefusedAhead = null;
+        _unstorable = 0;
+        _firstUnstorable = null;
         try
         {
             await HandleNodeAsync(transport, from, message).ConfigureAwait(false);
@@ -56,6 +61,11 @@ internal sealed class SyncProtocol(
             if (_refusedAhead > 0)
             {
                 Log.RefusedFutureTimestamps(logger, syncletId, from, _refusedAhead, _firstRefusedAhead!, clock.MaxDrift);
+            }
+
+            if (_unstorable > 0)
+            {
+                Log.RefusedUnstorable(logger, syncletId, from, _unstorable, _firstUnstorable!);
             }
         }
     }
@@ -298,6 +308,14 @@ internal sealed class SyncProtocol(
         if (!allowed)
         {
             return (null, false); // A refused write stores nothing, not even its timestamp.
+        }
+
+        if (_storageRules?.WhyNotStorable(address, atom.Value) is { } reason)
+        {
+            // This one atom cannot be kept here; its siblings in the message still are.
+            _firstUnstorable ??= reason;
+            _unstorable++;
+            return (null, false);
         }
 
         await WriteAsync(address, theirs, atom.Value, CancellationToken.None).ConfigureAwait(false);

@@ -577,7 +577,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         Message message;
         try
         {
-            message = MessageReader.Read(messageParts, Depth);
+            message = MessageReader.Read(messageParts, Depth, out var refused);
+            if (refused is not null)
+            {
+                Log.DroppedNodes(_logger, Id, from, refused);
+            }
         }
         catch (ProtocolException exception)
         {

@@ -38,11 +38,35 @@ public static class MessageReader
 
     /// <summary>Parses a message that arrived in fragments, without joining them into one string first.</summary>
     /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
-    internal static Message Read(ReadOnlyMemory<char>[] parts, int depth)
+    internal static Message Read(ReadOnlyMemory<char>[] parts, int depth) => Read(parts, depth, out _);
+
+    /// <summary>
+    /// <see cref="Read(ReadOnlyMemory{char}[], int)"/>, telling what it left out: a child whose id
+    /// is reserved is refused on its own (its siblings are kept, and
+    /// the list is marked partial), and <paramref name="refused"/> says how many and the first.
+    /// </summary>
+    internal static Message Read(ReadOnlyMemory<char>[] parts, int depth, out string? refused)
+    {
+        var ids = new IdPool();
+        var message = ReadParts(parts, depth, ids);
+        refused = ids.RefusedCount == 0 ? null : $"{ids.RefusedCount} node(s) were refused and their siblings kept: {ids.FirstRefusal}";
+        return message;
+    }
+
+    private static Message ReadParts(ReadOnlyMemory<char>[] parts, int depth, IdPool ids)
     {
         if (parts.Length == 1)
         {
-            return Read(parts[0].Span, depth);
+            var text = parts[0].Span;
+            var single = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+            try
+            {
+                return Read(single.AsSpan(0, Encoding.UTF8.GetBytes(text, single)), depth, ids);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(single);
+            }
         }
 
         var length = parts.Sum(part => part.Length);
@@ -57,7 +81,7 @@ public static class MessageReader
                 written += encoder.GetBytes(parts[i].Span, buffer.AsSpan(written), flush: i == parts.Length - 1);
             }
 
-            return Read(buffer.AsSpan(0, written), depth);
+            return Read(buffer.AsSpan(0, written), depth, ids);
         }
         finally
         {
@@ -67,12 +91,14 @@ public static class MessageReader
 
     /// <summary>Parses UTF-8 <paramref name="utf8"/> as a message for a tree of <paramref name="depth"/>.</summary>
     /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
-    public static Message Read(ReadOnlySpan<byte> utf8, int depth)
+    public static Message Read(ReadOnlySpan<byte> utf8, int depth) => Read(utf8, depth, new IdPool());
+
+    private static Message Read(ReadOnlySpan<byte> utf8, int depth, IdPool ids)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = Math.Max(64, (2 * depth) + 8) });
         try
         {
-            var message = ReadMessage(ref reader, depth, new IdPool());
+            var message = ReadMessage(ref reader, depth, ids);
             if (reader.Read())
             {
                 throw new ProtocolException("There is more text after the message's closing bracket.");
@@ -195,6 +221,7 @@ public static class MessageReader
         // Siblings at one level tend to have as many children as each other (the columns of rows):
         // sized like the last list at this level, the dictionary rarely grows.
         var children = new Dictionary<string, Node>(IdPool.SizeHint(level), StringComparer.Ordinal);
+        var refusedHere = 0;
         while (true)
         {
             Advance(ref reader, "sub-nodes");
@@ -204,14 +231,22 @@ public static class MessageReader
             }
 
             var id = level + 1 == depth ? ids.Read(ref reader) : JsonStringReader.Read(ref reader); // Atom ids repeat on every row; row ids do not.
-            CheckId(id);
             Advance(ref reader, "sub-nodes");
+            if (RefusalOf(id) is { } refusal)
+            {
+                // One bad id refuses its own node, not the message: its siblings are still good.
+                ids.Refuse(refusal);
+                refusedHere++;
+                reader.Skip();
+                continue;
+            }
+
             children[id] = ReadNode(ref reader, level + 1, depth, ids);
         }
 
         IdPool.Sized(level, children.Count);
         Advance(ref reader, "sub-nodes");
-        var partial = false;
+        var partial = refusedHere > 0; // Not everything the sender named is here: never "this is all I have".
         if (reader.TokenType == JsonTokenType.Number)
         {
             partial = reader.TryGetInt32(out var flag) && flag == 1;
@@ -240,6 +275,18 @@ public static class MessageReader
         // Shared by every reader, unsynchronized: a stale or mixed-up hint only sizes a dictionary.
         private static readonly int[] LastCounts = new int[16];
         private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+
+        /// <summary>How many nodes of this message were refused for their ids.</summary>
+        public int RefusedCount { get; private set; }
+
+        /// <summary>Why the first was.</summary>
+        public string? FirstRefusal { get; private set; }
+
+        public void Refuse(string reason)
+        {
+            RefusedCount++;
+            FirstRefusal ??= reason;
+        }
 
         public static int SizeHint(int level) => level < LastCounts.Length ? LastCounts[level] : 0;
 
@@ -315,11 +362,15 @@ public static class MessageReader
 
     private static void CheckId(string id)
     {
-        if (Ids.IsReserved(id))
+        if (RefusalOf(id) is { } refusal)
         {
-            throw new ProtocolException("The message names an id that starts with U+FFFA, a range reserved for the system.");
+            throw new ProtocolException($"The message's address names {refusal}.");
         }
     }
+
+    /// <summary>Why an id cannot be synced, or null when it can.</summary>
+    private static string? RefusalOf(string id) =>
+        Ids.IsReserved(id) ? $"the id {JsonText.Write(id)}, which starts with U+FFFA, a range reserved for the system" : null;
 
     private static int ReadInteger(ref Utf8JsonReader reader, string what)
     {

@@ -16,7 +16,6 @@ public class MalformedInputTests
         { "[1,0,2,[\"a\"]," + Valid + ",{}]", "parent address" },
         { "[1,0,2,[\"a\",\"b\"],12,{}]", "atom address" },
         { "[1,0,2,[\"\uFFFAa\",\"b\"]," + Valid + ",{}]", "reserved" },
-        { "[1,0,2,[\"a\"],[{\"\uFFFAb\":" + Valid + "}],{}]", "reserved" },
         { "[1,0,2,[\"a\",\"b\"]," + Valid, "not valid JSON" },
         { "garbage", "not valid JSON" },
         { "[1,0,2,[\"a\",\"b\"],[\"OhqqeV-----BT7zq\",1e400],{}]", "beyond the range of a double" },
@@ -34,6 +33,25 @@ public class MalformedInputTests
         Assert.Contains(logs.Warnings, w => w.Contains("from peer", StringComparison.Ordinal) && w.Contains(reason, StringComparison.Ordinal));
         Assert.Equal("{}", (await synclet.GetDataAsync()).ToJsonString());
         Assert.Equal("{}", (await synclet.GetMetaAsync()).ToJsonString());
+        await synclet.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task One_reserved_id_refuses_its_own_node_and_keeps_its_siblings_with_one_warning()
+    {
+        const string badId = "\uFFFAb";
+        var (synclet, transport, logs) = await StartAsync();
+        var rows = string.Join(",", Enumerable.Range(0, 100).Select(i => $"\"row{i}\":[{{\"c\":{Valid}}}]"));
+        var bad = System.Text.Json.JsonSerializer.Serialize(badId);
+        transport.InjectMessage("peer", $"[1,0,2,[],[{{{rows},{bad}:[{{\"c\":{Valid}}}],\"row100\":[{{{bad}:{Valid},\"c\":{Valid}}}]}}],{{}}]");
+        await synclet.WhenIdleAsync();
+
+        Assert.Equal(101, (await synclet.GetChildIdsAsync([])).Count);
+        Assert.Equal(["c"], await synclet.GetChildIdsAsync(["row100"]));
+        var warning = Assert.Single(logs.Warnings);
+        Assert.Contains("2 node(s) were refused and their siblings kept", warning, StringComparison.Ordinal);
+        Assert.Contains("reserved for the system", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
         await synclet.DisposeAsync();
     }
 
