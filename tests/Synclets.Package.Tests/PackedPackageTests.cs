@@ -56,13 +56,44 @@ public sealed class PackedPackageTests : IDisposable
             await todos.UpsertAsync(new Todo("t1", "Ship it", Done: true));
             Console.WriteLine(await todos.GetAsync("t1"));
 
+            // Depth 3, the docs' container of tables, and depth 1, a settings record: one case per shape.
+            await using var workspaceSynclet = new Synclet(new MemoryDataConnector(3), new MemoryMetaConnector(3));
+            var workspace = new Workspace(workspaceSynclet);
+            await workspace.Todos.UpsertAsync(new Todo("t2", "In a workspace", Done: false));
+            await workspace.Tags.UpsertAsync(new Tag("urgent", "red"));
+            Console.WriteLine($"{await workspace.Todos.GetAsync("t2")} {await workspace.Tags.GetAsync("urgent")}");
+
+            await using var settingsSynclet = new Synclet(new MemoryDataConnector(1), new MemoryMetaConnector(1));
+            var settings = Settings.CreateStore(settingsSynclet);
+            await settings.SetAsync(new Settings { Theme = "dark" });
+            Console.WriteLine(await settings.GetAsync());
+
             [SyncTree(depth: 2)]
             public partial record Todo([property: SyncKey] string Id, string Title, bool Done);
+
+            [SyncTree(depth: 2)]
+            public partial record Tag([property: SyncKey] string Name, string Color);
+
+            [SyncTree(depth: 3)]
+            public partial class Workspace
+            {
+                public partial SyncTable<Todo> Todos { get; }
+                [SyncColumn("labels")] public partial SyncTable<Tag> Tags { get; }
+            }
+
+            [SyncTree(depth: 1)]
+            public partial record Settings
+            {
+                public string Theme { get; init; } = "light";
+                public int FontSize { get; init; } = 12;
+            }
             """);
 
         var run = await DotnetAsync(app, "run");
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("Todo { Id = t1, Title = Ship it, Done = True }", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Todo { Id = t2, Title = In a workspace, Done = False } Tag { Name = urgent, Color = red }", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Settings { Theme = dark, FontSize = 12 }", run.Output, StringComparison.Ordinal);
 
         File.WriteAllText(Path.Combine(app, "Broken.cs"), """
             using Synclets;

@@ -247,7 +247,7 @@ internal static class ShapeReader
             var isTable = property.Type is INamedTypeSymbol { IsGenericType: true } named
                 && named.OriginalDefinition.ToDisplayString() == SyncTableType
                 && named.TypeArguments[0].GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SyncTreeAttribute && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value is 2);
-            if (!isTable || !property.IsPartialDefinition || property.PartialImplementationPart is not null || property.SetMethod is not null)
+            if (!isTable || !property.IsPartialDefinition || HasUserImplementation(property) || property.SetMethod is not null)
             {
                 var why = !isTable ? $"its type is {property.Type.ToDisplayString()}, not SyncTable<TRow> of a [SyncTree(depth: 2)] record"
                     : "it must be a get-only partial property with no body, for the generator to implement";
@@ -266,6 +266,15 @@ internal static class ShapeReader
             problems.Add(new Problem("SYNC002", type.Locations.FirstOrDefault() ?? Location.None, type.Name, "a depth-3 container needs at least one 'public partial SyncTable<TRow> Name { get; }' property"));
         }
     }
+
+    /// <summary>
+    /// True when the user wrote a body for the partial table property. The analyzers run over the
+    /// compilation with the generator's output in it, where our own implementation part is
+    /// present: that one does not count (a depth-3 container failed with SYNC006 in every real build).
+    /// </summary>
+    private static bool HasUserImplementation(IPropertySymbol property) =>
+        property.PartialImplementationPart is { } implementation
+        && !implementation.DeclaringSyntaxReferences.All(reference => reference.SyntaxTree.FilePath.EndsWith(TreeModel.HintSuffix, StringComparison.Ordinal));
 
     private static void CheckIds(IEnumerable<(string Id, string Property)> ids, INamedTypeSymbol type, List<Problem> problems, Location location)
     {

@@ -16,7 +16,10 @@ internal sealed record TreeModel(
     EquatableArray<TableModel> Tables)
 {
     /// <summary>A file name for the generated source, unique per type.</summary>
-    public string HintName => FullName.Replace("global::", string.Empty).Replace('<', '_').Replace('>', '_') + ".Synclets.g.cs";
+    public string HintName => FullName.Replace("global::", string.Empty).Replace('<', '_').Replace('>', '_') + HintSuffix;
+
+    /// <summary>How the name of every file the generator writes ends.</summary>
+    public const string HintSuffix = ".Synclets.g.cs";
 }
 
 /// <summary>A type the annotated type is nested in.</summary>

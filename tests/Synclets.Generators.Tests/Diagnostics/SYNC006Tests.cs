@@ -33,4 +33,36 @@ public class SYNC006Tests
             public partial SyncTable<Plain> {|SYNC006:Plains|} { get; }
         }
         """);
+
+    [Fact]
+    public async Task A_table_the_generator_implemented_is_not_reported_in_a_real_build()
+    {
+        // A real build runs the analyzers over the compilation that holds the generator's output,
+        // where each table property has an implementation part: ours, which must not count as a body.
+        var (output, _) = TestCompilation.Generate("""
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo([property: SyncKey] string Id, string Title);
+            [SyncTree(depth: 3)]
+            public partial class Workspace
+            {
+                public partial SyncTable<Todo> Todos { get; }
+            }
+            """);
+        Assert.Empty(TestCompilation.Problems(output));
+        Assert.Empty(await AnalyzerHarness.Diagnose(output));
+    }
+
+    [Fact]
+    public Task A_table_the_user_implemented_is_reported() => AnalyzerHarness.VerifyAsync("""
+        using Synclets;
+        [SyncTree(depth: 2)]
+        public partial record Todo(string Id, string Title);
+        [SyncTree(depth: 3)]
+        public partial class Workspace
+        {
+            public partial SyncTable<Todo> {|SYNC006:Todos|} { get; }
+            public partial SyncTable<Todo> Todos => throw new System.NotImplementedException();
+        }
+        """);
 }
