@@ -34,4 +34,10 @@ internal interface IMessageSender
     /// <see cref="SyncletHooks.OnSendMessage"/>, so only a synclet with the default hooks may take this way.
     /// </summary>
     ValueTask PropagateTextAsync(ReadOnlyMemory<char> messageText, Transport origin, string from);
+
+    /// <summary>
+    /// Told before each atom is written: from then on, in a transactional unit of work, what is
+    /// sent waits for the commit (and is dropped on rollback), so peers hear only what is durable.
+    /// </summary>
+    void Writing();
 }

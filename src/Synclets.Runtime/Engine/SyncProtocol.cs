@@ -650,6 +650,7 @@ internal sealed class SyncProtocol(
 
     private async ValueTask WriteAsync(IReadOnlyList<string> address, string timestamp, Atom atom, CancellationToken cancellationToken)
     {
+        sender.Writing();
         if (atom.IsAbsent)
         {
             await data.RemoveAtomAsync(address, cancellationToken).ConfigureAwait(false);

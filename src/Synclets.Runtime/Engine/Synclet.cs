@@ -34,6 +34,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly ReceiveBacklog _backlog;
 
     private readonly Acknowledgements _acknowledgements = new();
+    private readonly HeldMessages _held = new();
+    private bool _inUnitOfWork;
     private readonly TimeSpan _acknowledgementRetry;
 
     // True when the hooks may refuse reads: a broadcast is then cut per recipient (see ReadFilter).
@@ -546,8 +548,32 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
     }
 
-    private async ValueTask SendSafelyAsync(Transport transport, string to, ReadOnlyMemory<char> text, string? exceptPeer = null)
+    void IMessageSender.Writing()
     {
+        if (_inUnitOfWork && !_held.Holding)
+        {
+            _held.StartHolding();
+        }
+    }
+
+    private ValueTask SendSafelyAsync(Transport transport, string to, ReadOnlyMemory<char> text, string? exceptPeer = null)
+    {
+        if (_held.Holding)
+        {
+            _held.Hold(transport, to, text.Span, exceptPeer);
+            return ValueTask.CompletedTask;
+        }
+
+        return SendNowAsync(transport, to, text, exceptPeer);
+    }
+
+    private async ValueTask SendNowAsync(Transport transport, string to, ReadOnlyMemory<char> text, string? exceptPeer)
+    {
+        if (!transport.IsAttached)
+        {
+            return; // Detached while the message was held.
+        }
+
         Statistics.Sent(text.Span);
         try
         {
@@ -677,7 +703,10 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         return false;
     }
 
-    /// <summary>Runs one unit of work inside the connectors' transaction, if they have one.</summary>
+    /// <summary>
+    /// Runs one unit of work inside the connectors' transaction, if they have one. What it sends
+    /// after its first write is held until the commit, and dropped if it rolls back.
+    /// </summary>
     private async ValueTask<T> InTransactionAsync<T>(Func<ValueTask<T>> work)
     {
         if (_transactional.Length == 0)
@@ -690,19 +719,20 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             await connector.BeginWritesAsync().ConfigureAwait(false);
         }
 
+        T result;
+        _inUnitOfWork = true;
         try
         {
-            var result = await work().ConfigureAwait(false);
+            result = await work().ConfigureAwait(false);
             foreach (var connector in _transactional)
             {
                 await connector.CommitWritesAsync().ConfigureAwait(false);
             }
-
-            return result;
         }
         catch
         {
             _pendingChanges.Clear(); // Nothing was written: observers must not hear of it.
+            _held.Drop(); // Nor peers.
             foreach (var connector in _transactional)
             {
                 await connector.RollbackWritesAsync().ConfigureAwait(false);
@@ -710,6 +740,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
             throw;
         }
+        finally
+        {
+            _inUnitOfWork = false;
+        }
+
+        await _held.ReleaseAsync(SendNowAsync).ConfigureAwait(false);
+        return result;
     }
 
     private void RecordChange(IReadOnlyList<string> address, Atom atom) => _pendingChanges.Add(new AtomChange(address.ToArray(), atom));
