@@ -3,7 +3,7 @@ using Synclets.Tests.Scenarios;
 
 namespace Synclets.Sqlite.Tests;
 
-/// <summary>The SCENARIOS.md suite with every synclet on its own SQLite file.</summary>
+/// <summary>The docs/scenarios.md suite with every synclet on its own SQLite file.</summary>
 public sealed class SqliteConvergenceTests : ConvergenceSuite, IAsyncLifetime
 {
     private readonly TempFolder _folder = new();

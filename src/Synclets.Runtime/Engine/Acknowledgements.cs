@@ -21,14 +21,20 @@ internal sealed class Acknowledgements
     /// <summary>The context key of an acknowledgement.</summary>
     public const string ReplyKey = "\uFFFAacked";
 
-    private readonly Dictionary<string, TaskCompletionSource<(uint Theirs, uint Mine)>> _waiting = new(StringComparer.Ordinal);
+    /// <summary>In an acknowledgement: how many of the asker's writes were refused since the last one (absent when none).</summary>
+    public const string RefusedKey = "\uFFFArefused";
+
+    /// <summary>In an acknowledgement with refusals: why the first was refused.</summary>
+    public const string RefusalKey = "\uFFFArefusal";
+
+    private readonly Dictionary<string, TaskCompletionSource<Acknowledgement>> _waiting = new(StringComparer.Ordinal);
 
     /// <summary>Starts waiting for the acknowledgement of <paramref name="nonce"/>.</summary>
-    public Task<(uint Theirs, uint Mine)> Expect(string nonce)
+    public Task<Acknowledgement> Expect(string nonce)
     {
         if (!_waiting.TryGetValue(nonce, out var waiter))
         {
-            waiter = new TaskCompletionSource<(uint, uint)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = new TaskCompletionSource<Acknowledgement>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Add(nonce, waiter);
         }
 
@@ -51,14 +57,20 @@ internal sealed class Acknowledgements
         return _waiting.ContainsKey(nonce);
     }
 
-    /// <summary>Completes the wait for <paramref name="nonce"/> with the peer's hash and ours as the acknowledgement arrived.</summary>
-    public void Complete(string nonce, uint theirs, uint mine)
+    /// <summary>Completes the wait for <paramref name="nonce"/> with what the peer said.</summary>
+    public void Complete(string nonce, Acknowledgement acknowledgement)
     {
         if (_waiting.Remove(nonce, out var waiter))
         {
-            waiter.TrySetResult((theirs, mine));
+            waiter.TrySetResult(acknowledgement);
         }
     }
+
+    /// <summary>The refusals an acknowledgement reports, from its context.</summary>
+    public static (int Count, string? Reason) RefusalsIn(IReadOnlyDictionary<string, Atom> context) =>
+        context.TryGetValue(RefusedKey, out var count) && count.Kind == AtomKind.Number && count.AsNumber() >= 1
+            ? ((int)Math.Min(count.AsNumber(), int.MaxValue), context.TryGetValue(RefusalKey, out var reason) && reason.Kind == AtomKind.String ? reason.AsString() : null)
+            : (0, null);
 
     /// <summary>Stops every wait: the synclet is disposed.</summary>
     public void CancelAll()
@@ -78,3 +90,6 @@ internal sealed class Acknowledgements
         return nonce.Length > 0;
     }
 }
+
+/// <summary>What a peer's acknowledgement said: its root hash, ours as it arrived, and how many of our writes it refused since the last one.</summary>
+internal readonly record struct Acknowledgement(string Peer, uint Theirs, uint Mine, int Refused, string? Refusal);

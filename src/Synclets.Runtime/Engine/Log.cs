@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "Synclet {SyncletId} refused {Count} atom(s) from {Peer} that its storage cannot keep, and kept the rest of the message; the first: {Reason}")]
     public static partial void RefusedUnstorable(ILogger logger, string syncletId, string peer, int count, string reason);
+
+    [LoggerMessage(12, LogLevel.Warning, "Synclet {SyncletId} refused {Count} write(s) from {Peer} by its hooks (the first at {Address}); the writer hears of it in its next acknowledgement.")]
+    public static partial void RefusedByHooks(ILogger logger, string syncletId, int count, string peer, string address);
+
+    [LoggerMessage(13, LogLevel.Warning, "Synclet {SyncletId}: {Peer} refused {Count} of its write(s): {Reason}")]
+    public static partial void WritesRefused(ILogger logger, string syncletId, string peer, int count, string reason);
 }

@@ -6,7 +6,7 @@ using Synclets.Transports;
 namespace Synclets;
 
 /// <summary>
-/// The Synclets sync algorithm (PROTOCOL.md, "The sync algorithm") over one data and one meta
+/// The Synclets sync algorithm (docs/protocol.md, "The sync algorithm") over one data and one meta
 /// connector: turns each received node into the reply the protocol asks for, applies newer
 /// atoms, and propagates what it applied to the other transports.
 /// </summary>
@@ -29,11 +29,7 @@ internal sealed class SyncProtocol(
     private readonly IStorageRules? _storageRules = data as IStorageRules;
     private readonly ListingRecords _listings = new();
 
-    // Atoms of the message being handled that were refused for a timestamp too far ahead (logged once a message).
-    private int _refusedAhead;
-    private string? _firstRefusedAhead;
-    private int _unstorable;
-    private string? _firstUnstorable;
+    private readonly Refusals _refusals = new();
 
     // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour,
     // and may watch every message sent, which text written without a message cannot show them:
@@ -48,25 +44,14 @@ internal sealed class SyncProtocol(
     /// <summary>Handles one valid received message.</summary>
     public async ValueTask HandleAsync(Transport transport, string from, Message message)
     {
-        _refusedAhead = 0;
-        _firstRefusedAhead = null;
-        _unstorable = 0;
-        _firstUnstorable = null;
+        _refusals.StartMessage();
         try
         {
             await HandleNodeAsync(transport, from, message).ConfigureAwait(false);
         }
         finally
         {
-            if (_refusedAhead > 0)
-            {
-                Log.RefusedFutureTimestamps(logger, syncletId, from, _refusedAhead, _firstRefusedAhead!, clock.MaxDrift);
-            }
-
-            if (_unstorable > 0)
-            {
-                Log.RefusedUnstorable(logger, syncletId, from, _unstorable, _firstUnstorable!);
-            }
+            _refusals.FinishMessage(logger, syncletId, from, clock.MaxDrift);
         }
     }
 
@@ -233,6 +218,12 @@ internal sealed class SyncProtocol(
     public async ValueTask AcknowledgeAsync(Transport transport, string to, string nonce)
     {
         var context = new Dictionary<string, Atom>(StringComparer.Ordinal) { [Acknowledgements.ReplyKey] = nonce };
+        if (_refusals.TakeForAcknowledgement(to) is (> 0 and var count, { } first))
+        {
+            context[Acknowledgements.RefusedKey] = count;
+            context[Acknowledgements.RefusalKey] = first;
+        }
+
         await sender.SendAsync(transport, to, new Message(depth, [], new HashNode(await GetHashAsync([]).ConfigureAwait(false)), context), forcePartial: false).ConfigureAwait(false);
     }
 
@@ -292,8 +283,7 @@ internal sealed class SyncProtocol(
             // Stamped further ahead of our wall clock than the drift bound: taking it in would
             // drag our clock (and every peer's) there. Refused, neither stored nor asked for; the
             // atom syncs once the sender's stamp is within the bound of our clock.
-            _firstRefusedAhead ??= theirs;
-            _refusedAhead++;
+            _refusals.Refuse(RefusalKind.TooFarAhead, theirs);
             return (null, false);
         }
 
@@ -307,14 +297,14 @@ internal sealed class SyncProtocol(
             : await hooks.CanWriteAtomAsync(address, atom.Value, context).ConfigureAwait(false);
         if (!allowed)
         {
+            _refusals.Refuse(RefusalKind.ByHooks, AtomJson.WriteAddress(address));
             return (null, false); // A refused write stores nothing, not even its timestamp.
         }
 
         if (_storageRules?.WhyNotStorable(address, atom.Value) is { } reason)
         {
             // This one atom cannot be kept here; its siblings in the message still are.
-            _firstUnstorable ??= reason;
-            _unstorable++;
+            _refusals.Refuse(RefusalKind.Unstorable, reason);
             return (null, false);
         }
 
@@ -425,7 +415,7 @@ internal sealed class SyncProtocol(
         var path = reply.Path;
         if (theirs.Partial)
         {
-            reply.MarkPartial(); // A reply to a partial list stays partial (PROTOCOL.md, "Allowed improvements").
+            reply.MarkPartial(); // A reply to a partial list stays partial (docs/protocol.md, "Allowed improvements").
         }
         else
         {

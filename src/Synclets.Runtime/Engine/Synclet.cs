@@ -348,8 +348,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     /// Only peers of this library acknowledge (a JavaScript peer syncs, but never answers).
     /// </summary>
     /// <exception cref="InvalidOperationException">The synclet is not started.</exception>
+    /// <exception cref="WritesRefusedException">The peer refused some of our writes (its hooks, a timestamp too far ahead, its storage): they are not stored there.</exception>
     public async Task WhenStoredAsync(CancellationToken cancellationToken = default) =>
-        await AskForAcknowledgementAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfRefused(await AskForAcknowledgementAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Completes when a peer has acknowledged everything this synclet sent it (as
@@ -357,20 +358,31 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     /// While the trees differ, sync goes on as usual and the question is asked again.
     /// </summary>
     /// <exception cref="InvalidOperationException">The synclet is not started.</exception>
+    /// <exception cref="WritesRefusedException">The peer refused some of our writes: the trees will not be the same.</exception>
     public async Task WhenSyncedAsync(CancellationToken cancellationToken = default)
     {
         while (true)
         {
-            var (theirs, mine) = await AskForAcknowledgementAsync(cancellationToken).ConfigureAwait(false);
-            if (theirs == mine)
+            var acknowledged = ThrowIfRefused(await AskForAcknowledgementAsync(cancellationToken).ConfigureAwait(false));
+            if (acknowledged.Theirs == acknowledged.Mine)
             {
                 return;
             }
         }
     }
 
+    /// <summary>
+    /// Raised, on the work loop, when a peer's acknowledgement says it refused some of our writes
+    /// (its hooks, a timestamp too far ahead, what its storage cannot keep): they stay in this
+    /// replica only. Also thrown by <see cref="WhenStoredAsync"/> and <see cref="WhenSyncedAsync"/>.
+    /// </summary>
+    public event EventHandler<WritesRefusedEventArgs>? WritesRefused;
+
+    private static Acknowledgement ThrowIfRefused(Acknowledgement acknowledged) =>
+        acknowledged.Refused > 0 ? throw new WritesRefusedException(new WritesRefusedEventArgs(acknowledged.Peer, acknowledged.Refused, acknowledged.Refusal)) : acknowledged;
+
     /// <summary>Asks every peer to acknowledge what it has received from us; the first answer gives its root hash and ours as it arrived.</summary>
-    private async Task<(uint Theirs, uint Mine)> AskForAcknowledgementAsync(CancellationToken cancellationToken)
+    private async Task<Acknowledgement> AskForAcknowledgementAsync(CancellationToken cancellationToken)
     {
         var nonce = Packet.NewMessageId();
         var acknowledged = await RunAsync(async () =>
@@ -631,9 +643,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         _hooks.OnReceiveMessage(message, from);
-        if (_acknowledgements.IsAwaited(context, out var acknowledged) && message.Node is Protocol.HashNode { } theirs && message.Address.Count == 0)
+        if (context.ContainsKey(Acknowledgements.ReplyKey) && message.Node is Protocol.HashNode { } theirs && message.Address.Count == 0)
         {
-            _acknowledgements.Complete(acknowledged, theirs.Hash, await _protocol.GetHashAsync([]).ConfigureAwait(false));
+            await AcknowledgedAsync(from, theirs.Hash, context).ConfigureAwait(false);
         }
 
         try
@@ -655,6 +667,22 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 #pragma warning restore CA1031
         {
             Log.HandlingFailed(_logger, exception, Id, from);
+        }
+    }
+
+    /// <summary>A peer's acknowledgement: reports what it refused, and ends the wait for it, if any.</summary>
+    private async ValueTask AcknowledgedAsync(string from, uint theirs, IReadOnlyDictionary<string, Atom> context)
+    {
+        var (refused, reason) = Acknowledgements.RefusalsIn(context);
+        if (refused > 0)
+        {
+            Log.WritesRefused(_logger, Id, from, refused, reason ?? "no reason given");
+            WritesRefused?.Invoke(this, new WritesRefusedEventArgs(from, refused, reason));
+        }
+
+        if (_acknowledgements.IsAwaited(context, out var nonce))
+        {
+            _acknowledgements.Complete(nonce, new Acknowledgement(from, theirs, await _protocol.GetHashAsync([]).ConfigureAwait(false), refused, reason));
         }
     }
 

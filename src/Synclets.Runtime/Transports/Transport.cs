@@ -31,6 +31,21 @@ public abstract class Transport : IAsyncDisposable
     /// <summary>True while attached to a started synclet.</summary>
     public bool IsAttached => _receiver is not null;
 
+    /// <summary>
+    /// True while the carrier can move packets now (a socket is open); for carriers that are
+    /// always there once attached (in-process hubs), the same as <see cref="IsAttached"/>.
+    /// </summary>
+    public virtual bool IsConnected => IsAttached;
+
+    /// <summary>True while the carrier is trying to (re)connect.</summary>
+    public virtual bool IsConnecting => false;
+
+    /// <summary>Raised, on any thread, when <see cref="IsConnected"/> or <see cref="IsConnecting"/> may have changed.</summary>
+    public event EventHandler? ConnectionChanged;
+
+    /// <summary>Call when the carrier connects, drops, or starts trying again.</summary>
+    protected void OnConnectionChanged() => ConnectionChanged?.Invoke(this, EventArgs.Empty);
+
     /// <summary>How many partly received messages wait for fragments (for diagnostics and tests).</summary>
     public int PendingMessageCount => _reassembler.PendingCount;
 
@@ -112,6 +127,8 @@ public abstract class Transport : IAsyncDisposable
             _receiver = null;
             throw;
         }
+
+        OnConnectionChanged();
     }
 
     internal async ValueTask DetachAsync(CancellationToken cancellationToken)
@@ -129,6 +146,7 @@ public abstract class Transport : IAsyncDisposable
         {
             _receiver = null;
             _reassembler.Clear();
+            OnConnectionChanged();
         }
     }
 

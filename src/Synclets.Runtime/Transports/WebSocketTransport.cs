@@ -38,7 +38,10 @@ public sealed partial class WebSocketTransport : Transport
     }
 
     /// <summary>True while the socket is open.</summary>
-    public bool IsConnected => _socket?.State == WebSocketState.Open;
+    public override bool IsConnected => IsAttached && _socket?.State == WebSocketState.Open;
+
+    /// <summary>True while the transport is between connections, trying to (re)connect.</summary>
+    public override bool IsConnecting => IsAttached && !_stopRequested && !IsConnected;
 
     /// <summary>How many times the connection was re-established after a drop.</summary>
     public int Reconnections { get; private set; }
@@ -212,6 +215,7 @@ public sealed partial class WebSocketTransport : Transport
         }
 
         _socket = socket;
+        OnConnectionChanged();
         return socket;
     }
 
@@ -238,6 +242,7 @@ public sealed partial class WebSocketTransport : Transport
                 }
 
                 LogDropped(Logger, _uri, reason);
+                OnConnectionChanged();
             }
 
             while (!stopping.IsCancellationRequested)

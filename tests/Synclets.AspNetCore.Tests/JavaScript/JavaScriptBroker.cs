@@ -1,6 +1,6 @@
 namespace Synclets.AspNetCore.Tests.JavaScript;
 
-/// <summary><c>broker.mjs</c> running in Node.js: a relay-only broker written from PROTOCOL.md, on a loopback port.</summary>
+/// <summary><c>broker.mjs</c> running in Node.js: a relay-only broker written from docs/protocol.md, on a loopback port.</summary>
 public sealed class JavaScriptBroker : IAsyncDisposable
 {
     private readonly NodeScript _script;

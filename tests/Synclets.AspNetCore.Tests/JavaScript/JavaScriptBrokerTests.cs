@@ -4,7 +4,7 @@ using Synclets.Transports;
 namespace Synclets.AspNetCore.Tests.JavaScript;
 
 /// <summary>
-/// .NET synclets sync through a broker written in JavaScript from PROTOCOL.md, not through ours:
+/// .NET synclets sync through a broker written in JavaScript from docs/protocol.md, not through ours:
 /// the client transport needs nothing of our server but the protocol (random connection ids,
 /// readdressed packets, plain text frames).
 /// </summary>

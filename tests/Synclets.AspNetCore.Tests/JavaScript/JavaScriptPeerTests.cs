@@ -6,7 +6,7 @@ namespace Synclets.AspNetCore.Tests.JavaScript;
 /// <summary>
 /// A JavaScript client in Node.js, on the standard WebSocket API that JavaScript Synclets' WebSocket
 /// transport uses, and a .NET synclet in one room of our broker: the packets each side sends are
-/// PROTOCOL.md's, byte for byte. (JavaScript Synclets itself is not on the npm registry served
+/// docs/protocol.md's, byte for byte. (JavaScript Synclets itself is not on the npm registry served
 /// here, so the JavaScript side sends and checks the protocol's texts directly.)
 /// </summary>
 public sealed class JavaScriptPeerTests
@@ -24,7 +24,7 @@ public sealed class JavaScriptPeerTests
         var (dotnetConnection, hello) = await javaScript.NextReceivedAsync(message => message.StartsWith("[1,0,2,[]", StringComparison.Ordinal));
         Assert.Equal("[1,0,2,[],0,{}]", hello);
 
-        // PROTOCOL.md's [timestamp, atom] vector, cut into two fragments by the JavaScript side.
+        // docs/protocol.md's [timestamp, atom] vector, cut into two fragments by the JavaScript side.
         javaScript.Send("""* jsPeerMessage001 0 2 [1,0,2,["a","aa"],""");
         javaScript.Send("""* jsPeerMessage001 1 2 ["OhqqeV-----BT7zq","A"],{}]""");
         await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));

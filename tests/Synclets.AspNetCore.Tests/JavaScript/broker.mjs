@@ -1,4 +1,4 @@
-// A relay-only Synclets broker in JavaScript, written from PROTOCOL.md ("Packets and fragments"):
+// A relay-only Synclets broker in JavaScript, written from docs/protocol.md ("Packets and fragments"):
 // every connection gets a random id, and a packet "<to> <rest>" from connection S goes, as
 // "<S> <rest>", to every other connection when to is "*", else only to connection "to".
 // Node.js has no WebSocket server of its own, so the few parts of RFC 6455 a broker needs are

@@ -4,7 +4,7 @@ using Synclets.Tests.Scenarios;
 
 namespace Synclets.Tests.Files;
 
-/// <summary>The SCENARIOS.md suite with every synclet on its own JSON file.</summary>
+/// <summary>The docs/scenarios.md suite with every synclet on its own JSON file.</summary>
 public sealed class JsonFileConvergenceTests : ConvergenceSuite, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("synclets-file-").FullName;
@@ -19,7 +19,7 @@ public sealed class JsonFileConvergenceTests : ConvergenceSuite, IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
-/// <summary>The SCENARIOS.md suite with every synclet on its own folder of JSON files.</summary>
+/// <summary>The docs/scenarios.md suite with every synclet on its own folder of JSON files.</summary>
 public sealed class JsonFolderConvergenceTests : ConvergenceSuite, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("synclets-folder-").FullName;

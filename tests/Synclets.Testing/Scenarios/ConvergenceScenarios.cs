@@ -7,7 +7,7 @@ namespace Synclets.Tests.Scenarios;
 public delegate SyncGroup NewGroup(int count, int depth, Topology topology);
 
 /// <summary>
-/// The convergence scenarios of SCENARIOS.md, each written once here. The suites below run them
+/// The convergence scenarios of docs/scenarios.md, each written once here. The suites below run them
 /// over every storage and transport.
 /// </summary>
 public static class ConvergenceScenarios

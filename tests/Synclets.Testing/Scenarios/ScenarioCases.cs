@@ -2,7 +2,7 @@ using Synclets.Tests.Support;
 
 namespace Synclets.Tests.Scenarios;
 
-/// <summary>The parameter grids of SCENARIOS.md.</summary>
+/// <summary>The parameter grids of docs/scenarios.md.</summary>
 public static class ScenarioCases
 {
     public static TheoryData<int, TransportKind> DepthsAndTransports()

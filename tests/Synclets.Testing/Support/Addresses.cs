@@ -1,6 +1,6 @@
 namespace Synclets.Tests.Support;
 
-/// <summary>The addresses of SCENARIOS.md, per depth.</summary>
+/// <summary>The addresses of docs/scenarios.md, per depth.</summary>
 public static class Addresses
 {
     public static string[] At(int depth) => [.. new[] { "a", "aa", "aaa", "aaaa" }.Take(depth)];
