@@ -30,7 +30,8 @@ public static class SyncletsEndpointExtensions
     public static IEndpointConventionBuilder MapSynclets(this IEndpointRouteBuilder endpoints, string pattern = "/sync/{room}")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.Map(pattern, (HttpContext context, SyncletsBroker broker) =>
-            broker.HandleAsync(context, context.Request.RouteValues["room"] as string ?? string.Empty));
+        // A RequestDelegate, not a lambda with parameters to bind: no reflection, so trimmed and native-AOT apps map it as is.
+        return endpoints.Map(pattern, context =>
+            context.RequestServices.GetRequiredService<SyncletsBroker>().HandleAsync(context, context.Request.RouteValues["room"] as string ?? string.Empty));
     }
 }

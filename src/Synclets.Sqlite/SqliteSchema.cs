@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Synclets.Sqlite;
@@ -15,19 +14,19 @@ internal static class SqliteSchema
     {
         EnsureTable(connection, depth, options, options.DataTable, options.AtomColumn);
         EnsureTable(connection, depth, options, options.MetaTable, options.TimestampColumn);
-        connection.Execute($"CREATE TABLE IF NOT EXISTS {Quote(options.HashTable)} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID");
+        connection.Run($"CREATE TABLE IF NOT EXISTS {Quote(options.HashTable)} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID");
     }
 
     private static void EnsureTable(SqliteConnection connection, int depth, SqliteStoreOptions options, string table, string valueColumn)
     {
         var expected = new List<string> { options.AddressColumn, valueColumn };
         expected.AddRange(Enumerable.Range(1, depth).Select(level => Level(options, level)));
-        var existing = connection.Query<string>($"SELECT name FROM pragma_table_info({Quote(table).Replace("\"", "'", StringComparison.Ordinal)})").ToList();
+        var existing = connection.ReadStrings($"SELECT name FROM pragma_table_info({Quote(table).Replace("\"", "'", StringComparison.Ordinal)})");
         if (existing.Count == 0)
         {
             var columns = string.Join(", ", expected.Skip(1).Select(column => Quote(column) + " TEXT"));
             // WITHOUT ROWID: the rows live in the primary key's b-tree, one insert instead of two.
-            connection.Execute($"CREATE TABLE {Quote(table)} ({Quote(options.AddressColumn)} TEXT PRIMARY KEY, {columns}) WITHOUT ROWID");
+            connection.Run($"CREATE TABLE {Quote(table)} ({Quote(options.AddressColumn)} TEXT PRIMARY KEY, {columns}) WITHOUT ROWID");
         }
         else
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Synclets.Connectors;
 using Synclets.Protocol;
@@ -72,7 +71,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync($"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Synchronous}; PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};").ConfigureAwait(false);
+            await connection.RunAsync($"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Synchronous}; PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};").ConfigureAwait(false);
             SqliteSchema.Ensure(connection, depth, options);
             var store = new SqliteStore(connection, depth, options);
             await store.RebuildHashesIfMissingAsync().ConfigureAwait(false);
@@ -101,7 +100,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var columns = await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{options.MetaTable.Replace("'", "''", StringComparison.Ordinal)}')").ConfigureAwait(false);
+        var columns = connection.ReadStrings($"SELECT name FROM pragma_table_info('{options.MetaTable.Replace("'", "''", StringComparison.Ordinal)}')");
         var depth = columns.Count(column => column.StartsWith(options.LevelColumnPrefix, StringComparison.Ordinal) && column.Length > options.LevelColumnPrefix.Length && column[options.LevelColumnPrefix.Length..].All(char.IsAsciiDigit));
         return depth == 0 ? null : depth;
     }
@@ -164,7 +163,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     /// <summary>The greatest timestamp in the meta table (an index-free scan, once at start).</summary>
     internal string GetLatestTimestamp() =>
-        _connection.ExecuteScalar<string?>($"SELECT MAX({SqliteSchema.Quote(_options.TimestampColumn)}) FROM {SqliteSchema.Quote(_options.MetaTable)}", transaction: _transaction) ?? Timestamp.None;
+        _connection.ReadString($"SELECT MAX({SqliteSchema.Quote(_options.TimestampColumn)}) FROM {SqliteSchema.Quote(_options.MetaTable)}", _transaction) ?? Timestamp.None;
 
     internal string GetTimestamp(IReadOnlyList<string> address)
     {
@@ -225,7 +224,8 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
         var level = SqliteSchema.Quote(SqliteSchema.Level(_options, address.Count + 1));
         var sql = $"SELECT DISTINCT {level} FROM {SqliteSchema.Quote(table)} WHERE {PrefixCondition}";
-        return _connection.Query<string>(sql, PrefixParameters(address), _transaction).AsList();
+        var (from, to) = PrefixRange(address);
+        return _connection.ReadStrings(sql, _transaction, ("@from", from), ("@to", to));
     }
 
     /// <summary>The atoms (as JSON) or timestamps directly under a parent one level above the atoms, by id.</summary>
@@ -377,8 +377,8 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     private async Task RebuildHashesIfMissingAsync()
     {
-        var hashes = await _connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.HashTable)}").ConfigureAwait(false);
-        var timestamps = await _connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.MetaTable)}").ConfigureAwait(false);
+        var hashes = _connection.ReadInteger($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.HashTable)}");
+        var timestamps = _connection.ReadInteger($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.MetaTable)}");
         if (hashes > 0 || timestamps == 0)
         {
             return;
@@ -388,7 +388,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         BeginUnit();
         var levels = string.Join(", ", Enumerable.Range(1, Depth).Select(level => SqliteSchema.Quote(SqliteSchema.Level(_options, level))));
         var sql = $"SELECT {levels}, {SqliteSchema.Quote(_options.TimestampColumn)} FROM {SqliteSchema.Quote(_options.MetaTable)}";
-        using (var reader = await _connection.ExecuteReaderAsync(sql).ConfigureAwait(false))
+        using (var reader = _connection.ReadRows(sql))
         {
             var address = new string[Depth];
             while (await reader.ReadAsync().ConfigureAwait(false))
@@ -412,15 +412,6 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     /// <summary>Rows below a parent: a range of the primary key, the addresses that start with the parent's JSON prefix.</summary>
     private string PrefixCondition => $"{SqliteSchema.Quote(_options.AddressColumn)} >= @from AND {SqliteSchema.Quote(_options.AddressColumn)} < @to";
-
-    private DynamicParameters PrefixParameters(IReadOnlyList<string> parent)
-    {
-        var (from, to) = PrefixRange(parent);
-        var parameters = new DynamicParameters();
-        parameters.Add("from", from);
-        parameters.Add("to", to);
-        return parameters;
-    }
 
     /// <summary>'["a","b"]' gives the range from '["a","b",' (or '[' for the root) up to that prefix with its last character bumped.</summary>
     private (string From, string To) PrefixRange(IReadOnlyList<string> parent)

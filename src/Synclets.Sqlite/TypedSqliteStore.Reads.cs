@@ -1,4 +1,3 @@
-using Dapper;
 using Synclets.Connectors;
 using Synclets.Protocol;
 
@@ -29,7 +28,7 @@ public sealed partial class TypedSqliteStore<TRow>
         FlushRows();
         return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
         {
-            0 => _connection.Query<string>($"SELECT {_key} FROM {_table}", transaction: _transaction).AsList(),
+            0 => _connection.ReadStrings($"SELECT {_key} FROM {_table}", _transaction),
             1 => [.. ReadRow(address[0]).Keys],
             _ => [],
         });
@@ -62,7 +61,7 @@ public sealed partial class TypedSqliteStore<TRow>
         FlushRows();
         return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
         {
-            0 => _connection.Query<string>($"SELECT {_key} FROM {_meta}", transaction: _transaction).AsList(),
+            0 => _connection.ReadStrings($"SELECT {_key} FROM {_meta}", _transaction),
             1 => [.. ReadTimestamps(address[0]).Keys],
             _ => [],
         });
@@ -122,7 +121,7 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         Flush();
-        var hash = _connection.ExecuteScalar<long?>($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", transaction: _transaction);
+        var hash = _connection.ReadInteger($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", _transaction);
         return ValueTask.FromResult(hash is { } value ? (uint)value : 0u);
     }
 
@@ -251,7 +250,7 @@ public sealed partial class TypedSqliteStore<TRow>
     {
         // SQLite's scalar max() of the per-column maxima; a column never written is NULL and ignored.
         var maxima = string.Join(" UNION ALL ", _columns.Select(column => $"SELECT MAX({SqliteSchema.Quote(column)}) AS t FROM {_meta}"));
-        var latest = _connection.ExecuteScalar<string?>($"SELECT MAX(t) FROM ({maxima})");
+        var latest = _connection.ReadString($"SELECT MAX(t) FROM ({maxima})", _transaction);
         return ValueTask.FromResult(latest ?? Timestamp.None);
     }
 }

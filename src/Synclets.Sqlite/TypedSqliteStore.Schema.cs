@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Synclets.Sqlite;
@@ -12,14 +11,14 @@ public sealed partial class TypedSqliteStore<TRow>
     private static async Task<string[]> EnsureSchemaAsync(SqliteConnection connection)
     {
         var table = TRow.SqlTableName;
-        var existing = (await connection.QueryAsync<(string Name, string Type)>($"SELECT name, type FROM pragma_table_info('{table.Replace("'", "''", StringComparison.Ordinal)}')").ConfigureAwait(false)).ToList();
+        var existing = connection.ReadStringPairs($"SELECT name, type FROM pragma_table_info('{table.Replace("'", "''", StringComparison.Ordinal)}')").Select(column => (Name: column.First, Type: column.Second)).ToList();
         var metaColumns = string.Join(", ", TRow.SqlColumns.Select(c => SqliteSchema.Quote(c.Id) + " TEXT"));
         if (existing.Count == 0)
         {
             var key = SqliteSchema.Quote(TRow.SqlKeyColumn);
-            await connection.ExecuteAsync(TRow.SqlCreateTable).ConfigureAwait(false);
-            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_meta")} ({key} TEXT PRIMARY KEY, {metaColumns}) STRICT").ConfigureAwait(false);
-            await connection.ExecuteAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_hashes")} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID").ConfigureAwait(false);
+            await connection.RunAsync(TRow.SqlCreateTable).ConfigureAwait(false);
+            await connection.RunAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_meta")} ({key} TEXT PRIMARY KEY, {metaColumns}) STRICT").ConfigureAwait(false);
+            await connection.RunAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_hashes")} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID").ConfigureAwait(false);
             return [.. TRow.SqlColumns.Select(c => c.Id)];
         }
 
@@ -28,9 +27,9 @@ public sealed partial class TypedSqliteStore<TRow>
         foreach (var added in TRow.SqlColumns.Where(c => !columns.Contains(c.Id, StringComparer.Ordinal)))
         {
             var bit = 1L << columns.Count;
-            await connection.ExecuteAsync($"ALTER TABLE {SqliteSchema.Quote(table)} ADD COLUMN {SqliteSchema.Quote(added.Id)} {added.SqlType}").ConfigureAwait(false);
-            await connection.ExecuteAsync($"ALTER TABLE {SqliteSchema.Quote(table + "_meta")} ADD COLUMN {SqliteSchema.Quote(added.Id)} TEXT").ConfigureAwait(false);
-            await connection.ExecuteAsync($"UPDATE {SqliteSchema.Quote(table)} SET \"absent\" = \"absent\" | {bit.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+            await connection.RunAsync($"ALTER TABLE {SqliteSchema.Quote(table)} ADD COLUMN {SqliteSchema.Quote(added.Id)} {added.SqlType}").ConfigureAwait(false);
+            await connection.RunAsync($"ALTER TABLE {SqliteSchema.Quote(table + "_meta")} ADD COLUMN {SqliteSchema.Quote(added.Id)} TEXT").ConfigureAwait(false);
+            await connection.RunAsync($"UPDATE {SqliteSchema.Quote(table)} SET \"absent\" = \"absent\" | {bit.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
             columns.Add(added.Id);
         }
 
@@ -44,13 +43,13 @@ public sealed partial class TypedSqliteStore<TRow>
     private static async Task EnsureRootHashAsync(SqliteConnection connection, string[] columns)
     {
         var hashes = SqliteSchema.Quote(TRow.SqlTableName + "_hashes");
-        if (await connection.ExecuteScalarAsync<long?>($"SELECT \"hash\" FROM {hashes} WHERE \"parent\" = '[]'").ConfigureAwait(false) is not null)
+        if (connection.ReadInteger($"SELECT \"hash\" FROM {hashes} WHERE \"parent\" = '[]'") is not null)
         {
             return;
         }
 
         var hash = 0u;
-        await using (var reader = await connection.ExecuteReaderAsync($"SELECT {string.Join(", ", columns.Select(SqliteSchema.Quote))} FROM {SqliteSchema.Quote(TRow.SqlTableName + "_meta")}").ConfigureAwait(false))
+        await using (var reader = connection.ReadRows($"SELECT {string.Join(", ", columns.Select(SqliteSchema.Quote))} FROM {SqliteSchema.Quote(TRow.SqlTableName + "_meta")}"))
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
@@ -61,6 +60,6 @@ public sealed partial class TypedSqliteStore<TRow>
             }
         }
 
-        await connection.ExecuteAsync($"INSERT INTO {hashes} (\"parent\", \"hash\") VALUES ('[]', @hash)", new { hash = (long)hash }).ConfigureAwait(false);
+        await connection.RunAsync($"INSERT INTO {hashes} (\"parent\", \"hash\") VALUES ('[]', @hash)", null, ("@hash", (long)hash)).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Synclets.Connectors;
 
@@ -103,7 +102,7 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;").ConfigureAwait(false);
+            await connection.RunAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;").ConfigureAwait(false);
             var columns = await EnsureSchemaAsync(connection).ConfigureAwait(false);
             await EnsureRootHashAsync(connection, columns).ConfigureAwait(false);
             return new TypedSqliteStore<TRow>(connection, columns, TRow.SqlColumns.ToDictionary(c => c.Id, c => c.Kind, StringComparer.Ordinal));

@@ -7,6 +7,7 @@ namespace Synclets.Package.Tests;
 /// project outside this repository references it, gets the generated store, runs it, and sees
 /// the analyzer's diagnostics.
 /// </summary>
+[Collection(ReleaseBuilds.Name)]
 public sealed class PackedPackageTests : IDisposable
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "synclets-package-" + Guid.NewGuid().ToString("N"));
