@@ -213,6 +213,12 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
                 switch (result.MessageType)
                 {
                     case WebSocketMessageType.Close:
+                        if (socket.CloseStatus is not (null or WebSocketCloseStatus.NormalClosure or WebSocketCloseStatus.EndpointUnavailable or WebSocketCloseStatus.Empty))
+                        {
+                            // 1002, 1007 and the like say something went wrong: worth a warning, not an information line.
+                            LogDropped(_logger, connection.Id, room.Name, $"it closed the connection with {(int)socket.CloseStatus} ({socket.CloseStatus}): {socket.CloseStatusDescription}");
+                        }
+
                         return (WebSocketCloseStatus.NormalClosure, "closed by the client");
                     case WebSocketMessageType.Binary:
                         LogDropped(_logger, connection.Id, room.Name, "it sent a binary frame; packets are text");

@@ -19,6 +19,13 @@ public static class Ids
     public static string? PeerOf(IReadOnlyDictionary<string, Atom> context) =>
         context is not null && context.TryGetValue(PeerContextKey, out var peer) && peer.Kind == AtomKind.String ? peer.AsString() : null;
 
+    /// <summary>
+    /// <paramref name="id"/> as a log line shows it: the reserved character written as the escape
+    /// <c>\uFFFA</c>, so the server's id reads <c>\uFFFAs</c> instead of an invisible character and an s.
+    /// </summary>
+    public static string Readable(string id) =>
+        id is null || !id.Contains(ReservedPrefix, StringComparison.Ordinal) ? id ?? string.Empty : id.Replace("\uFFFA", "\\uFFFA", StringComparison.Ordinal);
+
     /// <summary>True when <paramref name="id"/> is in the range reserved for the system.</summary>
     public static bool IsReserved(string id) => id.Length > 0 && id[0] == ReservedPrefix;
 

@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "Synclet {SyncletId}: {Peer} refused {Count} of its write(s): {Reason}")]
     public static partial void WritesRefused(ILogger logger, string syncletId, string peer, int count, string reason);
+
+    [LoggerMessage(14, LogLevel.Debug, "Synclet {SyncletId} handles a message of {Length} characters from {Peer}.")]
+    public static partial void Receiving(ILogger logger, string syncletId, string peer, int length);
+
+    [LoggerMessage(15, LogLevel.Trace, "Synclet {SyncletId} sends a message of {Length} characters to {Peer} over {Transport}.")]
+    public static partial void Sending(ILogger logger, string syncletId, string peer, int length, string transport);
 }

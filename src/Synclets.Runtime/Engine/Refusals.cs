@@ -57,13 +57,13 @@ internal sealed class Refusals
             switch ((RefusalKind)kind)
             {
                 case RefusalKind.ByHooks:
-                    Log.RefusedByHooks(logger, syncletId, count, from, detail!);
+                    Log.RefusedByHooks(logger, syncletId, count, Ids.Readable(from), detail!);
                     break;
                 case RefusalKind.TooFarAhead:
-                    Log.RefusedFutureTimestamps(logger, syncletId, from, count, detail!, maxDrift);
+                    Log.RefusedFutureTimestamps(logger, syncletId, Ids.Readable(from), count, detail!, maxDrift);
                     break;
                 default:
-                    Log.RefusedUnstorable(logger, syncletId, from, count, detail!);
+                    Log.RefusedUnstorable(logger, syncletId, Ids.Readable(from), count, detail!);
                     break;
             }
         }

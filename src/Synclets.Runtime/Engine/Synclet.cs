@@ -27,6 +27,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly IReadOnlyList<Transport> _transports;
     private readonly SyncletHooks _hooks;
     private readonly ILogger _logger;
+    private readonly string _logId; // The id as log lines show it (Ids.Readable).
     private readonly SyncProtocol _protocol;
     private readonly ITransactionalConnector[] _transactional;
     private readonly Task _loop;
@@ -80,7 +81,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClockDrift, TimeSpan.Zero, nameof(options));
-        _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, this, _logger, Id);
+        _logId = Ids.Readable(Id);
+        _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, this, _logger, _logId);
         _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
         _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
@@ -176,7 +178,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         _started = true;
-        Log.Started(_logger, Id, _transports.Count);
+        Log.Started(_logger, _logId, _transports.Count);
         _hooks.OnStart();
         await _protocol.SyncAsync([], cancellationToken).ConfigureAwait(false);
     }, cancellationToken);
@@ -201,7 +203,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             await transport.DetachAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Log.Stopped(_logger, Id);
+        Log.Stopped(_logger, _logId);
         _hooks.OnStop();
     }
 
@@ -587,6 +589,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         Statistics.Sent(text.Span);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.Sending(_logger, _logId, Ids.Readable(to), text.Length, transport.GetType().Name);
+        }
+
         try
         {
             await transport.SendMessageAsync(to, text, _sending.Token, exceptPeer).ConfigureAwait(false);
@@ -599,7 +606,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            Log.SendFailed(_logger, exception, Id, transport.GetType().Name);
+            Log.SendFailed(_logger, exception, _logId, transport.GetType().Name);
         }
     }
 
@@ -612,18 +619,23 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         Statistics.Received(messageParts);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Receiving(_logger, _logId, Ids.Readable(from), (int)(queuedSize / 2));
+        }
+
         Message message;
         try
         {
             message = MessageReader.Read(messageParts, Depth, out var refused);
             if (refused is not null)
             {
-                Log.DroppedNodes(_logger, Id, from, refused);
+                Log.DroppedNodes(_logger, _logId, Ids.Readable(from), refused);
             }
         }
         catch (ProtocolException exception)
         {
-            Log.DroppedMessage(_logger, Id, from, exception.Message);
+            Log.DroppedMessage(_logger, _logId, Ids.Readable(from), exception.Message);
             return;
         }
 
@@ -638,7 +650,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         message = message with { Context = context };
         if (!await _hooks.CanReceiveMessageAsync(message.Context).ConfigureAwait(false))
         {
-            Log.DroppedMessage(_logger, Id, from, "the CanReceiveMessage hook refused it.");
+            Log.DroppedMessage(_logger, _logId, Ids.Readable(from), "the CanReceiveMessage hook refused it.");
             return;
         }
 
@@ -666,7 +678,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            Log.HandlingFailed(_logger, exception, Id, from);
+            Log.HandlingFailed(_logger, exception, _logId, from);
         }
     }
 
@@ -676,7 +688,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         var (refused, reason) = Acknowledgements.RefusalsIn(context);
         if (refused > 0)
         {
-            Log.WritesRefused(_logger, Id, from, refused, reason ?? "no reason given");
+            Log.WritesRefused(_logger, _logId, Ids.Readable(from), refused, reason ?? "no reason given");
             WritesRefused?.Invoke(this, new WritesRefusedEventArgs(from, refused, reason));
         }
 
@@ -801,7 +813,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            Log.HandlingFailed(_logger, exception, Id, "its own store (reading the newest timestamp)");
+            Log.HandlingFailed(_logger, exception, _logId, "its own store (reading the newest timestamp)");
         }
 
         await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
@@ -815,7 +827,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                Log.HandlingFailed(_logger, exception, Id, "a change observer");
+                Log.HandlingFailed(_logger, exception, _logId, "a change observer");
             }
             finally
             {

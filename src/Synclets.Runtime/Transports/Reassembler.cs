@@ -55,7 +55,7 @@ internal sealed class Reassembler(TransportOptions options) : IDisposable
         {
             if (fragment.Text.Length > options.MaxMessageLength)
             {
-                Log.DroppedPacket(logger, selfId, fragment.From, $"its message is {fragment.Text.Length} characters, over the limit of {options.MaxMessageLength}");
+                Log.DroppedPacket(logger, selfId, Ids.Readable(fragment.From), $"its message is {fragment.Text.Length} characters, over the limit of {options.MaxMessageLength}");
                 return null;
             }
 
@@ -118,7 +118,7 @@ internal sealed class Reassembler(TransportOptions options) : IDisposable
             EvictStale(fragment.From, peer, now, logger, selfId);
             if (fragment.Total > options.MaxFragmentsPerMessage)
             {
-                Log.DroppedPacket(logger, selfId, fragment.From, $"message {fragment.MessageId} claims {fragment.Total} fragments, over the limit of {options.MaxFragmentsPerMessage}");
+                Log.DroppedPacket(logger, selfId, Ids.Readable(fragment.From), $"message {fragment.MessageId} claims {fragment.Total} fragments, over the limit of {options.MaxFragmentsPerMessage}");
                 ForgetIfEmpty(fragment.From, peer);
                 return null;
             }
@@ -127,7 +127,7 @@ internal sealed class Reassembler(TransportOptions options) : IDisposable
             {
                 var oldest = peer.Messages.MinBy(entry => entry.Value.StartedAt);
                 Drop(peer, oldest.Key);
-                Log.DroppedPacket(logger, selfId, fragment.From, $"it had {options.MaxPendingMessagesPerPeer} incomplete messages, so the oldest, {oldest.Key}, was dropped");
+                Log.DroppedPacket(logger, selfId, Ids.Readable(fragment.From), $"it had {options.MaxPendingMessagesPerPeer} incomplete messages, so the oldest, {oldest.Key}, was dropped");
             }
 
             message = new PendingMessage(fragment.Total, now);
@@ -142,13 +142,13 @@ internal sealed class Reassembler(TransportOptions options) : IDisposable
 
         if (message.Total != fragment.Total)
         {
-            Log.DroppedPacket(logger, selfId, fragment.From, $"fragment {fragment.Index} of message {fragment.MessageId} says {fragment.Total} fragments, an earlier one said {message.Total}");
+            Log.DroppedPacket(logger, selfId, Ids.Readable(fragment.From), $"fragment {fragment.Index} of message {fragment.MessageId} says {fragment.Total} fragments, an earlier one said {message.Total}");
             return null;
         }
 
         if (message.Parts.ContainsKey(fragment.Index))
         {
-            Log.DuplicateFragment(logger, selfId, fragment.Index, fragment.MessageId, fragment.From);
+            Log.DuplicateFragment(logger, selfId, fragment.Index, fragment.MessageId, Ids.Readable(fragment.From));
             return null;
         }
 
@@ -156,21 +156,21 @@ internal sealed class Reassembler(TransportOptions options) : IDisposable
         if (message.Length + length > options.MaxMessageLength)
         {
             Reject(peer, message);
-            Log.DroppedPacket(logger, selfId, fragment.From, $"message {fragment.MessageId} grew past the limit of {options.MaxMessageLength} characters");
+            Log.DroppedPacket(logger, selfId, Ids.Readable(fragment.From), $"message {fragment.MessageId} grew past the limit of {options.MaxMessageLength} characters");
             return null;
         }
 
         if (peer.Length + length > options.MaxPendingLengthPerPeer)
         {
             Reject(peer, message);
-            Log.DroppedPacket(logger, selfId, fragment.From, $"its incomplete messages would hold over {options.MaxPendingLengthPerPeer} characters, so message {fragment.MessageId} was dropped");
+            Log.DroppedPacket(logger, selfId, Ids.Readable(fragment.From), $"its incomplete messages would hold over {options.MaxPendingLengthPerPeer} characters, so message {fragment.MessageId} was dropped");
             return null;
         }
 
         if (!_budget.TryReserve(length))
         {
             Reject(peer, message);
-            Log.DroppedPacket(logger, selfId, fragment.From, $"incomplete messages would hold over {_budget.MaxLength} characters in all, so message {fragment.MessageId} was dropped");
+            Log.DroppedPacket(logger, selfId, Ids.Readable(fragment.From), $"incomplete messages would hold over {_budget.MaxLength} characters in all, so message {fragment.MessageId} was dropped");
             return null;
         }
 
@@ -239,7 +239,7 @@ internal sealed class Reassembler(TransportOptions options) : IDisposable
             Drop(peer, id);
             if (!message.Rejected)
             {
-                Log.DroppedPacket(logger, selfId, from, $"message {id} was still missing {message.Total - message.Parts.Count} of {message.Total} fragments after {options.PendingMessageTimeout}");
+                Log.DroppedPacket(logger, selfId, Ids.Readable(from), $"message {id} was still missing {message.Total - message.Parts.Count} of {message.Total} fragments after {options.PendingMessageTimeout}");
             }
         }
     }

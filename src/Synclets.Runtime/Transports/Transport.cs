@@ -74,17 +74,17 @@ public abstract class Transport : IAsyncDisposable
 
         if (!Packet.TryParse(packet, out var fragment, out var error))
         {
-            Log.DroppedPacket(_logger, receiver.Id, "an unknown peer", error);
+            Log.DroppedPacket(_logger, Ids.Readable(receiver.Id), "an unknown peer", error);
             return;
         }
 
         if (fragment.From == Packet.Everyone || fragment.From == receiver.Id)
         {
-            Log.DroppedPacket(_logger, receiver.Id, fragment.From, "its sender is '*' or this synclet's own id");
+            Log.DroppedPacket(_logger, Ids.Readable(receiver.Id), Ids.Readable(fragment.From), "its sender is '*' or this synclet's own id");
             return;
         }
 
-        if (_reassembler.Add(fragment, _logger, receiver.Id) is { } parts)
+        if (_reassembler.Add(fragment, _logger, Ids.Readable(receiver.Id)) is { } parts)
         {
             receiver.OnMessage(this, fragment.From, parts);
         }

@@ -66,7 +66,7 @@ public sealed partial class WebSocketTransport : Transport
         }
         catch (WebSocketException exception) when (!_options.RequireConnectionOnStart && !exception.Data.Contains(RefusedKey))
         {
-            LogStartedOffline(Logger, _uri, exception.Message);
+            LogStartedOffline(Logger, Ids.Readable(SelfId ?? string.Empty), _uri, exception.Message);
         }
 
         if (socket is not null)
@@ -215,6 +215,7 @@ public sealed partial class WebSocketTransport : Transport
         }
 
         _socket = socket;
+        LogConnected(Logger, Ids.Readable(SelfId ?? string.Empty), _uri);
         OnConnectionChanged();
         return socket;
     }
@@ -241,7 +242,7 @@ public sealed partial class WebSocketTransport : Transport
                     return;
                 }
 
-                LogDropped(Logger, _uri, reason);
+                LogDropped(Logger, Ids.Readable(SelfId ?? string.Empty), _uri, reason);
                 OnConnectionChanged();
             }
 
@@ -253,7 +254,7 @@ public sealed partial class WebSocketTransport : Transport
                     socket = await OpenAsync(stopping).ConfigureAwait(false);
                     delay = _options.ReconnectDelay;
                     Reconnections++;
-                    LogReconnected(Logger, _uri);
+                    LogReconnected(Logger, Ids.Readable(SelfId ?? string.Empty), _uri);
                     RequestResync();
                     Reconnected?.Invoke(this, EventArgs.Empty);
                     break;
@@ -264,7 +265,7 @@ public sealed partial class WebSocketTransport : Transport
                 }
                 catch (WebSocketException exception)
                 {
-                    LogReconnectFailed(Logger, _uri, delay, exception.Message);
+                    LogReconnectFailed(Logger, Ids.Readable(SelfId ?? string.Empty), _uri, delay, exception.Message);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
                 }
             }
@@ -350,15 +351,18 @@ public sealed partial class WebSocketTransport : Transport
         }
     }
 
-    [LoggerMessage(20, LogLevel.Warning, "The connection to {Uri} dropped: {Reason}. Reconnecting.")]
-    private static partial void LogDropped(ILogger logger, Uri uri, string reason);
+    [LoggerMessage(20, LogLevel.Warning, "Synclet {SyncletId}'s connection to {Uri} dropped: {Reason}. Reconnecting.")]
+    private static partial void LogDropped(ILogger logger, string syncletId, Uri uri, string reason);
 
-    [LoggerMessage(21, LogLevel.Information, "Reconnected to {Uri}; resyncing.")]
-    private static partial void LogReconnected(ILogger logger, Uri uri);
+    [LoggerMessage(21, LogLevel.Information, "Synclet {SyncletId} reconnected to {Uri}; resyncing.")]
+    private static partial void LogReconnected(ILogger logger, string syncletId, Uri uri);
 
-    [LoggerMessage(23, LogLevel.Warning, "Could not connect to {Uri} ({Reason}); working offline, and connecting as soon as it can be reached.")]
-    private static partial void LogStartedOffline(ILogger logger, Uri uri, string reason);
+    [LoggerMessage(23, LogLevel.Warning, "Synclet {SyncletId} could not connect to {Uri} ({Reason}); working offline, and connecting as soon as it can be reached.")]
+    private static partial void LogStartedOffline(ILogger logger, string syncletId, Uri uri, string reason);
 
-    [LoggerMessage(22, LogLevel.Warning, "Could not reconnect to {Uri}: {Reason}. Trying again in {Delay}.")]
-    private static partial void LogReconnectFailed(ILogger logger, Uri uri, TimeSpan delay, string reason);
+    [LoggerMessage(24, LogLevel.Debug, "Synclet {SyncletId} connected to {Uri}.")]
+    private static partial void LogConnected(ILogger logger, string syncletId, Uri uri);
+
+    [LoggerMessage(22, LogLevel.Warning, "Synclet {SyncletId} could not reconnect to {Uri}: {Reason}. Trying again in {Delay}.")]
+    private static partial void LogReconnectFailed(ILogger logger, string syncletId, Uri uri, TimeSpan delay, string reason);
 }
