@@ -17,11 +17,20 @@ internal static class InspectCommand
         return command;
     }
 
+    /// <summary>JSON as the protocol writes it (JavaScript's escaping): '+' is '+', not '\u002B'.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static async Task<int> RunAsync(FileInfo file, int limit, CancellationToken cancellationToken)
     {
         if (await SqliteStore.ReadDepthAsync(file.FullName, cancellationToken: cancellationToken) is not { } depth)
         {
-            await Console.Error.WriteLineAsync($"'{file.FullName}' does not exist or holds no Synclets store.");
+            if (TypedTables.Find(file.FullName) is { Count: > 0 } typed)
+            {
+                InspectTyped(file, typed, limit);
+                return 0;
+            }
+
+            await Console.Error.WriteLineAsync($"'{file.FullName}' does not exist or holds no Synclets store (neither the generic tables nor a typed table with its _meta and _hashes).");
             return 2;
         }
 
@@ -40,10 +49,10 @@ internal static class InspectCommand
         }
 
         AnsiConsole.Write(levels);
-        var newest = new Table().AddColumn("newest changes").AddColumn("timestamp");
+        var newest = new Table().AddColumn("newest changes").AddColumn("timestamp").AddColumn("time (UTC)");
         foreach (var (address, timestamp) in timestamps.OrderByDescending(t => t.Value, StringComparer.Ordinal).Take(5).Select(t => (t.Address, t.Value)))
         {
-            newest.AddRow(Markup.Escape(Synclets.Protocol.AtomJson.WriteAddress(address)), Markup.Escape(timestamp));
+            newest.AddRow(Markup.Escape(Synclets.Protocol.AtomJson.WriteAddress(address)), Markup.Escape(timestamp), TimeOf(timestamp));
         }
 
         AnsiConsole.Write(newest);
@@ -61,6 +70,44 @@ internal static class InspectCommand
         return 0;
     }
 
+    /// <summary>A timestamp's time, as a person reads it (its counter and client id are left out).</summary>
+    private static string TimeOf(string timestamp) =>
+        Timestamp.TryDecode(timestamp, out var milliseconds, out _)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)
+            : "-";
+
+    private static void InspectTyped(FileInfo file, IReadOnlyList<TypedTables.Table> tables, int limit)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(file.Name)}[/]: typed tables {Markup.Escape(string.Join(", ", tables.Select(t => $"{t.Name} ({t.Rows} rows)")))}");
+        foreach (var typed in tables)
+        {
+            var newest = new Table().Title(Markup.Escape(typed.Name)).AddColumn("newest changes").AddColumn("timestamp").AddColumn("time (UTC)");
+            foreach (var (row, column, timestamp) in TypedTables.Newest(file.FullName, typed, 5))
+            {
+                newest.AddRow(Markup.Escape($"[{row}, {column}]"), Markup.Escape(timestamp), TimeOf(timestamp));
+            }
+
+            AnsiConsole.Write(newest);
+            var rows = new Table().AddColumn(Markup.Escape(typed.Key));
+            foreach (var column in typed.Columns)
+            {
+                rows.AddColumn(Markup.Escape(column));
+            }
+
+            foreach (var row in TypedTables.Rows(file.FullName, typed, limit))
+            {
+                rows.AddRow([.. row.Select(value => Markup.Escape(value ?? "-"))]);
+            }
+
+            if (typed.Rows > limit)
+            {
+                rows.Caption($"{limit} of {typed.Rows} rows (--limit)");
+            }
+
+            AnsiConsole.Write(rows);
+        }
+    }
+
     private static Table TableView(JsonObject data, int limit)
     {
         var columns = data.Select(row => row.Value).OfType<JsonObject>().SelectMany(row => row.Select(cell => cell.Key)).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -72,7 +119,7 @@ internal static class InspectCommand
 
         foreach (var (rowId, row) in data.Take(limit))
         {
-            table.AddRow([Markup.Escape(rowId), .. columns.Select(column => Markup.Escape(row is JsonObject cells && cells[column] is { } cell ? cell.ToJsonString() : "-"))]);
+            table.AddRow([Markup.Escape(rowId), .. columns.Select(column => Markup.Escape(row is JsonObject cells && cells[column] is { } cell ? cell.ToJsonString(Readable) : "-"))]);
         }
 
         if (data.Count > limit)
@@ -93,7 +140,7 @@ internal static class InspectCommand
             }
             else
             {
-                parent.AddNode($"{Markup.Escape(id)} = {Markup.Escape(child?.ToJsonString() ?? "null")}");
+                parent.AddNode($"{Markup.Escape(id)} = {Markup.Escape(child?.ToJsonString(Readable) ?? "null")}");
             }
         }
 

@@ -18,19 +18,34 @@ internal static class ServeCommand
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://0.0.0.0:5000 (port 0 picks a free one).", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var data = new Option<DirectoryInfo>("--data") { Description = "The folder of the rooms' SQLite files.", DefaultValueFactory = _ => new DirectoryInfo("synclets-data") };
-        var depth = new Option<int>("--depth") { Description = "The depth of the synced trees.", DefaultValueFactory = _ => 2 };
+        var depth = new Option<int>("--depth") { Description = "The depth of a new room's tree (a room's existing file keeps its own).", DefaultValueFactory = _ => 2 };
+        var roomDepths = new Option<string[]>("--room-depth") { Description = "The depth of one room's tree, as ROOM=DEPTH (repeat for more), e.g. --room-depth workspace=3." };
         var relay = new Option<bool>("--relay") { Description = "Relay only: keep no store." };
-        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, relay };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(relay), cancellationToken));
+        var verbose = new Option<bool>("--verbose") { Description = "Log at Debug: every message handled, and which user each connection id is." };
+        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, roomDepths, relay, verbose };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(roomDepths) ?? [], parse.GetValue(relay), parse.GetValue(verbose), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, bool relay, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, string[] roomDepthTexts, bool relay, bool verbose, CancellationToken cancellationToken)
     {
         if (depth < 1)
         {
             await Console.Error.WriteLineAsync($"--depth must be at least 1, not {depth}.");
             return 2;
+        }
+
+        var roomDepths = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var text in roomDepthTexts)
+        {
+            var equals = text.LastIndexOf('=');
+            if (equals <= 0 || !int.TryParse(text.AsSpan(equals + 1), System.Globalization.CultureInfo.InvariantCulture, out var roomDepth) || roomDepth < 1)
+            {
+                await Console.Error.WriteLineAsync($"--room-depth must look like ROOM=DEPTH with a depth of at least 1, not '{text}'.");
+                return 2;
+            }
+
+            roomDepths[text[..equals]] = roomDepth;
         }
 
         data.Create();
@@ -39,7 +54,7 @@ internal static class ServeCommand
         // SQLite write: measured, 0.5 s more for a 1,000,000-atom sync through a store room.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(urls);
-        builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+        builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSynclets(options =>
         {
@@ -47,7 +62,10 @@ internal static class ServeCommand
             {
                 options.StoreFactory = async (room, _, token) =>
                 {
-                    var store = await SqliteStore.OpenAsync(Path.Combine(data.FullName, FileName(room)), depth, cancellationToken: token);
+                    // A room's file knows its depth; a new room takes its --room-depth, else --depth.
+                    var path = Path.Combine(data.FullName, FileName(room));
+                    var roomDepth = await SqliteStore.ReadDepthAsync(path, cancellationToken: token) ?? roomDepths.GetValueOrDefault(room, depth);
+                    var store = await SqliteStore.OpenAsync(path, roomDepth, cancellationToken: token);
                     return new RoomStorage(store.Data, store.Meta, store);
                 };
             }

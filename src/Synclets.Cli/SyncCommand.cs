@@ -14,13 +14,44 @@ internal static class SyncCommand
         var url = new Argument<string>("url") { Description = "The room on the server, e.g. ws://127.0.0.1:5000/sync/todos." };
         var depth = new Option<int?>("--depth") { Description = "The depth of a new store (an existing one knows its own)." };
         var timeout = new Option<double>("--timeout-seconds") { Description = "Give up after this long.", DefaultValueFactory = _ => 300 };
-        var command = new Command("sync", "Sync a local SQLite store with a server once, then exit with a summary.") { file, url, depth, timeout };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(url)!, parse.GetValue(depth), parse.GetValue(timeout), cancellationToken));
+        var headers = new Option<string[]>("--header") { Description = "A request header for the server, as 'Name: value' (repeat for more).", AllowMultipleArgumentsPerToken = false };
+        var token = new Option<string?>("--token") { Description = "A bearer token: sends 'Authorization: Bearer TOKEN'." };
+        var command = new Command("sync", "Sync a local SQLite store with a server once, then exit with a summary.") { file, url, depth, timeout, headers, token };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(url)!, parse.GetValue(depth), parse.GetValue(timeout), Headers(parse.GetValue(headers), parse.GetValue(token)), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string urlText, int? depth, double timeoutSeconds, CancellationToken cancellationToken)
+    /// <summary>The request headers to send: each 'Name: value', and the token as a bearer authorization.</summary>
+    private static List<(string Name, string Value)>? Headers(string[]? headers, string? token)
     {
+        var parsed = new List<(string, string)>();
+        foreach (var header in headers ?? [])
+        {
+            var colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                return null;
+            }
+
+            parsed.Add((header[..colon].Trim(), header[(colon + 1)..].Trim()));
+        }
+
+        if (token is not null)
+        {
+            parsed.Add(("Authorization", "Bearer " + token));
+        }
+
+        return parsed;
+    }
+
+    private static async Task<int> RunAsync(FileInfo file, string urlText, int? depth, double timeoutSeconds, List<(string Name, string Value)>? headers, CancellationToken cancellationToken)
+    {
+        if (headers is null)
+        {
+            await Console.Error.WriteLineAsync("A --header must look like 'Name: value'.");
+            return 2;
+        }
+
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme is not ("ws" or "wss"))
         {
             await Console.Error.WriteLineAsync($"'{urlText}' is not a WebSocket URL: it must look like ws://host:port/sync/room (or wss://).");
@@ -28,6 +59,12 @@ internal static class SyncCommand
         }
 
         var existing = await SqliteStore.ReadDepthAsync(file.FullName, cancellationToken: cancellationToken);
+        if (existing is null && TypedTables.Find(file.FullName) is { Count: > 0 } typed)
+        {
+            await Console.Error.WriteLineAsync($"'{file.FullName}' holds typed tables ({string.Join(", ", typed.Select(t => t.Name))}): sync it from the app that owns the records (TypedSqliteStore); this tool syncs generic stores, and would add its own tables beside them.");
+            return 2;
+        }
+
         if (existing is { } known && depth is { } asked && known != asked)
         {
             await Console.Error.WriteLineAsync($"'{file.FullName}' holds a tree of depth {known}, not {asked}.");
@@ -35,7 +72,17 @@ internal static class SyncCommand
         }
 
         await using var store = await SqliteStore.OpenAsync(file.FullName, existing ?? depth ?? 2, cancellationToken: cancellationToken);
-        await using var synclet = new Synclet(store.Data, store.Meta, new WebSocketTransport(url, new WebSocketTransportOptions { RequireConnectionOnStart = true }), new SyncletOptions { Id = "cli-" + Environment.MachineName });
+        await using var synclet = new Synclet(store.Data, store.Meta, new WebSocketTransport(url, new WebSocketTransportOptions
+        {
+            RequireConnectionOnStart = true,
+            ConfigureSocket = socket =>
+            {
+                foreach (var (name, value) in headers)
+                {
+                    socket.SetRequestHeader(name, value);
+                }
+            },
+        }), new SyncletOptions { Id = "cli-" + Environment.MachineName });
         try
         {
             await synclet.StartAsync(cancellationToken);
@@ -75,7 +122,7 @@ internal static class SyncCommand
         var statistics = synclet.Statistics;
         AnsiConsole.MarkupLine(done
             ? $"[green]Synced[/] {Markup.Escape(file.Name)} with {Markup.Escape(url.ToString())} in {(DateTime.UtcNow - started).TotalSeconds:F1} s: {statistics.MessagesReceived} messages ({statistics.BytesReceived:N0} bytes) in, {statistics.MessagesSent} ({statistics.BytesSent:N0} bytes) out."
-            : $"[red]Timed out[/] after {timeoutSeconds} s before the server confirmed it stored everything; what arrived is kept, run sync again to finish.");
+            : $"[red]Timed out[/] after {timeoutSeconds} s before the server confirmed it stored everything; what arrived is kept, run sync again to finish. (No confirmation at all? The server may keep a tree of another depth than this file's {synclet.Depth}, see its log, or be a relay-only or JavaScript server, which never confirms.)");
         return done ? 0 : 1;
     }
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Synclets.AspNetCore;
 using Synclets.Sqlite;
 
 namespace Synclets.Cli.Tests;
@@ -90,8 +93,84 @@ public sealed class CliEndToEndTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Inspect_reads_a_typed_store_without_changing_it_and_shows_times()
+    {
+        var path = Path.Combine(_folder, "typed.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE "Todo" ("Id" TEXT PRIMARY KEY, "Title" TEXT, "Done" INTEGER, "absent" INTEGER NOT NULL DEFAULT 0) STRICT;
+                CREATE TABLE "Todo_meta" ("Id" TEXT PRIMARY KEY, "Title" TEXT, "Done" TEXT) STRICT;
+                CREATE TABLE "Todo_hashes" ("parent" TEXT PRIMARY KEY, "hash" INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO "Todo" VALUES ('t1', 'C++ and 1+1', 0, 0);
+                INSERT INTO "Todo_meta" VALUES ('t1', 'OhqqeV-----BT7zq', 'OhqqeV----0BT7zq');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var before = await File.ReadAllBytesAsync(path);
+        var inspect = await RunAsync("inspect", path);
+
+        Assert.True(inspect.ExitCode == 0, inspect.Output);
+        Assert.Contains("typed tables Todo (1 rows)", inspect.Output, StringComparison.Ordinal);
+        Assert.Contains("C++ and 1+1", inspect.Output, StringComparison.Ordinal);
+        Assert.Contains("2026-01-01 00:00:00.000", inspect.Output, StringComparison.Ordinal); // OhqqeV... as a time.
+        Assert.Equal(before, await File.ReadAllBytesAsync(path));
+
+        var sync = await RunAsync("sync", path, "ws://127.0.0.1:9/sync/todos");
+        Assert.Equal(2, sync.ExitCode);
+        Assert.Contains("holds typed tables (Todo)", sync.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task Sync_sends_a_token_to_a_server_that_requires_one_and_stops_at_a_depth_mismatch_without_saying_synced()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Services.AddSynclets(options => options.StoreFactory = (_, _, _) =>
+            ValueTask.FromResult<AspNetCore.RoomStorage?>(new AspNetCore.RoomStorage(new Connectors.MemoryDataConnector(3), new Connectors.MemoryMetaConnector(3))));
+        await using var app = builder.Build();
+        app.Use((context, next) => context.Request.Headers.Authorization == "Bearer secret" ? next(context) : RefuseAsync(context));
+        app.UseWebSockets();
+        app.MapSynclets("/sync/{room}");
+        await app.StartAsync();
+        var room = app.Urls.First().Replace("http://", "ws://", StringComparison.Ordinal) + "/sync/deep";
+
+        var refused = await RunAsync("sync", Path.Combine(_folder, "a.db"), room, "--depth", "3");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("401", refused.Output, StringComparison.Ordinal);
+
+        var deep = await RunAsync("sync", Path.Combine(_folder, "b.db"), room, "--depth", "3", "--token", "secret");
+        Assert.True(deep.ExitCode == 0, deep.Output);
+        Assert.Contains("Synced", deep.Output, StringComparison.Ordinal);
+
+        var shallow = Path.Combine(_folder, "c.db");
+        await using (var store = await SqliteStore.OpenAsync(shallow, 2))
+        await using (var synclet = new Synclet(store.Data, store.Meta))
+        {
+            await synclet.SetAtomAsync(["row", "cell"], "never stored there");
+        }
+
+        var mismatch = await RunAsync("sync", shallow, room, "--header", "Authorization: Bearer secret", "--timeout-seconds", "3");
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.DoesNotContain("Synced", mismatch.Output, StringComparison.Ordinal);
+        Assert.Contains("another depth than this file's 2", mismatch.Output, StringComparison.Ordinal);
+    }
+
+    private static Task RefuseAsync(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        context.Response.StatusCode = 401;
+        return Task.CompletedTask;
+    }
+
     [Theory]
     [InlineData("sync x.db http://not-a-websocket", "is not a WebSocket URL")]
+    [InlineData("sync x.db ws://127.0.0.1:9/sync/a --header nocolon", "must look like 'Name: value'")]
+    [InlineData("serve --room-depth deep", "--room-depth must look like ROOM=DEPTH")]
     [InlineData("inspect missing.db", "holds no Synclets store")]
     [InlineData("serve --depth 0", "--depth must be at least 1")]
     public async Task Bad_arguments_get_a_clear_error(string arguments, string message)
