@@ -71,6 +71,13 @@ internal static class ScenarioRunner
         typedPlans.Add(typed);
         plans.Add(("initial-sync", "memory", typed));
         plans.Add(("latency", "websocket", () => WebSocketScenarios.LatencyAsync(1_000)));
+        foreach (var operation in new[] { "table-upsert-many", "table-list", "table-upsert-each" })
+        {
+            Func<Task<ScenarioResult>> tableRun = () => TypedTableScenarios.RunAsync(operation, 10_000);
+            typedPlans.Add(tableRun);
+            plans.Add((operation, "none", tableRun));
+        }
+
         foreach (var pace in new double?[] { null, 2 })
         {
             Func<Task<ScenarioResult>> crowd = () => CrowdScenario.RunAsync(200, 20, pace);

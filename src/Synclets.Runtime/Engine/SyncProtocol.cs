@@ -194,6 +194,106 @@ internal sealed class SyncProtocol(
         return latest;
     }
 
+    /// <summary>
+    /// Writes local changes to many rows of one table (the parent two levels above the atoms) and
+    /// tells every peer in as few (partial) sub-nodes messages as they fill: a bulk upsert is one
+    /// unit of work and a handful of messages, not one of each per row.
+    /// </summary>
+    public async ValueTask SetLocalRowsAsync(IReadOnlyList<string> table, IReadOnlyList<(string RowId, List<KeyValuePair<string, Atom>> Cells)> rows, CancellationToken cancellationToken)
+    {
+        var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
+        var broadcast = new ReplyBuilder(table, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
+            sender.BroadcastAsync(new Message(depth, table, node, context), partial));
+        var address = new List<string>(table) { string.Empty, string.Empty };
+        foreach (var (rowId, cells) in rows)
+        {
+            address[^2] = rowId;
+            foreach (var (id, atom) in cells)
+            {
+                var timestamp = clock.Next();
+                address[^1] = id;
+                await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
+                await broadcast.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+            }
+        }
+
+        await broadcast.FinishAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every row under a table (the parent two levels above the atoms) with its atoms, deleted
+    /// ones left out: one streamed query when the meta connector reads subtrees (a database), else
+    /// a bulk read a row.
+    /// </summary>
+    public async ValueTask<SortedDictionary<string, Dictionary<string, Atom>>> ReadRowsAsync(IReadOnlyList<string> table, CancellationToken cancellationToken)
+    {
+        var rows = new SortedDictionary<string, Dictionary<string, Atom>>(StringComparer.Ordinal);
+        if (_subtrees is not null)
+        {
+            await foreach (var (address, _, atom) in _subtrees.ReadSubtreeAsync(table, cancellationToken).ConfigureAwait(false))
+            {
+                if (atom.IsAbsent)
+                {
+                    continue;
+                }
+
+                var rowId = address[table.Count];
+                if (!rows.TryGetValue(rowId, out var cells))
+                {
+                    rows.Add(rowId, cells = new Dictionary<string, Atom>(StringComparer.Ordinal));
+                }
+
+                cells[address[^1]] = atom;
+            }
+
+            return rows;
+        }
+
+        var row = new List<string>(table) { string.Empty };
+        foreach (var id in await data.GetChildIdsAsync(table, cancellationToken).ConfigureAwait(false))
+        {
+            row[^1] = id;
+            if (await ReadCellsAsync(row, cancellationToken).ConfigureAwait(false) is { Count: > 0 } cells)
+            {
+                rows[id] = cells;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The atoms directly under a parent one level above the atoms: one bulk read when the data connector has it.</summary>
+    public async ValueTask<Dictionary<string, Atom>> ReadCellsAsync(List<string> parent, CancellationToken cancellationToken)
+    {
+        var cells = new Dictionary<string, Atom>(StringComparer.Ordinal);
+        if (_bulkData is not null)
+        {
+            foreach (var (id, atom) in await _bulkData.GetChildAtomsAsync(parent, cancellationToken).ConfigureAwait(false))
+            {
+                if (!atom.IsAbsent)
+                {
+                    cells[id] = atom;
+                }
+            }
+
+            return cells;
+        }
+
+        parent.Add(string.Empty);
+        foreach (var id in await data.GetChildIdsAsync(parent[..^1], cancellationToken).ConfigureAwait(false))
+        {
+            parent[^1] = id;
+            var atom = await data.GetAtomAsync(parent, cancellationToken).ConfigureAwait(false);
+            if (!atom.IsAbsent)
+            {
+                cells[id] = atom;
+            }
+        }
+
+        parent.RemoveAt(parent.Count - 1);
+        return cells;
+    }
+
     /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> with ours.</summary>
     public async ValueTask SyncAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
     {

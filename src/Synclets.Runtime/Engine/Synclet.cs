@@ -304,23 +304,72 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     public Task<IReadOnlyDictionary<string, Atom>> GetAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
     {
         Ids.ValidateAtomAddress([.. parentAddress, "x"], Depth, nameof(parentAddress));
-        var parent = parentAddress.ToArray();
-        return RunAsync<IReadOnlyDictionary<string, Atom>>(async () =>
+        var parent = new List<string>(parentAddress);
+        return RunAsync<IReadOnlyDictionary<string, Atom>>(async () => await _protocol.ReadCellsAsync(parent, cancellationToken).ConfigureAwait(false), cancellationToken);
+    }
+
+    /// <summary>
+    /// Every row directly under a parent two levels above the atoms (a table), with its atoms by
+    /// id, rows in ordinal order of id, in one piece of work (one streamed query on a database).
+    /// Rows whose every atom is deleted are left out.
+    /// </summary>
+    public Task<IReadOnlyList<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>> GetRowsAsync(IReadOnlyList<string> tableAddress, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress([.. tableAddress, "x", "x"], Depth, nameof(tableAddress));
+        var table = tableAddress.ToArray();
+        return RunAsync<IReadOnlyList<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>>(async () =>
+            [.. (await _protocol.ReadRowsAsync(table, cancellationToken).ConfigureAwait(false)).Select(row => KeyValuePair.Create(row.Key, (IReadOnlyDictionary<string, Atom>)row.Value))],
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads, changes and writes many rows of one table in one unit of work (one transaction, a
+    /// handful of messages): for each row id, <paramref name="changesFor"/> is given the row's
+    /// atoms as stored (empty when there is none) and adds the atoms to write (<see cref="Atom.Absent"/>
+    /// to delete). Runs on the work loop, so nothing can change a row between its read and its write.
+    /// </summary>
+    /// <returns>How many atoms were written.</returns>
+    public Task<int> UpdateRowsAsync(IReadOnlyList<string> tableAddress, IEnumerable<string> rowIds, Action<string, IReadOnlyDictionary<string, Atom>, ICollection<KeyValuePair<string, Atom>>> changesFor, CancellationToken cancellationToken = default)
+    {
+        Ids.ValidateAtomAddress([.. tableAddress, "x", "x"], Depth, nameof(tableAddress));
+        ArgumentNullException.ThrowIfNull(rowIds);
+        ArgumentNullException.ThrowIfNull(changesFor);
+        var table = tableAddress.ToArray();
+        var ids = rowIds.ToArray();
+        foreach (var id in ids)
         {
-            var atoms = new Dictionary<string, Atom>(StringComparer.Ordinal);
-            var address = new List<string>(parent) { string.Empty };
-            foreach (var id in await _data.GetChildIdsAsync(parent, cancellationToken).ConfigureAwait(false))
+            Ids.ValidateAtomAddress([.. table, id, "x"], Depth, nameof(rowIds));
+        }
+
+        return RunAsync(() => InTransactionAsync(async () =>
+        {
+            var rows = new List<(string RowId, List<KeyValuePair<string, Atom>> Cells)>(ids.Length);
+            var row = new List<string>(table) { string.Empty };
+            var written = 0;
+            foreach (var id in ids)
             {
-                address[^1] = id;
-                var atom = await _data.GetAtomAsync(address, cancellationToken).ConfigureAwait(false);
-                if (!atom.IsAbsent)
+                row[^1] = id;
+                var changes = new List<KeyValuePair<string, Atom>>();
+                changesFor(id, await _protocol.ReadCellsAsync(row, cancellationToken).ConfigureAwait(false), changes);
+                foreach (var (column, _) in changes)
                 {
-                    atoms[id] = atom;
+                    Ids.ValidateAtomAddress([.. table, id, column], Depth, nameof(changesFor));
+                }
+
+                if (changes.Count > 0)
+                {
+                    rows.Add((id, changes));
+                    written += changes.Count;
                 }
             }
 
-            return atoms;
-        }, cancellationToken);
+            if (rows.Count > 0)
+            {
+                await _protocol.SetLocalRowsAsync(table, rows, cancellationToken).ConfigureAwait(false);
+            }
+
+            return written;
+        }), cancellationToken);
     }
 
     /// <summary>The hash of a parent address (the root when empty).</summary>

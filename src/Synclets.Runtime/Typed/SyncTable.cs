@@ -70,51 +70,78 @@ public class SyncTable<TRow>
         return cells.Count == 0 ? default : TRow.FromCells(rowId, cells);
     }
 
-    /// <summary>Every row, in ordinal order of id.</summary>
+    /// <summary>Every row, in ordinal order of id, read in one piece of work (a bulk read a row where the store has it).</summary>
+    /// <exception cref="FormatException">A cell holds a value the record cannot take; the message names the column.</exception>
     public async Task<IReadOnlyList<TRow>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var rows = new List<TRow>();
-        foreach (var rowId in await Synclet.GetChildIdsAsync(_prefix, cancellationToken).ConfigureAwait(false))
+        var stored = await Synclet.GetRowsAsync(_prefix, cancellationToken).ConfigureAwait(false);
+        var rows = new List<TRow>(stored.Count);
+        foreach (var (rowId, cells) in stored)
         {
-            if (await GetAsync(rowId, cancellationToken).ConfigureAwait(false) is { } row)
-            {
-                rows.Add(row);
-            }
+            rows.Add(TRow.FromCells(rowId, cells));
         }
 
         return rows;
     }
 
-    /// <summary>Inserts the row, or writes the cells that differ from the stored row.</summary>
+    /// <summary>Inserts the row, or writes the cells that differ from the stored row, reading and writing in one piece of work.</summary>
     /// <returns>How many cells were written.</returns>
-    public async Task<int> UpsertAsync(TRow row, CancellationToken cancellationToken = default)
+    public Task<int> UpsertAsync(TRow row, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var rowId = TRow.GetRowId(row);
-        var before = await GetAsync(rowId, cancellationToken).ConfigureAwait(false);
-        var changes = new List<KeyValuePair<string, Atom>>();
-        TRow.AddChangedCells(before, row, changes);
-        if (changes.Count > 0)
+        return UpsertManyAsync([row], cancellationToken);
+    }
+
+    /// <summary>
+    /// Inserts or updates many rows in one unit of work: one transaction, and the changed cells of
+    /// every row in as few messages as they fill. Writes only the cells that differ from the stored rows.
+    /// </summary>
+    /// <returns>How many cells were written.</returns>
+    /// <exception cref="ArgumentException">Two of the rows have the same key.</exception>
+    public Task<int> UpsertManyAsync(IEnumerable<TRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var byId = new Dictionary<string, TRow>(StringComparer.Ordinal);
+        foreach (var row in rows)
         {
-            await Synclet.SetAtomsAsync(RowAddress(rowId), changes, cancellationToken).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            if (!byId.TryAdd(TRow.GetRowId(row), row))
+            {
+                throw new ArgumentException($"Two rows have the key '{TRow.GetRowId(row)}': upsert each row once.", nameof(rows));
+            }
         }
 
-        return changes.Count;
+        return Synclet.UpdateRowsAsync(_prefix, byId.Keys, (rowId, stored, changes) =>
+            TRow.AddChangedCells(stored.Count == 0 ? default : TRow.FromCells(rowId, stored), byId[rowId], changes), cancellationToken);
     }
 
     /// <summary>Deletes the row: every cell becomes a tombstone, so the deletion syncs.</summary>
     /// <returns>False when there was no such row.</returns>
     public async Task<bool> DeleteAsync(string rowId, CancellationToken cancellationToken = default)
     {
-        var address = RowAddress(rowId);
-        var cells = await Synclet.GetAtomsAsync(address, cancellationToken).ConfigureAwait(false);
-        if (cells.Count == 0)
-        {
-            return false;
-        }
+        ArgumentNullException.ThrowIfNull(rowId);
+        return await DeleteManyAsync([rowId], cancellationToken).ConfigureAwait(false) > 0;
+    }
 
-        await Synclet.SetAtomsAsync(address, cells.Keys.Select(column => KeyValuePair.Create(column, Atom.Absent)), cancellationToken).ConfigureAwait(false);
-        return true;
+    /// <summary>Deletes many rows in one unit of work; ids with no row are skipped.</summary>
+    /// <returns>How many rows were deleted.</returns>
+    public async Task<int> DeleteManyAsync(IEnumerable<string> rowIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rowIds);
+        var deleted = 0;
+        await Synclet.UpdateRowsAsync(_prefix, rowIds.Distinct(StringComparer.Ordinal), (_, stored, changes) =>
+        {
+            if (stored.Count > 0)
+            {
+                deleted++;
+            }
+
+            foreach (var column in stored.Keys)
+            {
+                changes.Add(KeyValuePair.Create(column, Atom.Absent));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <summary>The rows as they change, until cancelled.</summary>
