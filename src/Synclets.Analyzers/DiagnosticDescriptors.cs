@@ -64,6 +64,9 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Warning,
         WellKnownDiagnosticTags.CompilationEnd);
 
+    public static readonly DiagnosticDescriptor TableOutsideContainer = Create(
+        "SYNC015", "A table belongs in a depth-3 container", "Property '{0}' is a table, but '{1}' is a depth-{2} type; tables are members of a [SyncTree(depth: 3)] container");
+
     public static DiagnosticDescriptor ById(string id) => id switch
     {
         "SYNC001" => NotPartial,
@@ -75,6 +78,7 @@ internal static class DiagnosticDescriptors
         "SYNC007" => DuplicateId,
         "SYNC008" => NotSettable,
         "SYNC009" => ReservedId,
+        "SYNC015" => TableOutsideContainer,
         _ => UnreachableNesting,
     };
 

@@ -21,7 +21,8 @@ public sealed class SyncTreeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DuplicateId,
         DiagnosticDescriptors.NotSettable,
         DiagnosticDescriptors.ReservedId,
-        DiagnosticDescriptors.UnreachableNesting);
+        DiagnosticDescriptors.UnreachableNesting,
+        DiagnosticDescriptors.TableOutsideContainer);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.IO;
@@ -25,7 +26,8 @@ public sealed class AddToSchemaCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SYNC012");
 
     /// <inheritdoc/>
-    public override FixAllProvider? GetFixAllProvider() => null;
+    /// <remarks>Fix All appends every missing line of the scope at once (the file is one document of the project, not the code that raised the diagnostics).</remarks>
+    public override FixAllProvider GetFixAllProvider() => AppendAllLines.Instance;
 
     /// <inheritdoc/>
     public override Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -61,5 +63,37 @@ public sealed class AddToSchemaCodeFix : CodeFixProvider
         var separator = content.Length == 0 || content.EndsWith("\n", StringComparison.Ordinal) ? string.Empty : "\n";
         var updated = SourceText.From(content + separator + lines + "\n", text.Encoding);
         return schema.Project.Solution.WithAdditionalDocumentText(schema.Id, updated);
+    }
+
+    /// <summary>Fix All for SYNC012: the lines of every diagnostic in the scope, appended to synclets.schema.txt in one change.</summary>
+    private sealed class AppendAllLines : FixAllProvider
+    {
+        public static readonly AppendAllLines Instance = new();
+
+        public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() => new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
+
+        public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
+        {
+            var project = fixAllContext.Project;
+            var schema = project.AdditionalDocuments
+                .FirstOrDefault(document => string.Equals(Path.GetFileName(document.FilePath ?? document.Name), SchemaFileName, StringComparison.OrdinalIgnoreCase));
+            if (schema is null)
+            {
+                return null;
+            }
+
+            var diagnostics = fixAllContext.Scope == FixAllScope.Document && fixAllContext.Document is { } document
+                ? await fixAllContext.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false)
+                : await fixAllContext.GetAllDiagnosticsAsync(project).ConfigureAwait(false);
+            var lines = diagnostics
+                .Select(diagnostic => diagnostic.Properties.TryGetValue(LineProperty, out var line) ? line : null)
+                .OfType<string>()
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(line => line, StringComparer.Ordinal)
+                .ToList();
+            return lines.Count == 0
+                ? null
+                : CodeAction.Create($"Add {lines.Count} missing columns to {SchemaFileName}", token => AppendAsync(schema, string.Join("\n", lines), token), nameof(AppendAllLines));
+        }
     }
 }

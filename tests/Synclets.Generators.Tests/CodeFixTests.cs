@@ -83,4 +83,33 @@ public class CodeFixTests
         Assert.Equal("# shipped columns\nTodo.Id KEY\nTodo.Title TEXT\nTodo.Done INTEGER\n", schema);
         Assert.Empty(await AnalyzerHarness.Diagnose(TestCompilation.Create(source), schema));
     }
+
+    [Fact]
+    public async Task Fix_all_marks_the_key_of_every_record_that_lacks_one()
+    {
+        const string source = """
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo(string Code, string Title);
+            [SyncTree(depth: 2)]
+            public partial record Tag(string Code, string Color);
+            """;
+        var (fixedSource, _) = await AnalyzerHarness.FixAllAsync(source, null, new MarkKeyCodeFix(), "SYNC004");
+        Assert.Contains("Todo([property: SyncKey] string Code", fixedSource, StringComparison.Ordinal);
+        Assert.Contains("Tag([property: SyncKey] string Code", fixedSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fix_all_adds_every_missing_column_of_every_record_to_the_schema_once()
+    {
+        const string source = """
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo([property: SyncKey] string Id, string Title, int Priority);
+            [SyncTree(depth: 2)]
+            public partial record Tag([property: SyncKey] string Id, string Color);
+            """;
+        var (_, schema) = await AnalyzerHarness.FixAllAsync(source, "# shipped\nTodo.Id KEY\n", new AddToSchemaCodeFix(), "SYNC012");
+        Assert.Equal("# shipped\nTodo.Id KEY\nTag.Color TEXT\nTag.Id KEY\nTodo.Priority INTEGER\nTodo.Title TEXT\n", schema);
+    }
 }

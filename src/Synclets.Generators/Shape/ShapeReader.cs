@@ -123,6 +123,12 @@ internal static class ShapeReader
         {
             var parameter = ConstructorParameter(constructor, property);
             var propertyLocation = property.Locations.FirstOrDefault() ?? typeLocation;
+            if (property.Type is INamedTypeSymbol { IsGenericType: true } table && table.OriginalDefinition.ToDisplayString() == SyncTableType)
+            {
+                problems.Add(new Problem("SYNC015", propertyLocation, property.Name, type.Name, depth.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                continue;
+            }
+
             if (parameter is null && (property.SetMethod is null || property.SetMethod.DeclaredAccessibility != Accessibility.Public))
             {
                 problems.Add(new Problem("SYNC008", propertyLocation, type.Name, property.Name, "it has no public setter or init accessor and is not a constructor parameter"));

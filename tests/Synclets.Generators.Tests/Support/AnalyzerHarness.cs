@@ -47,6 +47,47 @@ public static partial class AnalyzerHarness
         return (await changed.GetAdditionalDocument(schemaDocument.Id)!.GetTextAsync()).ToString();
     }
 
+    /// <summary>
+    /// Runs <paramref name="fix"/>'s Fix All over the whole project, as <c>dotnet format analyzers</c>
+    /// and the IDE's "Fix all in project" do; returns the source and the schema file afterwards.
+    /// </summary>
+    public static async Task<(string Source, string? Schema)> FixAllAsync(string source, string? schema, CodeFixProvider fix, string diagnosticId)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = NewProject(workspace).AddDocument("Source0.cs", SourceText.From(source));
+        TextDocument? schemaDocument = null;
+        if (schema is not null)
+        {
+            schemaDocument = document.Project.AddAdditionalDocument("synclets.schema.txt", SourceText.From(schema), filePath: "/project/synclets.schema.txt");
+            document = schemaDocument.Project.GetDocument(document.Id)!;
+        }
+
+        var diagnostics = (await Diagnose((await document.Project.GetCompilationAsync())!, schema)).Where(d => d.Id == diagnosticId).ToImmutableArray();
+        Assert.True(diagnostics.Length > 1, $"Fix All needs several {diagnosticId} diagnostics to show anything; found {diagnostics.Length}.");
+        var actions = new List<CodeAction>();
+        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (action, _) => actions.Add(action), CancellationToken.None));
+        var provider = fix.GetFixAllProvider() ?? throw new InvalidOperationException($"{fix.GetType().Name} has no Fix All.");
+        var context = new FixAllContext(document, fix, FixAllScope.Project, actions[0].EquivalenceKey, [diagnosticId], new FixedDiagnostics(diagnostics), CancellationToken.None);
+        var action = await provider.GetFixAsync(context) ?? throw new InvalidOperationException("Fix All offered nothing.");
+        var solution = (await action.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        var fixedSource = (await solution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+        var fixedSchema = schemaDocument is null ? null : (await solution.GetAdditionalDocument(schemaDocument.Id)!.GetTextAsync()).ToString();
+        return (fixedSource, fixedSchema);
+    }
+
+    /// <summary>Hands Fix All the diagnostics already computed.</summary>
+    private sealed class FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>([]);
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+    }
+
     private static Project NewProject(AdhocWorkspace workspace) => workspace.AddProject("UserCode", LanguageNames.CSharp)
         .WithMetadataReferences(TestCompilation.References)
         .WithParseOptions(new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview))
