@@ -60,7 +60,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnreadableSchemaLine = Create(
         "SYNC014",
         "A line of synclets.schema.txt cannot be read",
-        "'{0}' is not a column line; write 'Table.column TYPE' (TYPE: TEXT, INTEGER, REAL, or KEY for the row key), or start a comment with #",
+        "'{0}' is not a column line; write 'Table.column TYPE' (TYPE: TEXT, INTEGER, REAL, KEY for the row key, or TABLE for a container's table), or start a comment with #",
         DiagnosticSeverity.Warning,
         WellKnownDiagnosticTags.CompilationEnd);
 

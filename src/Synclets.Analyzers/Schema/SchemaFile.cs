@@ -7,7 +7,8 @@ namespace Synclets.Analyzers.Schema;
 
 /// <summary>
 /// The columns an app has shipped, read from its <c>synclets.schema.txt</c>: one line per column,
-/// <c>Table.column TYPE</c> (TYPE is the SQLite type, or KEY for the row key; the column id may
+/// <c>Table.column TYPE</c> (TYPE is the SQLite type, KEY for the row key, or TABLE for a
+/// depth-3 container's table; a depth-1 record's atoms are lines too; the column id may
 /// hold spaces and dots, not <c>#</c>); <c>#</c> starts a comment. A database written by an earlier version has exactly these columns, so a line whose
 /// property is gone means a column that silently stops syncing.
 /// </summary>
@@ -83,6 +84,9 @@ internal sealed class SchemaFile
 internal sealed record SchemaLine(string Table, string Column, string Type, Location Location)
 {
     public const string KeyType = "KEY";
+
+    /// <summary>The type of a depth-3 container's line: one of its tables, by id.</summary>
+    public const string TableType = "TABLE";
 
     /// <summary>The line as written in the file.</summary>
     public static string Format(string table, string column, string type) => table + "." + column + " " + type;

@@ -10,9 +10,10 @@ using Synclets.Generators.Shape;
 namespace Synclets.Analyzers.Schema;
 
 /// <summary>
-/// Guards the typed SQLite tables of depth-2 row records against changes that would strand data:
-/// compares each record's columns with the ones the app has shipped, listed in
-/// <c>synclets.schema.txt</c> (an additional file). A project without that file is not checked.
+/// Guards the ids an app has shipped against changes that would strand data: the columns of
+/// depth-2 row records (their typed SQLite tables), the atom ids of depth-1 records and the table
+/// ids of depth-3 containers. Compares each with the lines of <c>synclets.schema.txt</c> (an
+/// additional file). A project without that file is not checked.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SchemaLockAnalyzer : DiagnosticAnalyzer
@@ -68,36 +69,50 @@ public sealed class SchemaLockAnalyzer : DiagnosticAnalyzer
         }
 
         var (model, problems) = ShapeReader.Read(type, attribute, context.CancellationToken);
-        if (model is null || problems.Count > 0 || model.Depth != 2 || model.Key is null)
+        if (model is null || problems.Count > 0 || model.Depth is < 1 or > 3 || (model.Depth == 2 && model.Key is null))
         {
-            return; // Only a valid row record has a table; SyncTreeAnalyzer reports the rest.
+            return; // Only a valid typed tree has ids to guard; SyncTreeAnalyzer reports the rest.
         }
 
+        // What data is kept under, per shape: a row's key and columns, a record's atoms, a container's tables.
         var table = model.TypeName;
-        var columns = new List<(ColumnModel Column, string Type)> { (model.Key, SchemaLine.KeyType) };
-        columns.AddRange(model.Columns.Select(column => (column, SqlTypes.Of(column).SqlType)));
-        current[table] = (type.Locations.FirstOrDefault() ?? Location.None, new HashSet<string>(columns.Select(c => c.Column.Id), System.StringComparer.Ordinal));
+        var columns = new List<(string Id, string Property, string Type)>();
+        if (model.Depth == 3)
+        {
+            columns.AddRange(model.Tables.Select(t => (t.Id, t.PropertyName, SchemaLine.TableType)));
+        }
+        else
+        {
+            if (model.Key is { } key)
+            {
+                columns.Add((key.Id, key.PropertyName, SchemaLine.KeyType));
+            }
+
+            columns.AddRange(model.Columns.Select(column => (column.Id, column.PropertyName, SqlTypes.Of(column).SqlType)));
+        }
+
+        current[table] = (type.Locations.FirstOrDefault() ?? Location.None, new HashSet<string>(columns.Select(c => c.Id), System.StringComparer.Ordinal));
 
         shipped.TryGetValue(table, out var lines);
-        var missing = columns.Where(c => lines is null || !lines.ContainsKey(c.Column.Id)).ToList();
-        var allMissing = string.Join("\n", missing.Select(c => SchemaLine.Format(table, c.Column.Id, c.Type)));
-        foreach (var (column, sqlType) in columns)
+        var missing = columns.Where(c => lines is null || !lines.ContainsKey(c.Id)).ToList();
+        var allMissing = string.Join("\n", missing.Select(c => SchemaLine.Format(table, c.Id, c.Type)));
+        foreach (var (id, property, sqlType) in columns)
         {
-            var location = PropertyLocation(type, column) ?? type.Locations.FirstOrDefault() ?? Location.None;
-            if (lines is not null && lines.TryGetValue(column.Id, out var line))
+            var location = PropertyLocation(type, property) ?? type.Locations.FirstOrDefault() ?? Location.None;
+            if (lines is not null && lines.TryGetValue(id, out var line))
             {
                 if (line.Type != sqlType)
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ColumnTypeChanged, location, table, column.Id, line.Type, sqlType));
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ColumnTypeChanged, location, table, id, line.Type, sqlType));
                 }
 
                 continue;
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(LineProperty, SchemaLine.Format(table, column.Id, sqlType))
+                .Add(LineProperty, SchemaLine.Format(table, id, sqlType))
                 .Add(AllLinesProperty, allMissing);
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ColumnNotInSchema, location, properties, column.Id, table, SchemaLine.Format(table, column.Id, sqlType)));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ColumnNotInSchema, location, properties, id, table, SchemaLine.Format(table, id, sqlType)));
         }
     }
 
@@ -124,7 +139,7 @@ public sealed class SchemaLockAnalyzer : DiagnosticAnalyzer
                         line.Location,
                         line.Table,
                         line.Column,
-                        $"no valid [SyncTree(depth: 2)] record is named '{line.Table}' any more (its table is named after it). If you renamed the record, rename it back or move its rows yourself; if you removed it on purpose, delete its lines from {SchemaFile.FileName}"));
+                        $"no valid [SyncTree] type is named '{line.Table}' any more (its data is kept under its name or its ids). If you renamed the record, rename it back or move its rows yourself; if you removed it on purpose, delete its lines from {SchemaFile.FileName}"));
                 }
 
                 continue;
@@ -142,6 +157,6 @@ public sealed class SchemaLockAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static Location? PropertyLocation(INamedTypeSymbol type, ColumnModel column) =>
-        type.GetMembers(column.PropertyName).OfType<IPropertySymbol>().FirstOrDefault()?.Locations.FirstOrDefault();
+    private static Location? PropertyLocation(INamedTypeSymbol type, string property) =>
+        type.GetMembers(property).OfType<IPropertySymbol>().FirstOrDefault()?.Locations.FirstOrDefault();
 }

@@ -52,7 +52,43 @@ public class SYNC011Tests
         Assert.Equal(["SYNC011", "SYNC011", "SYNC011"], inSchema.Select(d => d.Id));
         Assert.Equal([1, 2, 3], inSchema.Select(d => d.Location.GetLineSpan().StartLinePosition.Line).Order());
         Assert.All(inSchema, d => Assert.EndsWith("synclets.schema.txt", d.Location.GetLineSpan().Path, StringComparison.Ordinal));
-        Assert.Contains("no valid [SyncTree(depth: 2)] record is named 'Todo' any more", inSchema[0].GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("no valid [SyncTree] type is named 'Todo' any more", inSchema[0].GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_renamed_property_of_a_depth_1_record_is_reported()
+    {
+        // A settings record keeps each property under its id: renamed, the stored value is stranded.
+        var diagnostic = Assert.Single(await AnalyzerHarness.Diagnose(TestCompilation.Create("""
+            using Synclets;
+            [SyncTree(depth: 1)]
+            public partial record Settings
+            {
+                public string Colors { get; init; } = "light";
+            }
+            """), "Settings.Theme TEXT\n"), d => d.Id == "SYNC011");
+        Assert.Contains("Column 'Settings.Theme' is listed in synclets.schema.txt, but no property maps to the id 'Theme' any more", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_renamed_table_of_a_depth_3_container_is_reported_and_a_kept_one_is_not()
+    {
+        const string source = """
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo(string Id, string Title);
+            [SyncTree(depth: 3)]
+            public partial class Workspace
+            {
+                public partial SyncTable<Todo> Chores { get; }
+            }
+            """;
+        var schema = "Todo.Id KEY\nTodo.Title TEXT\nWorkspace.Todos TABLE\n";
+        var diagnostic = Assert.Single(await AnalyzerHarness.Diagnose(TestCompilation.Create(source), schema), d => d.Id == "SYNC011");
+        Assert.Contains("Column 'Workspace.Todos' is listed in synclets.schema.txt, but no property maps to the id 'Todos' any more", diagnostic.GetMessage(), StringComparison.Ordinal);
+
+        var kept = source.Replace("public partial SyncTable<Todo> Chores", "[SyncColumn(\"Todos\")] public partial SyncTable<Todo> Chores", StringComparison.Ordinal);
+        Assert.DoesNotContain(await AnalyzerHarness.Diagnose(TestCompilation.Create(kept), schema), d => d.Id is "SYNC011" or "SYNC012");
     }
 
     [Fact]

@@ -33,15 +33,29 @@ public class SYNC012Tests
             """, "# nothing shipped yet\n");
 
     [Fact]
-    public async Task Depth_1_and_depth_3_trees_have_no_table_and_are_not_checked() =>
+    public async Task Depth_1_records_and_depth_3_containers_are_guarded_too()
+    {
+        // Their data is kept under their ids as well: a record's atoms, a container's tables.
         await AnalyzerHarness.VerifyWithSchemaAsync("""
             using Synclets;
             [SyncTree(depth: 1)]
             public partial class Settings
             {
-                public int Size { get; set; }
+                public int {|SYNC012:Size|} { get; set; }
             }
             """, string.Empty);
+        var diagnostics = await AnalyzerHarness.Diagnose(TestCompilation.Create("""
+            using Synclets;
+            [SyncTree(depth: 2)]
+            public partial record Todo(string Id, string Title);
+            [SyncTree(depth: 3)]
+            public partial class Workspace
+            {
+                public partial SyncTable<Todo> Todos { get; }
+            }
+            """), "Todo.Id KEY\nTodo.Title TEXT\n");
+        Assert.Contains("add the line 'Workspace.Todos TABLE'", Assert.Single(diagnostics, d => d.Id == "SYNC012").GetMessage(), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task A_column_id_with_spaces_and_dots_reads_back_from_the_line_the_fix_writes() =>

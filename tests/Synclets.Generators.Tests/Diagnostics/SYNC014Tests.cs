@@ -14,6 +14,6 @@ public class SYNC014Tests
             """, "Todo.Id KEY\nTodo.Title TEXT # the heading\nTitle TEXT\n\nTodo.Done\n");
         Assert.Equal(["SYNC014", "SYNC014"], inSchema.Select(d => d.Id));
         Assert.Equal([2, 4], inSchema.Select(d => d.Location.GetLineSpan().StartLinePosition.Line));
-        Assert.Equal("'Title TEXT' is not a column line; write 'Table.column TYPE' (TYPE: TEXT, INTEGER, REAL, or KEY for the row key), or start a comment with #", inSchema[0].GetMessage());
+        Assert.Equal("'Title TEXT' is not a column line; write 'Table.column TYPE' (TYPE: TEXT, INTEGER, REAL, KEY for the row key, or TABLE for a container's table), or start a comment with #", inSchema[0].GetMessage());
     }
 }
