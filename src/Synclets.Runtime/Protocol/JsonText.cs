@@ -8,14 +8,16 @@ namespace Synclets.Protocol;
 /// Writes JSON text exactly as JavaScript's <c>JSON.stringify</c> does, so our messages are byte
 /// for byte those of a JavaScript peer: no whitespace, minimal string escaping (lower-case
 /// <c>\u00xx</c> for control characters, lone surrogates escaped, everything else raw) and
-/// numbers in JavaScript's shortest round-trip form.
+/// numbers in JavaScript's shortest round-trip form. One departure, still valid JSON that reads
+/// back to the same string: U+2028 and U+2029 are written <c>\u2028</c> and <c>\u2029</c>, because
+/// the reference's packet parser drops a whole message that holds them raw.
 /// </summary>
 /// <remarks>System.Text.Json's writer escapes far more and formats numbers the .NET way, hence this small writer.</remarks>
 internal static class JsonText
 {
-    /// <summary>The characters a string may have to escape: controls, quote, backslash, and surrogates (escaped only when lone).</summary>
+    /// <summary>The characters a string may have to escape: controls, quote, backslash, the two line separators, and surrogates (escaped only when lone).</summary>
     private static readonly SearchValues<char> MayNeedEscaping = SearchValues.Create(
-        string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\" + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+        string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\\u2028\u2029" + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
 
     /// <summary>The atom's JSON text (an absent atom is written as the U+FFFC string).</summary>
     public static string Write(Atom atom)
@@ -60,7 +62,7 @@ internal static class JsonText
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (c >= 0x20 && c != '"' && c != '\\' && !char.IsSurrogate(c))
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029' && !char.IsSurrogate(c))
             {
                 continue;
             }

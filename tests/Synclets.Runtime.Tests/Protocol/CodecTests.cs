@@ -55,7 +55,8 @@ public class CodecTests
     [InlineData("q\"b\\", "\"q\\\"b\\\\\"")]
     [InlineData("\b\t\n\f\r", "\"\\b\\t\\n\\f\\r\"")]
     [InlineData("\u0001\u001f", "\"\\u0001\\u001f\"")]
-    [InlineData("é<>&'\u2028\uFFFC😀", "\"é<>&'\u2028\uFFFC😀\"")]
+    [InlineData("é<>&'\uFFFC😀", "\"é<>&'\uFFFC😀\"")]
+    [InlineData("\u2028", "\"\\u2028\"")] // JSON.stringify writes it raw; the reference's parser then drops the message: escaped, it still reads back the same.
     public void Escapes_strings_as_JSON_stringify_does(string value, string expected) =>
         Assert.Equal(expected, Atom.FromString(value).ToString());
 
