@@ -20,41 +20,8 @@ public sealed partial class DocsServerSnippetTests : IDisposable
     [Fact]
     public async Task The_server_snippet_runs_from_the_packed_packages_and_stores_what_a_client_writes()
     {
-        var feed = Path.Combine(_work, "feed");
-        var app = Path.Combine(_work, "server");
-        Directory.CreateDirectory(app);
-        var version = "0.0.1-docs" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var project in new[] { "Synclets.Runtime", "Synclets.Sqlite", "Synclets.AspNetCore" })
-        {
-            var pack = await Processes.RunAsync(Processes.RepositoryRoot(), "dotnet", "pack", $"src/{project}", "-c", "Release", "-o", feed, $"-p:Version={version}");
-            Assert.True(pack.ExitCode == 0, pack.Output);
-        }
-
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, "Server.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Synclets" Version="{version}" />
-                <PackageReference Include="Synclets.Sqlite" Version="{version}" />
-                <PackageReference Include="Synclets.AspNetCore" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var feed = await LocalFeed.PackAsync(_work, "Synclets.Runtime", "Synclets.Sqlite", "Synclets.AspNetCore");
+        var app = feed.NewApp("Server", "Microsoft.NET.Sdk.Web", null, "Synclets", "Synclets.Sqlite", "Synclets.AspNetCore");
         File.WriteAllText(Path.Combine(app, "Program.cs"), FirstCSharpBlock(File.ReadAllText(Path.Combine(Processes.RepositoryRoot(), "docs", "server.md"))));
         var build = await Processes.RunAsync(app, "dotnet", "build", "-c", "Release");
         Assert.True(build.ExitCode == 0, build.Output);

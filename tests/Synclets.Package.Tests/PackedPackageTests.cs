@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Synclets.Package.Tests;
 
 /// <summary>
@@ -17,37 +15,8 @@ public sealed class PackedPackageTests : IDisposable
     [Fact]
     public async Task A_project_that_references_the_package_gets_the_generator_and_the_analyzers()
     {
-        var feed = Path.Combine(_work, "feed");
-        var app = Path.Combine(_work, "app");
-        Directory.CreateDirectory(app);
-        var version = "0.1.0-test" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-        var pack = await DotnetAsync(RepositoryRoot(), "pack", "src/Synclets.Runtime", "-c", "Release", "-o", feed, $"-p:Version={version}");
-        Assert.True(pack.ExitCode == 0, pack.Output);
-
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Synclets" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var feed = await LocalFeed.PackAsync(_work, "Synclets.Runtime");
+        var app = feed.NewApp("App", "Microsoft.NET.Sdk", "Exe", "Synclets");
         File.WriteAllText(Path.Combine(app, "Program.cs"), """
             using Synclets;
             using Synclets.Connectors;
@@ -90,7 +59,7 @@ public sealed class PackedPackageTests : IDisposable
             }
             """);
 
-        var run = await DotnetAsync(app, "run");
+        var run = await Processes.RunAsync(app, "dotnet", "run");
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("Todo { Id = t1, Title = Ship it, Done = True }", run.Output, StringComparison.Ordinal);
         Assert.Contains("Todo { Id = t2, Title = In a workspace, Done = False } Tag { Name = urgent, Color = red }", run.Output, StringComparison.Ordinal);
@@ -101,7 +70,7 @@ public sealed class PackedPackageTests : IDisposable
             [SyncTree(depth: 2)]
             public record NotPartial(string Id);
             """);
-        var build = await DotnetAsync(app, "build");
+        var build = await Processes.RunAsync(app, "dotnet", "build");
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("SYNC001", build.Output, StringComparison.Ordinal);
 
@@ -109,37 +78,9 @@ public sealed class PackedPackageTests : IDisposable
         // column whose property is gone fails the build.
         File.Delete(Path.Combine(app, "Broken.cs"));
         File.WriteAllText(Path.Combine(app, "synclets.schema.txt"), "Todo.Id KEY\nTodo.Title TEXT\nTodo.Done INTEGER\nTodo.Due TEXT\n");
-        var guarded = await DotnetAsync(app, "build");
+        var guarded = await Processes.RunAsync(app, "dotnet", "build");
         Assert.NotEqual(0, guarded.ExitCode);
         Assert.Contains("SYNC011", guarded.Output, StringComparison.Ordinal);
         Assert.Contains("Column 'Todo.Due' is listed in synclets.schema.txt", guarded.Output, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Synclets.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Synclets.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static async Task<(int ExitCode, string Output)> DotnetAsync(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        return (process.ExitCode, await output + await error);
     }
 }
