@@ -18,6 +18,7 @@ public sealed class HybridLogicalClock
 
     private readonly TimeProvider _time;
     private readonly long _maxDriftMilliseconds;
+    private long _horizon = long.MinValue; // Now plus the drift, as last read: the true one only grows.
     private long _lastTime;
     private int _counter = -1;
 
@@ -45,8 +46,23 @@ public sealed class HybridLogicalClock
     /// True when <paramref name="timestamp"/> is valid but more than <see cref="MaxDrift"/> ahead of
     /// the wall clock: the engine refuses the atom it stamps, and the clock does not see it.
     /// </summary>
-    public bool IsTooFarAhead(string timestamp) =>
-        Timestamp.TryDecode(timestamp, out var time, out _) && time > _time.GetUtcNow().ToUnixTimeMilliseconds() + _maxDriftMilliseconds;
+    public bool IsTooFarAhead(string timestamp) => Timestamp.TryDecode(timestamp, out var time, out _) && IsBeyondHorizon(time);
+
+    /// <summary>
+    /// A time within the last horizon read is within the bound (the wall clock only moves on, so
+    /// the bound only grows): the wall clock is read again only for a time beyond it, not for each
+    /// of a million received atoms.
+    /// </summary>
+    private bool IsBeyondHorizon(long time)
+    {
+        if (time <= _horizon)
+        {
+            return false;
+        }
+
+        _horizon = _time.GetUtcNow().ToUnixTimeMilliseconds() + _maxDriftMilliseconds;
+        return time > _horizon;
+    }
 
     /// <summary>The low 30 bits of the FNV-1a hash of the synclet id, the last part of every timestamp.</summary>
     public int ClientId { get; }
@@ -87,7 +103,7 @@ public sealed class HybridLogicalClock
     /// <returns>False (and no change) when <paramref name="remote"/> is not a valid timestamp, or is too far ahead (<see cref="IsTooFarAhead"/>).</returns>
     public bool Seen(string remote)
     {
-        if (!Timestamp.TryDecode(remote, out var remoteTime, out var remoteCounter) || IsTooFarAhead(remote))
+        if (!Timestamp.TryDecode(remote, out var remoteTime, out var remoteCounter) || IsBeyondHorizon(remoteTime))
         {
             return false;
         }

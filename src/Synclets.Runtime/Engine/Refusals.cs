@@ -39,6 +39,14 @@ internal sealed class Refusals
         slot.First ??= detail;
     }
 
+    /// <summary>A refusal at <paramref name="address"/>, written out only if it is the first of its kind in the message (a flood of refusals costs no text each).</summary>
+    public void Refuse(RefusalKind kind, IReadOnlyList<string> address)
+    {
+        ref var slot = ref _inMessage[(int)kind];
+        slot.Count++;
+        slot.First ??= Protocol.AtomJson.WriteAddress(address);
+    }
+
     /// <summary>The message is handled: logs what it had refused and keeps it for the sender's next acknowledgement.</summary>
     public void FinishMessage(ILogger logger, string syncletId, string from, TimeSpan maxDrift)
     {

@@ -397,7 +397,7 @@ internal sealed class SyncProtocol(
             : await hooks.CanWriteAtomAsync(address, atom.Value, context).ConfigureAwait(false);
         if (!allowed)
         {
-            _refusals.Refuse(RefusalKind.ByHooks, AtomJson.WriteAddress(address));
+            _refusals.Refuse(RefusalKind.ByHooks, address);
             return (null, false); // A refused write stores nothing, not even its timestamp.
         }
 
