@@ -122,6 +122,10 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
         Assert.Equal("""{"title":"public"}""", (await bob.GetDataAsync()).ToJsonString());
         Assert.Equal("""{"private-ann":"ann secret","title":"public"}""", (await annPhone.GetDataAsync()).ToJsonString());
+
+        // Bob never holds the store's tree (he may not read all of it), yet he is told when he is in sync with what he may read.
+        await bob.WhenSyncedAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(await bob.GetHashAsync([]), await _app.Services.GetRequiredService<SyncletsBroker>().GetRoomStore("shared")!.GetHashAsync([]));
     }
 
     private Synclet Client(string id, string? user, string? role) =>

@@ -410,8 +410,16 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     /// </summary>
     /// <exception cref="InvalidOperationException">The synclet is not started.</exception>
     /// <exception cref="WritesRefusedException">The peer refused some of our writes: the trees will not be the same.</exception>
+    /// <remarks>
+    /// A peer whose read rules hide part of its tree from us never shows the same hash. So this
+    /// also completes once <see cref="Depth"/> + 2 acknowledgements in a row find both hashes
+    /// unchanged: each round trip carries at least one round of the exchange, and a tree of depth
+    /// D converges in at most D + 1 of them, so nothing is moving any more.
+    /// </remarks>
     public async Task WhenSyncedAsync(CancellationToken cancellationToken = default)
     {
+        (uint Theirs, uint Mine)? last = null;
+        var unchanged = 0;
         while (true)
         {
             var acknowledged = ThrowIfRefused(await AskForAcknowledgementAsync(cancellationToken).ConfigureAwait(false));
@@ -419,6 +427,14 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             {
                 return;
             }
+
+            unchanged = last == (acknowledged.Theirs, acknowledged.Mine) ? unchanged + 1 : 0;
+            if (unchanged >= Depth + 1)
+            {
+                return; // Depth + 2 answers alike: converged, as far as the peer lets us see.
+            }
+
+            last = (acknowledged.Theirs, acknowledged.Mine);
         }
     }
 
