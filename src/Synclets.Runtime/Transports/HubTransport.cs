@@ -57,38 +57,33 @@ public sealed class HubTransport : Transport, IHubMember
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Readdresses the packet as it joins its header and fragment: one copy, where joining and then readdressing made two.</summary>
+    /// <summary>
+    /// Readdresses the packet as it joins its header and fragment: one copy, where joining and then
+    /// readdressing made two. A packet to one member waits until that member can take it (see
+    /// <see cref="PacketHub.WhenReadyForAsync"/>); a broadcast never waits.
+    /// </summary>
     private protected override ValueTask SendPacketAsync(string header, ReadOnlyMemory<char> fragment, string? exceptPeer, CancellationToken cancellationToken)
     {
-        if (_joinedAs is null)
+        if (_joinedAs is not { } self)
         {
             return ValueTask.CompletedTask;
         }
 
-        var to = header[..header.IndexOf(' ', StringComparison.Ordinal)];
+        var readdressed = Packet.Readdress(header, fragment.Span, self, out var to);
         var ready = to == Packet.Everyone ? ValueTask.CompletedTask : _hub.WhenReadyForAsync(to, cancellationToken);
         if (!ready.IsCompletedSuccessfully)
         {
-            return ForwardWhenReadyAsync(ready, header, fragment, exceptPeer);
+            return ForwardWhenReadyAsync(ready, self, to, readdressed, exceptPeer);
         }
 
-        Forward(header, fragment.Span, exceptPeer);
+        _hub.Forward(self, to, readdressed, exceptPeer);
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask ForwardWhenReadyAsync(ValueTask ready, string header, ReadOnlyMemory<char> fragment, string? exceptPeer)
+    private async ValueTask ForwardWhenReadyAsync(ValueTask ready, string self, string to, string readdressed, string? exceptPeer)
     {
         await ready.ConfigureAwait(false);
-        Forward(header, fragment.Span, exceptPeer);
-    }
-
-    private void Forward(string header, ReadOnlySpan<char> fragment, string? exceptPeer)
-    {
-        if (_joinedAs is { } self)
-        {
-            var readdressed = Packet.Readdress(header, fragment, self, out var to);
-            _hub.Forward(self, to, readdressed, exceptPeer);
-        }
+        _hub.Forward(self, to, readdressed, exceptPeer);
     }
 
     /// <inheritdoc/>
