@@ -34,7 +34,8 @@ internal static class InspectCommand
             return 2;
         }
 
-        await using var store = await SqliteStore.OpenAsync(file.FullName, depth, cancellationToken: cancellationToken);
+        // Read-only: inspecting another app's file must not add our tables or switch its journal mode.
+        await using var store = await SqliteStore.OpenAsync(file.FullName, depth, new SqliteStoreOptions { ReadOnly = true }, cancellationToken);
         await using var synclet = new Synclet(store.Data, store.Meta);
         var data = await synclet.GetDataAsync(cancellationToken);
         var meta = await synclet.GetMetaAsync(cancellationToken);

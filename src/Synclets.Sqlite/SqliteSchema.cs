@@ -17,6 +17,21 @@ internal static class SqliteSchema
         connection.Run($"CREATE TABLE IF NOT EXISTS {Quote(options.HashTable)} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID");
     }
 
+    /// <summary>Checks, creating nothing, that the store's data and meta tables exist with the shape of a depth-<paramref name="depth"/> tree.</summary>
+    public static void Check(SqliteConnection connection, int depth, SqliteStoreOptions options)
+    {
+        foreach (var table in new[] { options.DataTable, options.MetaTable })
+        {
+            if (connection.ReadStrings($"SELECT name FROM pragma_table_info({Quote(table).Replace("\"", "'", StringComparison.Ordinal)})").Count == 0)
+            {
+                throw new SqliteStoreException($"The database has no table '{table}', so it holds no store to open read-only. Open it writable to create one, or check the table names.");
+            }
+        }
+
+        EnsureTable(connection, depth, options, options.DataTable, options.AtomColumn);
+        EnsureTable(connection, depth, options, options.MetaTable, options.TimestampColumn);
+    }
+
     private static void EnsureTable(SqliteConnection connection, int depth, SqliteStoreOptions options, string table, string valueColumn)
     {
         var expected = new List<string> { options.AddressColumn, valueColumn };

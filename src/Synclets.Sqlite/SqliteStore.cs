@@ -24,7 +24,9 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private readonly SqliteStoreOptions _options;
     private readonly Statements _statements;
     private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
+    private Dictionary<string, uint>? _computedHashes;
     private SqliteTransaction? _transaction;
+    private bool _wroteMeta;
     private int _openUnits;
     private (string Address, string Timestamp)? _lastTimestampRead;
     private (string Parent, Dictionary<string, string> Timestamps)? _lastRowRead;
@@ -63,6 +65,12 @@ public sealed partial class SqliteStore : IAsyncDisposable
         var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
             ? new SqliteConnectionStringBuilder(pathOrConnectionString)
             : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString, Pooling = false };
+        if (options.ReadOnly)
+        {
+            builder.Mode = SqliteOpenMode.ReadOnly;
+        }
+
+        var readOnly = builder.Mode == SqliteOpenMode.ReadOnly; // Asked for in the options or in the connection string.
 
         // Microsoft.Data.Sqlite retries a busy database for DefaultTimeout seconds: make that the busy timeout too.
         builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
@@ -71,10 +79,18 @@ public sealed partial class SqliteStore : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (readOnly)
+            {
+                // Nothing written, not even the journal mode: the hashes are computed in memory, once.
+                await connection.RunAsync($"PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};").ConfigureAwait(false);
+                SqliteSchema.Check(connection, depth, options);
+                return new SqliteStore(connection, depth, options) { _computedHashes = SqliteLayout.ComputeHashes(connection, depth, options) };
+            }
+
             await connection.RunAsync($"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Synchronous}; PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};").ConfigureAwait(false);
             SqliteSchema.Ensure(connection, depth, options);
             var store = new SqliteStore(connection, depth, options);
-            await store.RebuildHashesIfMissingAsync().ConfigureAwait(false);
+            store.Upgrade();
             return store;
         }
         catch (SqliteException exception)
@@ -129,6 +145,12 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
 
         FlushHashes();
+        if (_wroteMeta && _transaction is not null)
+        {
+            _statements.ClearChanged.Step(); // Our own writes tripped the triggers: the hashes already account for them.
+        }
+
+        _wroteMeta = false;
         if (_transaction is not null)
         {
             try
@@ -163,18 +185,41 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     /// <summary>The greatest timestamp in the meta table (an index-free scan, once at start).</summary>
     internal string GetLatestTimestamp() =>
-        _connection.ReadString($"SELECT MAX({SqliteSchema.Quote(_options.TimestampColumn)}) FROM {SqliteSchema.Quote(_options.MetaTable)}", _transaction) ?? Timestamp.None;
+        _connection.ReadString($"SELECT MAX({SqliteSchema.Quote(_options.TimestampColumn)}) FROM {SqliteSchema.Quote(_options.MetaTable)}", _transaction) is { } latest
+            ? SqliteLayout.ReadTimestamp(latest)
+            : Timestamp.None;
 
     internal string GetTimestamp(IReadOnlyList<string> address)
     {
         var key = Key(address);
-        var timestamp = _statements.SelectTimestamp.Run(key) as string ?? Timestamp.None;
+        var timestamp = ReadStoredTimestamp(key);
         _lastTimestampRead = (key, timestamp);
         return timestamp;
     }
 
     internal void SetTimestamp(IReadOnlyList<string> address, string timestamp)
     {
+        if (_openUnits == 0)
+        {
+            // A write outside a unit of work stands alone, but still in a transaction of its own:
+            // the hash deltas and the clearing of the change flag must commit with it.
+            BeginUnit();
+            try
+            {
+                SetTimestamp(address, timestamp);
+                CommitUnitAsync().AsTask().GetAwaiter().GetResult(); // SQLite commits synchronously.
+            }
+            catch
+            {
+                RollbackUnitAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
+
+            return;
+        }
+
+        // The transaction first: it may find another writer's changes and reset what was read before it.
+        Write(static () => { });
         var key = Key(address);
 
         // The engine reads an atom's timestamp (or its whole row's) just before it replaces it: reuse that read.
@@ -190,10 +235,11 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
         else
         {
-            previous = _statements.SelectTimestamp.Run(key) as string ?? Timestamp.None;
+            previous = ReadStoredTimestamp(key);
         }
 
         _lastTimestampRead = null;
+        _wroteMeta = true;
         Write(() => Upsert(_statements.UpsertTimestamp, key, timestamp, address));
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
         for (var length = 0; length < address.Count; length++)
@@ -201,17 +247,23 @@ public sealed partial class SqliteStore : IAsyncDisposable
             var parent = _lastKeys[length];
             _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
         }
-
-        if (_openUnits == 0)
-        {
-            FlushHashes(); // A write outside a unit of work stands alone.
-        }
     }
 
     internal uint GetHash(IReadOnlyList<string> parent)
     {
+        var key = AtomJson.WriteAddress(parent);
+        if (_computedHashes is not null)
+        {
+            return _computedHashes.TryGetValue(key, out var computed) ? computed : 0;
+        }
+
+        if (_transaction is null && _statements.SelectChanged.Step() is long changed && changed != 0)
+        {
+            CatchUpWithOtherWriters();
+        }
+
         FlushHashes();
-        var hash = _statements.SelectHash.Run(AtomJson.WriteAddress(parent));
+        var hash = _statements.SelectHash.Run(key);
         return hash is long value ? (uint)value : 0;
     }
 
@@ -238,7 +290,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         rows.BindText(1, to);
         while (rows.Read())
         {
-            values[rows.GetString(0)] = rows.GetString(1);
+            values[rows.GetString(0)] = timestamps ? SqliteLayout.ReadTimestamp(rows.GetString(1)) : rows.GetString(1);
         }
 
         if (timestamps)
@@ -272,7 +324,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
             }
 
             var atom = rows.IsNull(Depth + 1) ? Atom.Absent : SqliteDataConnector.Parse(rows.GetString(Depth + 1), atomAddress);
-            yield return new SubtreeAtom(atomAddress, rows.GetString(Depth), atom);
+            yield return new SubtreeAtom(atomAddress, SqliteLayout.ReadTimestamp(rows.GetString(Depth)), atom);
         }
     }
 
@@ -335,6 +387,12 @@ public sealed partial class SqliteStore : IAsyncDisposable
             if (_openUnits > 0 && _transaction is null)
             {
                 _transaction = _connection.BeginTransaction(deferred: false);
+
+                // With the write lock held, nobody else can write until we commit: take in what others wrote before.
+                if (_statements.SelectChanged.Step() is long changed && changed != 0)
+                {
+                    RebuildHashes();
+                }
             }
 
             write();
@@ -365,6 +423,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private async ValueTask RollbackAsync()
     {
         _pendingHashes.Clear();
+        _wroteMeta = false;
         _lastTimestampRead = null;
         _lastRowRead = null;
         if (_transaction is not null)
@@ -375,40 +434,67 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
     }
 
-    private async Task RebuildHashesIfMissingAsync()
+    /// <summary>Converts an older layout and installs the change triggers (see <see cref="SqliteLayout"/>), rebuilding the hashes when they cannot be trusted.</summary>
+    private void Upgrade()
     {
-        var hashes = _connection.ReadInteger($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.HashTable)}");
-        var timestamps = _connection.ReadInteger($"SELECT COUNT(*) FROM {SqliteSchema.Quote(_options.MetaTable)}");
-        if (hashes > 0 || timestamps == 0)
-        {
-            return;
-        }
-
-        // A database written elsewhere (by the JavaScript reference, say): compute every parent's hash once.
         BeginUnit();
-        var levels = string.Join(", ", Enumerable.Range(1, Depth).Select(level => SqliteSchema.Quote(SqliteSchema.Level(_options, level))));
-        var sql = $"SELECT {levels}, {SqliteSchema.Quote(_options.TimestampColumn)} FROM {SqliteSchema.Quote(_options.MetaTable)}";
-        using (var reader = _connection.ReadRows(sql))
+        try
         {
-            var address = new string[Depth];
-            while (await reader.ReadAsync().ConfigureAwait(false))
+            Write(() =>
             {
-                for (var level = 0; level < Depth; level++)
+                if (SqliteLayout.Upgrade(_connection, _options, _transaction!))
                 {
-                    address[level] = reader.GetString(level);
+                    RebuildHashes();
                 }
+            });
+            _wroteMeta = true; // Clears the flag the conversion tripped.
+            CommitUnitAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            RollbackUnitAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
 
-                var delta = Fnv1a.Hash(reader.GetString(Depth));
-                for (var length = 0; length < Depth; length++)
-                {
-                    var parent = AtomJson.WriteAddress(address[..length]);
-                    _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
-                }
-            }
+    /// <summary>Another writer changed the meta table while no unit of work was open: rebuild the hashes in a transaction of their own.</summary>
+    private void CatchUpWithOtherWriters()
+    {
+        BeginUnit();
+        try
+        {
+            Write(static () => { }); // Begins the transaction, which finds the flag and rebuilds.
+            _wroteMeta = true;
+            CommitUnitAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            RollbackUnitAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every parent's hash from the meta table, replacing the stored ones, inside the open
+    /// transaction; what was read before it may be another writer's past, so it is forgotten.
+    /// </summary>
+    private void RebuildHashes()
+    {
+        _lastTimestampRead = null;
+        _lastRowRead = null;
+        _pendingHashes.Clear();
+        _connection.Run($"DELETE FROM {SqliteSchema.Quote(_options.HashTable)} WHERE \"parent\" LIKE '[%'", _transaction);
+        foreach (var (parent, hash) in SqliteLayout.ComputeHashes(_connection, Depth, _options))
+        {
+            _statements.XorHash.Run(parent, (long)hash);
         }
 
-        await CommitUnitAsync().ConfigureAwait(false);
+        _wroteMeta = true;
     }
+
+    /// <summary>A timestamp of the meta table by its address key, or none.</summary>
+    private string ReadStoredTimestamp(string key) =>
+        _statements.SelectTimestamp.Run(key) is string stored ? SqliteLayout.ReadTimestamp(stored) : Timestamp.None;
 
     /// <summary>Rows below a parent: a range of the primary key, the addresses that start with the parent's JSON prefix.</summary>
     private string PrefixCondition => $"{SqliteSchema.Quote(_options.AddressColumn)} >= @from AND {SqliteSchema.Quote(_options.AddressColumn)} < @to";

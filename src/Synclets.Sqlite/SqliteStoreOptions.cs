@@ -9,7 +9,10 @@ public sealed class SqliteStoreOptions
     /// <summary>The meta (timestamps) table.</summary>
     public string MetaTable { get; init; } = "meta";
 
-    /// <summary>The table of stored parent hashes (ours; a database without it gets it built on open).</summary>
+    /// <summary>
+    /// The table of stored parent hashes (ours; a database without it gets it built on open), with
+    /// triggers on the meta table that tell the store when another program wrote it.
+    /// </summary>
     public string HashTable { get; init; } = "meta_hashes";
 
     /// <summary>The column holding the whole address as JSON text, the primary key.</summary>
@@ -32,6 +35,13 @@ public sealed class SqliteStoreOptions
 
     /// <summary>How long a write waits for another connection's lock before it fails with a clear error.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Opens the file read-only and changes nothing in it: no tables, triggers or journal mode are
+    /// added, and hashes are computed in memory on open (a scan of the meta table). For looking
+    /// into another app's database, as <c>synclets inspect</c> does; any write fails.
+    /// </summary>
+    public bool ReadOnly { get; init; }
 
     /// <summary>The defaults.</summary>
     public static SqliteStoreOptions Default { get; } = new();

@@ -105,17 +105,18 @@ public sealed class SqliteStoreTests : IDisposable
         var path = _folder.NewFile("reference");
         await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
-            // The documented layout of the JavaScript reference's SQLite connector, written by hand.
+            // The layout of the JavaScript reference's SQLite connector, written by hand (the
+            // JavaScript interop tests write it with the reference itself): leaves as JSON text.
             await connection.ExecuteAsync("""
                 CREATE TABLE data (address TEXT PRIMARY KEY, atom TEXT, address1 TEXT, address2 TEXT);
                 CREATE TABLE meta (address TEXT PRIMARY KEY, timestamp TEXT, address1 TEXT, address2 TEXT);
                 INSERT INTO data VALUES ('["r1","title"]', '"Buy milk"', 'r1', 'title');
                 INSERT INTO data VALUES ('["r1","done"]', 'false', 'r1', 'done');
                 INSERT INTO data VALUES ('["r2","count"]', '1.5', 'r2', 'count');
-                INSERT INTO meta VALUES ('["r1","title"]', 'OhqqeV-----BT7zq', 'r1', 'title');
-                INSERT INTO meta VALUES ('["r1","done"]', 'OhqqeV----0BT7zq', 'r1', 'done');
-                INSERT INTO meta VALUES ('["r2","count"]', 'OhqqeV----1BT7zq', 'r2', 'count');
-                INSERT INTO meta VALUES ('["r2","gone"]', 'OhqqeV----2BT7zq', 'r2', 'gone');
+                INSERT INTO meta VALUES ('["r1","title"]', '"OhqqeV-----BT7zq"', 'r1', 'title');
+                INSERT INTO meta VALUES ('["r1","done"]', '"OhqqeV----0BT7zq"', 'r1', 'done');
+                INSERT INTO meta VALUES ('["r2","count"]', '"OhqqeV----1BT7zq"', 'r2', 'count');
+                INSERT INTO meta VALUES ('["r2","gone"]', '"OhqqeV----2BT7zq"', 'r2', 'gone');
                 """);
         }
 
@@ -124,8 +125,8 @@ public sealed class SqliteStoreTests : IDisposable
         await using var sqlite = new Synclet(store.Data, store.Meta, pool.CreateTransport(), new SyncletOptions { Id = "sqlite" });
         await using var memory = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "memory" });
         Assert.Equal("""{"r1":{"done":false,"title":"Buy milk"},"r2":{"count":1.5}}""", (await sqlite.GetDataAsync()).ToJsonString());
-        var expectedHash = new[] { "OhqqeV-----BT7zq", "OhqqeV----0BT7zq", "OhqqeV----1BT7zq", "OhqqeV----2BT7zq" }.Aggregate(0u, (hash, t) => hash ^ Fnv1a.Hash(t));
-        Assert.Equal(expectedHash, await sqlite.GetHashAsync([]));
+        Assert.Equal("OhqqeV-----BT7zq", await sqlite.GetTimestampAsync(["r1", "title"]));
+        Assert.Equal(ReferenceHash, await sqlite.GetHashAsync([]));
 
         await sqlite.StartAsync();
         await memory.StartAsync();
@@ -133,6 +134,119 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal((await sqlite.GetDataAsync()).ToJsonString(), (await memory.GetDataAsync()).ToJsonString());
         Assert.Equal((await sqlite.GetMetaAsync()).ToJsonString(), (await memory.GetMetaAsync()).ToJsonString());
     }
+
+    [Fact]
+    public async Task A_file_of_the_earlier_layout_with_bare_timestamps_is_converted_on_open()
+    {
+        var path = _folder.NewFile("layout01");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // What version 0.1 of this library wrote: bare timestamps, its hash table, no triggers.
+            await connection.ExecuteAsync("""
+                CREATE TABLE data (address TEXT PRIMARY KEY, atom TEXT, address1 TEXT, address2 TEXT) WITHOUT ROWID;
+                CREATE TABLE meta (address TEXT PRIMARY KEY, timestamp TEXT, address1 TEXT, address2 TEXT) WITHOUT ROWID;
+                CREATE TABLE meta_hashes (parent TEXT PRIMARY KEY, hash INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO data VALUES ('["r1","title"]', '"Buy milk"', 'r1', 'title');
+                INSERT INTO data VALUES ('["r1","done"]', 'false', 'r1', 'done');
+                INSERT INTO data VALUES ('["r2","count"]', '1.5', 'r2', 'count');
+                INSERT INTO meta VALUES ('["r1","title"]', 'OhqqeV-----BT7zq', 'r1', 'title');
+                INSERT INTO meta VALUES ('["r1","done"]', 'OhqqeV----0BT7zq', 'r1', 'done');
+                INSERT INTO meta VALUES ('["r2","count"]', 'OhqqeV----1BT7zq', 'r2', 'count');
+                INSERT INTO meta VALUES ('["r2","gone"]', 'OhqqeV----2BT7zq', 'r2', 'gone');
+                INSERT INTO meta_hashes VALUES ('[]', 12345);
+                """);
+        }
+
+        await using (var store = await SqliteStore.OpenAsync(path, 2))
+        await using (var synclet = new Synclet(store.Data, store.Meta))
+        {
+            Assert.Equal("OhqqeV-----BT7zq", await synclet.GetTimestampAsync(["r1", "title"]));
+            Assert.Equal(ReferenceHash, await synclet.GetHashAsync([]));
+        }
+
+        await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        Assert.All(await check.QueryAsync<string>("SELECT timestamp FROM meta"), timestamp => Assert.Matches("^\"[-0-9A-Za-z_]{16}\"$", timestamp));
+    }
+
+    [Fact]
+    public async Task Another_program_writing_the_meta_table_while_the_store_is_open_moves_its_hashes()
+    {
+        var path = _folder.NewFile("shared");
+        await using var store = await SqliteStore.OpenAsync(path, 2);
+        await using var synclet = new Synclet(store.Data, store.Meta);
+        await synclet.SetAtomAsync(["r1", "title"], "ours");
+        var before = await synclet.GetHashAsync([]);
+
+        // The sqlite3 shell, or a JavaScript app, writes a row in the reference's layout.
+        await using (var other = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await other.ExecuteAsync("""
+                INSERT INTO data VALUES ('["r2","title"]', '"theirs"', 'r2', 'title');
+                INSERT INTO meta VALUES ('["r2","title"]', '"OhqqeV-----BT7zq"', 'r2', 'title');
+                """);
+        }
+
+        var expected = before ^ Fnv1a.Hash("OhqqeV-----BT7zq");
+        Assert.Equal(expected, await synclet.GetHashAsync([]));
+        Assert.Equal(Fnv1a.Hash("OhqqeV-----BT7zq"), await synclet.GetHashAsync(["r2"]));
+
+        // And our next write builds on the rebuilt hashes, not on the stale ones.
+        var timestamp = await synclet.SetAtomAsync(["r3", "title"], "ours again");
+        Assert.Equal(expected ^ Fnv1a.Hash(timestamp), await synclet.GetHashAsync([]));
+    }
+
+    [Fact]
+    public async Task Another_program_writing_the_file_while_no_store_has_it_open_is_seen_on_open()
+    {
+        var path = _folder.NewFile("closed");
+        uint before;
+        await using (var store = await SqliteStore.OpenAsync(path, 2))
+        await using (var synclet = new Synclet(store.Data, store.Meta))
+        {
+            await synclet.SetAtomAsync(["r1", "title"], "ours");
+            before = await synclet.GetHashAsync([]);
+        }
+
+        await using (var other = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await other.ExecuteAsync("""UPDATE meta SET timestamp = '"OhqqeV-----BT7zq"'; UPDATE data SET atom = '"theirs"';""");
+        }
+
+        await using var reopened = await SqliteStore.OpenAsync(path, 2);
+        await using var again = new Synclet(reopened.Data, reopened.Meta);
+        Assert.NotEqual(before, await again.GetHashAsync([]));
+        Assert.Equal(Fnv1a.Hash("OhqqeV-----BT7zq"), await again.GetHashAsync([]));
+    }
+
+    [Fact]
+    public async Task A_store_opened_read_only_changes_nothing_in_the_file()
+    {
+        var path = _folder.NewFile("untouched");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // A JavaScript app's file: its tables only, the default rollback journal.
+            await connection.ExecuteAsync("""
+                CREATE TABLE data (address TEXT PRIMARY KEY, atom TEXT, address1 TEXT, address2 TEXT);
+                CREATE TABLE meta (address TEXT PRIMARY KEY, timestamp TEXT, address1 TEXT, address2 TEXT);
+                INSERT INTO data VALUES ('["r1","title"]', '"Buy milk"', 'r1', 'title');
+                INSERT INTO meta VALUES ('["r1","title"]', '"OhqqeV-----BT7zq"', 'r1', 'title');
+                """);
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path);
+        await using (var store = await SqliteStore.OpenAsync(path, 2, new SqliteStoreOptions { ReadOnly = true }))
+        await using (var synclet = new Synclet(store.Data, store.Meta))
+        {
+            Assert.Equal("""{"r1":{"title":"Buy milk"}}""", (await synclet.GetDataAsync()).ToJsonString());
+            Assert.Equal(Fnv1a.Hash("OhqqeV-----BT7zq"), await synclet.GetHashAsync([]));
+            Assert.Equal(Fnv1a.Hash("OhqqeV-----BT7zq"), await synclet.GetHashAsync(["r1"]));
+        }
+
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
+        Assert.False(File.Exists(path + "-wal"));
+    }
+
+    private static readonly uint ReferenceHash = new[] { "OhqqeV-----BT7zq", "OhqqeV----0BT7zq", "OhqqeV----1BT7zq", "OhqqeV----2BT7zq" }.Aggregate(0u, (hash, t) => hash ^ Fnv1a.Hash(t));
 
     [Fact]
     public async Task What_we_write_is_in_the_reference_layout()
@@ -147,7 +261,8 @@ public sealed class SqliteStoreTests : IDisposable
         await using var connection = new SqliteConnection($"Data Source={path}");
         var row = await connection.QuerySingleAsync<(string Address, string Atom, string Address1, string Address2)>("SELECT address, atom, address1, address2 FROM data");
         Assert.Equal(("[\"r1\",\"title\"]", "\"Buy \\\"milk\\\"\"", "r1", "title"), row);
-        Assert.Equal(16, (await connection.QuerySingleAsync<string>("SELECT timestamp FROM meta")).Length);
+        var timestamp = await connection.QuerySingleAsync<string>("SELECT timestamp FROM meta");
+        Assert.Matches("^\"[-0-9A-Za-z_]{16}\"$", timestamp); // JSON text, quotes included, as the reference's connectors keep it.
     }
 
     [Fact]
@@ -216,7 +331,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.True(data.Count() >= 3000 && data.Count() % 1000 == 0, $"{data.Count()} atoms: a batch was half kept");
         var timestamps = await connection.QueryAsync<string>("SELECT timestamp FROM meta");
         await using var recovered = new Synclet(store.Data, store.Meta, new MemoryPool().CreateTransport());
-        Assert.Equal(timestamps.Aggregate(0u, (hash, t) => hash ^ Fnv1a.Hash(t)), await recovered.GetHashAsync([]));
+        Assert.Equal(timestamps.Aggregate(0u, (hash, t) => hash ^ Fnv1a.Hash(t.Trim('"'))), await recovered.GetHashAsync([]));
 
         var pool = new MemoryPool();
         await using var reopened = new Synclet(store.Data, store.Meta, pool.CreateTransport(), new SyncletOptions { Id = "reopened" });

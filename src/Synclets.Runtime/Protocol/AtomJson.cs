@@ -6,11 +6,18 @@ namespace Synclets.Protocol;
 /// <summary>
 /// Atoms and addresses as JSON text, exactly as the JavaScript reference writes them (so a
 /// storage written by either side reads the same): <c>"text"</c>, <c>1.5</c>, <c>["a","b"]</c>.
+/// This is <c>JSON.stringify</c>'s text to the character, U+2028 and U+2029 included (written raw,
+/// where the wire escapes them), because the JavaScript connectors find a row by this text.
 /// </summary>
 public static class AtomJson
 {
     /// <summary>The atom's JSON text; an absent atom is the U+FFFC string.</summary>
-    public static string Write(Atom atom) => JsonText.Write(atom);
+    public static string Write(Atom atom)
+    {
+        var builder = new StringBuilder();
+        JsonText.WriteAtom(builder, atom, escapeLineSeparators: false);
+        return builder.ToString();
+    }
 
     /// <summary>An address as a JSON array of strings.</summary>
     public static string WriteAddress(IReadOnlyList<string> address)
@@ -25,7 +32,7 @@ public static class AtomJson
                 builder.Append(',');
             }
 
-            JsonText.WriteString(builder, address[i]);
+            JsonText.WriteString(builder, address[i], escapeLineSeparators: false);
         }
 
         return builder.Append(']').ToString();

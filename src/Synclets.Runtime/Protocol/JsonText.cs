@@ -8,9 +8,11 @@ namespace Synclets.Protocol;
 /// Writes JSON text exactly as JavaScript's <c>JSON.stringify</c> does, so our messages are byte
 /// for byte those of a JavaScript peer: no whitespace, minimal string escaping (lower-case
 /// <c>\u00xx</c> for control characters, lone surrogates escaped, everything else raw) and
-/// numbers in JavaScript's shortest round-trip form. One departure, still valid JSON that reads
-/// back to the same string: U+2028 and U+2029 are written <c>\u2028</c> and <c>\u2029</c>, because
-/// the reference's packet parser drops a whole message that holds them raw.
+/// numbers in JavaScript's shortest round-trip form. One departure on the wire, still valid JSON
+/// that reads back to the same string: U+2028 and U+2029 are written <c>\u2028</c> and
+/// <c>\u2029</c>, because the reference's packet parser drops a whole message that holds them raw.
+/// Storage (<see cref="AtomJson"/>) writes them raw, as <c>JSON.stringify</c> does, because there the
+/// text is a key the JavaScript connectors look rows up by.
 /// </summary>
 /// <remarks>System.Text.Json's writer escapes far more and formats numbers the .NET way, hence this small writer.</remarks>
 internal static class JsonText
@@ -19,7 +21,7 @@ internal static class JsonText
     private static readonly SearchValues<char> MayNeedEscaping = SearchValues.Create(
         string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\\u2028\u2029" + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
 
-    /// <summary>The atom's JSON text (an absent atom is written as the U+FFFC string).</summary>
+    /// <summary>The atom's JSON text for the wire (an absent atom is written as the U+FFFC string).</summary>
     public static string Write(Atom atom)
     {
         var builder = new StringBuilder();
@@ -27,7 +29,8 @@ internal static class JsonText
         return builder.ToString();
     }
 
-    public static void WriteAtom(StringBuilder builder, Atom atom)
+    /// <summary>Writes an atom; <paramref name="escapeLineSeparators"/> is true on the wire, false for storage (see the class).</summary>
+    public static void WriteAtom(StringBuilder builder, Atom atom, bool escapeLineSeparators = true)
     {
         switch (atom.Kind)
         {
@@ -44,12 +47,13 @@ internal static class JsonText
                 WriteNumber(builder, atom.AsNumber());
                 break;
             default:
-                WriteString(builder, atom.AsString());
+                WriteString(builder, atom.AsString(), escapeLineSeparators);
                 break;
         }
     }
 
-    public static void WriteString(StringBuilder builder, string value)
+    /// <summary>Writes a JSON string; <paramref name="escapeLineSeparators"/> is true on the wire, false for storage (see the class).</summary>
+    public static void WriteString(StringBuilder builder, string value, bool escapeLineSeparators = true)
     {
         builder.Append('"');
         if (!value.AsSpan().ContainsAny(MayNeedEscaping))
@@ -62,7 +66,7 @@ internal static class JsonText
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029' && !char.IsSurrogate(c))
+            if (c >= 0x20 && c != '"' && c != '\\' && (!escapeLineSeparators || (c != '\u2028' && c != '\u2029')) && !char.IsSurrogate(c))
             {
                 continue;
             }
