@@ -3,7 +3,11 @@ namespace Synclets;
 /// <summary>Rules for the ids that make up an address.</summary>
 public static class Ids
 {
-    /// <summary>Ids starting with this character (U+FFFA) are reserved for the system.</summary>
+    /// <summary>
+    /// The character (U+FFFA) that starts the ids of the system: the server's connection id, the
+    /// engine's context keys. In a tree it is data like any other (the reference's TinyBase
+    /// connector keeps TinyBase values under <c>["\uFFFAv", "\uFFFAv", valueId]</c>).
+    /// </summary>
     public const char ReservedPrefix = '\uFFFA';
 
     /// <summary>The id under which a broker hosts its own synclet (a store server).</summary>
@@ -26,7 +30,7 @@ public static class Ids
     public static string Readable(string id) =>
         id is null || !id.Contains(ReservedPrefix, StringComparison.Ordinal) ? id ?? string.Empty : id.Replace("\uFFFA", "\\uFFFA", StringComparison.Ordinal);
 
-    /// <summary>True when <paramref name="id"/> is in the range reserved for the system.</summary>
+    /// <summary>True when <paramref name="id"/> starts with U+FFFA (the system's ids, and TinyBase values in a tree).</summary>
     public static bool IsReserved(string id) => id.Length > 0 && id[0] == ReservedPrefix;
 
     /// <summary>
@@ -66,7 +70,7 @@ public static class Ids
         ValidateIds(address, parameterName);
     }
 
-    /// <summary>Throws when an address given by a user is deeper than the tree or holds a null or reserved id.</summary>
+    /// <summary>Throws when an address given by a user is deeper than the tree or holds a null id.</summary>
     internal static void ValidateAddress(IReadOnlyList<string> address, int depth, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(address, parameterName);
@@ -82,11 +86,7 @@ public static class Ids
     {
         for (var i = 0; i < address.Count; i++)
         {
-            var id = address[i] ?? throw new ArgumentException($"Id {i} of the address is null.", parameterName);
-            if (IsReserved(id))
-            {
-                throw new ArgumentException($"Id {i} of the address starts with U+FFFA, which is reserved for the system.", parameterName);
-            }
+            _ = address[i] ?? throw new ArgumentException($"Id {i} of the address is null.", parameterName);
         }
     }
 }

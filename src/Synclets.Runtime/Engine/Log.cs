@@ -32,9 +32,6 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Synclet {SyncletId}'s store holds a timestamp ({Timestamp}) beyond now plus the {MaxDrift} drift bound, and its clock starts after it, so that new writes win over old ones; peers refuse what it stamps until their clocks reach it. Was this machine's clock ahead when it was written?")]
     public static partial void StoredTimestampAhead(ILogger logger, string syncletId, string timestamp, TimeSpan maxDrift);
 
-    [LoggerMessage(10, LogLevel.Warning, "Synclet {SyncletId} refused part of a message from {Peer}: {Reason}.")]
-    public static partial void DroppedNodes(ILogger logger, string syncletId, string peer, string reason);
-
     [LoggerMessage(11, LogLevel.Warning, "Synclet {SyncletId} refused {Count} atom(s) from {Peer} that its storage cannot keep, and kept the rest of the message; the first: {Reason}")]
     public static partial void RefusedUnstorable(ILogger logger, string syncletId, string peer, int count, string reason);
 

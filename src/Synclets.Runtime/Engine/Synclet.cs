@@ -22,6 +22,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 {
     private readonly Channel<Func<ValueTask>> _inbox = Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ActivityCounter _activity = new();
+    private readonly HashSet<string> _toldOurDepth = new(StringComparer.Ordinal);
     private readonly IDataConnector _data;
     private readonly IMetaConnector _meta;
     private readonly IReadOnlyList<Transport> _transports;
@@ -675,6 +676,30 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
     }
 
+    /// <summary>
+    /// A peer whose tree has another depth would otherwise be cut off in silence (on our side a
+    /// warning only). So it is sent, once, a message of our depth: every peer, this library's
+    /// and the JavaScript reference, refuses it with a warning that names the depth, which tells
+    /// the person reading that peer's logs what is wrong. Once per peer, so two such peers do not
+    /// answer each other forever.
+    /// </summary>
+    private async ValueTask TellOurDepthAsync(Transport transport, string peer)
+    {
+        if (_toldOurDepth.Count >= 4096)
+        {
+            _toldOurDepth.Clear(); // Bounded: a long-lived server meets many peers.
+        }
+
+        if (_toldOurDepth.Add(peer))
+        {
+            var reason = new Dictionary<string, Atom>(StringComparer.Ordinal) { [DepthReasonKey] = $"This peer keeps a tree of depth {Depth}; it drops messages of any other depth." };
+            await SendSafelyAsync(transport, peer, MessageWriter.Write(new Message(Depth, [], new HashNode(0), reason), false).AsMemory()).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The context key of the reason sent with <see cref="TellOurDepthAsync"/>.</summary>
+    internal const string DepthReasonKey = "\uFFFAdepth";
+
     private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char>[] messageParts, long queuedSize)
     {
         _backlog.Removed(queuedSize);
@@ -692,15 +717,16 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         Message message;
         try
         {
-            message = MessageReader.Read(messageParts, Depth, out var refused);
-            if (refused is not null)
-            {
-                Log.DroppedNodes(_logger, _logId, Ids.Readable(from), refused);
-            }
+            message = MessageReader.Read(messageParts, Depth);
         }
         catch (ProtocolException exception)
         {
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), exception.Message);
+            if (exception.WrongDepth is not null)
+            {
+                await TellOurDepthAsync(transport, from).ConfigureAwait(false);
+            }
+
             return;
         }
 

@@ -38,20 +38,11 @@ public static class MessageReader
 
     /// <summary>Parses a message that arrived in fragments, without joining them into one string first.</summary>
     /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>
-    internal static Message Read(ReadOnlyMemory<char>[] parts, int depth) => Read(parts, depth, out _);
-
-    /// <summary>
-    /// <see cref="Read(ReadOnlyMemory{char}[], int)"/>, telling what it left out: a child whose id
-    /// is reserved is refused on its own (its siblings are kept, and
-    /// the list is marked partial), and <paramref name="refused"/> says how many and the first.
-    /// </summary>
-    internal static Message Read(ReadOnlyMemory<char>[] parts, int depth, out string? refused)
-    {
-        var ids = new IdPool();
-        var message = ReadParts(parts, depth, ids);
-        refused = ids.RefusedCount == 0 ? null : $"{ids.RefusedCount} node(s) were refused and their siblings kept: {ids.FirstRefusal}";
-        return message;
-    }
+    /// <remarks>
+    /// Ids that start with U+FFFA are data like any other: the reference's TinyBase connector keeps
+    /// TinyBase values under them (<c>["\uFFFAv","\uFFFAv",valueId]</c>).
+    /// </remarks>
+    internal static Message Read(ReadOnlyMemory<char>[] parts, int depth) => ReadParts(parts, depth, new IdPool());
 
     private static Message ReadParts(ReadOnlyMemory<char>[] parts, int depth, IdPool ids)
     {
@@ -130,7 +121,7 @@ public static class MessageReader
         var messageDepth = ReadInteger(ref reader, "the depth");
         if (messageDepth != depth)
         {
-            throw new ProtocolException($"The message is for a tree of depth {messageDepth}, but this synclet's tree has depth {depth}.");
+            throw new ProtocolException($"The message is for a tree of depth {messageDepth}, but this synclet's tree has depth {depth}.") { WrongDepth = messageDepth };
         }
 
         var address = ReadAddress(ref reader, depth);
@@ -159,7 +150,6 @@ public static class MessageReader
             }
 
             var id = JsonStringReader.Read(ref reader);
-            CheckId(id);
             ids.Add(id);
             if (ids.Count > depth)
             {
@@ -221,7 +211,6 @@ public static class MessageReader
         // Siblings at one level tend to have as many children as each other (the columns of rows):
         // sized like the last list at this level, the dictionary rarely grows.
         var children = new Dictionary<string, Node>(IdPool.SizeHint(level), StringComparer.Ordinal);
-        var refusedHere = 0;
         while (true)
         {
             Advance(ref reader, "sub-nodes");
@@ -232,21 +221,12 @@ public static class MessageReader
 
             var id = level + 1 == depth ? ids.Read(ref reader) : JsonStringReader.Read(ref reader); // Atom ids repeat on every row; row ids do not.
             Advance(ref reader, "sub-nodes");
-            if (RefusalOf(id) is { } refusal)
-            {
-                // One bad id refuses its own node, not the message: its siblings are still good.
-                ids.Refuse(refusal);
-                refusedHere++;
-                reader.Skip();
-                continue;
-            }
-
             children[id] = ReadNode(ref reader, level + 1, depth, ids);
         }
 
         IdPool.Sized(level, children.Count);
         Advance(ref reader, "sub-nodes");
-        var partial = refusedHere > 0; // Not everything the sender named is here: never "this is all I have".
+        var partial = false;
         if (reader.TokenType == JsonTokenType.Number)
         {
             partial = reader.TryGetInt32(out var flag) && flag == 1;
@@ -276,17 +256,6 @@ public static class MessageReader
         private static readonly int[] LastCounts = new int[16];
         private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
 
-        /// <summary>How many nodes of this message were refused for their ids.</summary>
-        public int RefusedCount { get; private set; }
-
-        /// <summary>Why the first was.</summary>
-        public string? FirstRefusal { get; private set; }
-
-        public void Refuse(string reason)
-        {
-            RefusedCount++;
-            FirstRefusal ??= reason;
-        }
 
         public static int SizeHint(int level) => level < LastCounts.Length ? LastCounts[level] : 0;
 
@@ -359,18 +328,6 @@ public static class MessageReader
         reader.TryGetDouble(out var number) && double.IsFinite(number)
             ? Atom.FromNumber(number)
             : throw new ProtocolException($"The number {Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan)} is beyond the range of a double; atoms are finite numbers.");
-
-    private static void CheckId(string id)
-    {
-        if (RefusalOf(id) is { } refusal)
-        {
-            throw new ProtocolException($"The message's address names {refusal}.");
-        }
-    }
-
-    /// <summary>Why an id cannot be synced, or null when it can.</summary>
-    private static string? RefusalOf(string id) =>
-        Ids.IsReserved(id) ? $"the id {JsonText.Write(id)}, which starts with U+FFFA, a range reserved for the system" : null;
 
     private static int ReadInteger(ref Utf8JsonReader reader, string what)
     {

@@ -15,6 +15,9 @@ public sealed class ProtocolException : Exception
     {
     }
 
+    /// <summary>The depth the message was for, when that is what was wrong with it.</summary>
+    internal int? WrongDepth { get; init; }
+
     /// <summary>Creates the exception with a default reason.</summary>
     public ProtocolException()
         : base("The message does not follow the Synclets protocol.")

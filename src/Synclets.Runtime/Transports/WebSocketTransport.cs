@@ -103,9 +103,9 @@ public sealed partial class WebSocketTransport : Transport
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "synclet stopped", bounded.Token).ConfigureAwait(false);
                 await _running!.WaitAsync(bounded.Token).ConfigureAwait(false); // Ends when the server's close frame arrives.
             }
-            catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or TimeoutException)
+            catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or TimeoutException or ObjectDisposedException)
             {
-                // Too slow, or already gone: aborted below; the server resyncs whatever did not arrive.
+                // Too slow, or already gone (the receive loop may dispose a socket the server dropped): aborted below; the server resyncs whatever did not arrive.
             }
         }
 

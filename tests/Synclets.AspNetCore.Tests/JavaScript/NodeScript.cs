@@ -50,7 +50,14 @@ public sealed class NodeScript : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="script"/> (a file of this folder) with <paramref name="arguments"/>; the script may use the global <c>WebSocket</c>.</summary>
-    public static NodeScript Start(string script, params string[] arguments)
+    public static NodeScript Start(string script, params string[] arguments) =>
+        Run([.. NodeJs.WebSocketArguments, Path.Combine(AppContext.BaseDirectory, "JavaScript", script), .. arguments]);
+
+    /// <summary>Starts one of tests/interop's scripts beside the JavaScript reference (see <see cref="Reference"/>).</summary>
+    public static NodeScript StartWithReference(string script, params string[] arguments) =>
+        Run(["--preserve-symlinks", "--preserve-symlinks-main", Path.Combine(Reference.Folder, script), .. arguments]);
+
+    private static NodeScript Run(IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(NodeJs.Executable)
         {
@@ -61,7 +68,7 @@ public sealed class NodeScript : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
-        foreach (var argument in NodeJs.WebSocketArguments.Append(Path.Combine(AppContext.BaseDirectory, "JavaScript", script)).Concat(arguments))
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

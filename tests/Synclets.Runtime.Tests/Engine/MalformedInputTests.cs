@@ -15,7 +15,6 @@ public class MalformedInputTests
         { "[1,0,3,[\"a\",\"b\",\"c\"]," + Valid + ",{}]", "depth 3" },
         { "[1,0,2,[\"a\"]," + Valid + ",{}]", "parent address" },
         { "[1,0,2,[\"a\",\"b\"],12,{}]", "atom address" },
-        { "[1,0,2,[\"\uFFFAa\",\"b\"]," + Valid + ",{}]", "reserved" },
         { "[1,0,2,[\"a\",\"b\"]," + Valid, "not valid JSON" },
         { "garbage", "not valid JSON" },
         { "[1,0,2,[\"a\",\"b\"],[\"OhqqeV-----BT7zq\",1e400],{}]", "beyond the range of a double" },
@@ -37,35 +36,21 @@ public class MalformedInputTests
     }
 
     [Fact]
-    public async Task One_reserved_id_refuses_its_own_node_and_keeps_its_siblings_with_one_warning()
+    public async Task Ids_that_start_with_U_FFFA_are_data_as_the_reference_takes_them()
     {
-        const string badId = "\uFFFAb";
+        // The reference's TinyBase connector keeps TinyBase values at ["\uFFFAv","\uFFFAv",valueId];
+        // a store that dropped them (earlier, the whole message) could not serve a TinyBase app.
         var (synclet, transport, logs) = await StartAsync();
-        var rows = string.Join(",", Enumerable.Range(0, 100).Select(i => $"\"row{i}\":[{{\"c\":{Valid}}}]"));
-        var bad = System.Text.Json.JsonSerializer.Serialize(badId);
-        transport.InjectMessage("peer", $"[1,0,2,[],[{{{rows},{bad}:[{{\"c\":{Valid}}}],\"row100\":[{{{bad}:{Valid},\"c\":{Valid}}}]}}],{{}}]");
+        var value = System.Text.Json.JsonSerializer.Serialize("\uFFFAv");
+        var rows = string.Join(",", Enumerable.Range(0, 10).Select(i => $"\"row{i}\":[{{\"c\":{Valid}}}]"));
+        transport.InjectMessage("peer", $"[1,0,2,[],[{{{rows},{value}:[{{\"theme\":{Valid}}}]}}],{{}}]");
         await synclet.WhenIdleAsync();
 
-        Assert.Equal(101, (await synclet.GetChildIdsAsync([])).Count);
-        Assert.Equal(["c"], await synclet.GetChildIdsAsync(["row100"]));
-        var warning = Assert.Single(logs.Warnings);
-        Assert.Contains("2 node(s) were refused and their siblings kept", warning, StringComparison.Ordinal);
-        Assert.Contains("reserved for the system", warning, StringComparison.Ordinal);
-        Assert.DoesNotContain(logs.Entries, entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
-        await synclet.DisposeAsync();
-    }
-
-    [Theory]
-    [InlineData("*")]
-    [InlineData("me")]
-    public async Task A_packet_from_everyone_or_from_itself_is_dropped(string from)
-    {
-        var (synclet, transport, logs) = await StartAsync();
-        transport.InjectMessage(from, "[1,0,2,[\"a\",\"b\"]," + Valid + ",{}]");
-        await synclet.WhenIdleAsync();
-
-        Assert.Contains(logs.Warnings, w => w.Contains("'*' or this synclet's own id", StringComparison.Ordinal));
-        Assert.Equal("{}", (await synclet.GetDataAsync()).ToJsonString());
+        Assert.Equal(11, (await synclet.GetChildIdsAsync([])).Count);
+        Assert.Equal(["theme"], await synclet.GetChildIdsAsync(["\uFFFAv"]));
+        Assert.Empty(logs.Warnings);
+        await synclet.SetAtomAsync(["\uFFFAv", "theme"], "dark");
+        Assert.Equal("dark", (await synclet.GetAtomAsync(["\uFFFAv", "theme"])).AsString());
         await synclet.DisposeAsync();
     }
 
@@ -123,8 +108,6 @@ public class MalformedInputTests
         var (synclet, _, _) = await StartAsync();
         var wrongLength = await Assert.ThrowsAsync<ArgumentException>(() => synclet.SetAtomAsync(["a"], "x"));
         Assert.Contains("needs exactly 2 ids, but this one has 1", wrongLength.Message, StringComparison.Ordinal);
-        var reserved = await Assert.ThrowsAsync<ArgumentException>(() => synclet.SetAtomAsync(["\uFFFAa", "b"], "x"));
-        Assert.Contains("reserved", reserved.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => Atom.FromNumber(double.NaN));
         await synclet.DisposeAsync();
     }

@@ -145,7 +145,6 @@ public class CodecTests
     [InlineData("[1,0,2,[\"a\",\"b\"],0,{}]", "not a valid node at an atom address")]
     [InlineData("[1,0,2,[],\"OhqqeV-----BT7zq\",{}]", "not a valid node at a parent address")]
     [InlineData("[1,0,2,[\"a\",\"b\",\"c\"],0,{}]", "more than 2 ids")]
-    [InlineData("[1,0,2,[\"\uFFFAx\"],0,{}]", "reserved")]
     [InlineData("[1,0,2,[],-1,{}]", "unsigned 32-bit")]
     [InlineData("[1,0,2,[\"a\",\"b\"],\"nope\",{}]", "is not a timestamp")]
     [InlineData("[1,0,2,[\"a\",\"b\"],[\"OhqqeV-----BT7zq\",[1]],{}]", "An atom must be")]

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Synclets.Connectors;
+using Synclets.Sqlite;
+using Synclets.Transports;
+
+namespace Synclets.AspNetCore.Tests.JavaScript;
+
+/// <summary>
+/// The real JavaScript Synclets (see <see cref="Reference"/>) against ours: the same SQLite file
+/// written and read by both, and a reference client syncing through our server with a .NET client.
+/// </summary>
+public sealed class ReferenceTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _folder = Directory.CreateTempSubdirectory("synclets-reference-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [ReferenceFact]
+    public async Task A_SQLite_file_written_by_the_reference_is_ours_to_read_and_write_and_the_other_way_round()
+    {
+        var path = Path.Combine(_folder, "shared.db");
+
+        // 1. The reference writes the file: ours reads the same data, timestamps and root hash.
+        var written = await RunSqliteFileAsync(path, 2, """[[["r1","title"],"Buy milk\u2028now"],[["r1","done"],false],[["r2","n"],1.5],[["r2","gone"],"x"],[["r2","gone"],null]]""");
+        await using (var store = await SqliteStore.OpenAsync(path, 2))
+        await using (var synclet = new Synclet(store.Data, store.Meta))
+        {
+            AssertSameTree(written["data"]!, await synclet.GetDataAsync());
+            AssertSameTree(written["meta"]!, await synclet.GetMetaAsync());
+            Assert.Equal(HashOf(written["meta"]!), await synclet.GetHashAsync([]));
+
+            // 2. Ours writes, with the store still open; then the reference writes too.
+            await synclet.SetAtomAsync(["r3", "title"], "from .NET \u2029 too");
+            await synclet.SetAtomAsync(["r1", "done"], true);
+            var both = await RunSqliteFileAsync(path, 2, """[[["r4","title"],"from JavaScript again"]]""");
+            AssertSameTree(both["data"]!, await synclet.GetDataAsync());
+            AssertSameTree(both["meta"]!, await synclet.GetMetaAsync());
+
+            // The reference's write changed the meta table under an open store: its hashes follow.
+            Assert.Equal(HashOf(both["meta"]!), await synclet.GetHashAsync([]));
+            Assert.Equal("from .NET \u2029 too", both["data"]!["r3"]!["title"]!.GetValue<string>());
+        }
+
+        // 3. Both sync onward to a fresh peer, which ends with what the file holds.
+        var final = await RunSqliteFileAsync(path, 2, "[]");
+        await using var reopened = await SqliteStore.OpenAsync(path, 2);
+        var pool = new MemoryPool();
+        await using var fromFile = new Synclet(reopened.Data, reopened.Meta, pool.CreateTransport(), new SyncletOptions { Id = "file" });
+        await using var fresh = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "fresh" });
+        await fromFile.StartAsync();
+        await fresh.StartAsync();
+        await fresh.WhenSyncedAsync().WaitAsync(Patience);
+        AssertSameTree(final["data"]!, await fresh.GetDataAsync());
+        Assert.Equal(HashOf(final["meta"]!), await fresh.GetHashAsync([]));
+    }
+
+    [ReferenceFact]
+    public async Task A_reference_client_and_a_dotnet_client_sync_through_a_store_room_edge_values_intact()
+    {
+        await using var host = await BrokerHost.StartAsync(stores: 3, shared: false);
+        var room = host.Room("edges");
+        await using var javaScript = await ReferenceClient.StartAsync(room, depth: 3);
+
+        // TinyBase values live under U+FFFA ids; line separators, integer-like keys, an empty id.
+        string[][] fromJavaScript = [["\uFFFAv", "\uFFFAv", "theme"], ["t", "12", "c"], ["t", "2", "c"], ["t", "r", ""], ["t", "r", "text"]];
+        javaScript.Set(fromJavaScript[0], "dark");
+        javaScript.Set(fromJavaScript[1], 12);
+        javaScript.Set(fromJavaScript[2], 2);
+        javaScript.Set(fromJavaScript[3], "empty id");
+        javaScript.Set(fromJavaScript[4], "line\u2028separators\u2029and \"quotes\" \uFFFA");
+
+        await using var dotnet = new Synclet(new MemoryDataConnector(3), new MemoryMetaConnector(3), new WebSocketTransport(room), new SyncletOptions { Id = "dotnet" });
+        var arrived = Arrived(dotnet, fromJavaScript.Length);
+        await dotnet.StartAsync();
+        await arrived.WaitAsync(Patience);
+        Assert.Equal("dark", (await dotnet.GetAtomAsync(fromJavaScript[0])).AsString());
+        // The reference's sender loses raw line separators itself (its fragmenting regular
+        // expression's '.' does not match them): what it sends, we keep.
+        Assert.Equal("lineseparatorsand \"quotes\" \uFFFA", (await dotnet.GetAtomAsync(fromJavaScript[4])).AsString());
+
+        // And back: the reference client gets .NET's values intact (it drops a message with a raw U+2028).
+        await dotnet.SetAtomAsync(["t", "r", "text"], "back\u2028again");
+        await dotnet.SetAtomAsync(["\uFFFAv", "\uFFFAv", "theme"], "light");
+        var data = await javaScript.UntilAsync(data => data["\uFFFAv"]?["\uFFFAv"]?["theme"]?.GetValue<string>() == "light");
+        Assert.Equal("back\u2028again", data["t"]!["r"]!["text"]!.GetValue<string>());
+        Assert.Equal("light", data["\uFFFAv"]!["\uFFFAv"]!["theme"]!.GetValue<string>());
+        Assert.Empty(javaScript.Warnings);
+    }
+
+    private static async Task<JsonNode> RunSqliteFileAsync(string path, int depth, string changes)
+    {
+        await using var script = NodeScript.StartWithReference("sqlite-file.mjs", path, depth.ToString(System.Globalization.CultureInfo.InvariantCulture), changes);
+        var line = await script.NextLineAsync();
+        return JsonNode.Parse(line) ?? throw new InvalidOperationException($"The reference printed '{line}'. {script.Errors}");
+    }
+
+    private static void AssertSameTree(JsonNode expected, JsonNode? actual) =>
+        Assert.True(JsonNode.DeepEquals(expected, actual), $"expected {expected.ToJsonString()}, got {actual?.ToJsonString()}");
+
+    /// <summary>The root hash of a meta tree as the protocol defines it: the XOR of every timestamp's hash.</summary>
+    private static uint HashOf(JsonNode meta) => meta switch
+    {
+        JsonObject children => children.Aggregate(0u, (hash, child) => hash ^ HashOf(child.Value!)),
+        _ => Fnv1a.Hash(meta.GetValue<string>()),
+    };
+
+    private static Task Arrived(Synclet synclet, int atoms)
+    {
+        var seen = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        synclet.AtomsChanged += (_, changed) =>
+        {
+            if (Interlocked.Add(ref seen, changed.Changes.Count) >= atoms)
+            {
+                done.TrySetResult();
+            }
+        };
+        return done.Task;
+    }
+}
+
+/// <summary>tests/interop/ws-client.mjs: a reference synclet with memory connectors on the reference's WebSocket client transport.</summary>
+public sealed class ReferenceClient : IAsyncDisposable
+{
+    private readonly NodeScript _script;
+    private readonly List<string> _warnings = [];
+    private JsonNode? _lastData;
+
+    private ReferenceClient(NodeScript script) => _script = script;
+
+    /// <summary>What the reference logged as warnings (an invalid message, a depth it refused...).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    public static async Task<ReferenceClient> StartAsync(Uri room, int depth)
+    {
+        var script = NodeScript.StartWithReference("ws-client.mjs", room.ToString(), depth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var client = new ReferenceClient(script);
+        var first = await client.NextAsync();
+        return first.GetValueKind() == JsonValueKind.String && first.GetValue<string>() == "ready" ? client : throw new InvalidOperationException($"The reference client said {first.ToJsonString()}. {script.Errors}");
+    }
+
+    public void Set(string[] address, JsonNode atom) => _script.WriteLine(new JsonObject { ["set"] = new JsonArray(new JsonArray([.. address.Select(id => JsonValue.Create(id))]), atom) }.ToJsonString());
+
+    /// <summary>The reference's data once <paramref name="done"/> holds for it, checked again after each atom it sets.</summary>
+    public async Task<JsonNode> UntilAsync(Func<JsonNode, bool> done)
+    {
+        while (true)
+        {
+            var data = await GetDataAsync();
+            if (done(data))
+            {
+                return data;
+            }
+
+            while (!((await NextAsync()) is JsonObject line && line.ContainsKey("changed")))
+            {
+            }
+        }
+    }
+
+    public async Task<JsonNode> GetDataAsync()
+    {
+        _script.WriteLine("""{"data":true}""");
+        while (_lastData is null)
+        {
+            await NextAsync();
+        }
+
+        var data = _lastData;
+        _lastData = null;
+        return data;
+    }
+
+    public ValueTask DisposeAsync() => _script.DisposeAsync();
+
+    private async Task<JsonNode> NextAsync()
+    {
+        var line = await _script.NextLineAsync();
+        var node = JsonNode.Parse(line) ?? throw new InvalidOperationException($"The reference client printed '{line}'. {_script.Errors}");
+        if (node is JsonObject fields)
+        {
+            if (fields["warn"] is { } warning)
+            {
+                _warnings.Add(warning.GetValue<string>());
+            }
+
+            if (fields["data"] is { } data)
+            {
+                _lastData = data;
+            }
+        }
+
+        return node;
+    }
+}
