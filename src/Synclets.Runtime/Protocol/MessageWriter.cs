@@ -44,7 +44,7 @@ public static class MessageWriter
     {
         builder.Append(",{");
         var first = true;
-        foreach (var (key, atom) in context)
+        foreach (var (key, atom) in JavaScriptKeyOrder.Of(context))
         {
             if (!first)
             {
@@ -80,7 +80,7 @@ public static class MessageWriter
             case SubNodesNode subNodes:
                 builder.Append("[{");
                 var first = true;
-                foreach (var (id, child) in subNodes.Children)
+                foreach (var (id, child) in JavaScriptKeyOrder.Of(subNodes.Children))
                 {
                     if (!first)
                     {

@@ -138,6 +138,22 @@ public class CodecTests
         Assert.Equal(Atom.FromNumber(1), pair.Atom);
     }
 
+    [Fact]
+    public void Integer_like_keys_come_first_in_ascending_order_as_JSON_stringify_writes_them()
+    {
+        // Node.js: JSON.stringify({b:1,"12":1,"2":1,"0":1,"01":1,"4294967295":1,"4294967294":1})
+        var node = new SubNodesNode();
+        foreach (var id in new[] { "b", "12", "2", "0", "01", "4294967295", "4294967294" })
+        {
+            node.Children[id] = new HashNode(1);
+        }
+
+        var context = new Dictionary<string, Atom>(StringComparer.Ordinal) { ["z"] = 1, ["7"] = 2 };
+        Assert.Equal(
+            """[1,0,2,[],[{"0":1,"2":1,"12":1,"4294967294":1,"b":1,"01":1,"4294967295":1}],{"7":2,"z":1}]""",
+            MessageWriter.Write(new Message(2, [], node, context)));
+    }
+
     [Theory]
     [InlineData("[2,0,2,[],0,{}]", "version 2")]
     [InlineData("[1,1,2,[],0,{}]", "type is 1")]
