@@ -11,8 +11,9 @@ namespace Synclets.Sqlite;
 /// files of this library's 0.1 layout (bare timestamps) are converted once, on open.</item>
 /// <item>The hash table is ours: another writer (a JavaScript app, the <c>sqlite3</c> shell) never
 /// updates it. Triggers on the meta table, plain SQL that runs in every writer's connection, set
-/// a flag row when the meta table changes; this store clears the flag when it commits its own
-/// writes, and rebuilds every hash when it finds the flag set by someone else.</item>
+/// a flag row when the meta table changes; the store's own connection runs with triggers off
+/// (its writes keep the hashes themselves), so a set flag means someone else wrote, and the store
+/// rebuilds every hash and clears it, in one transaction.</item>
 /// </list>
 /// Two rows of the hash table hold this state under keys that are not addresses (an address is a
 /// JSON array): <c>layout</c> and <c>changed</c>.
