@@ -63,6 +63,34 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Inspecting_a_JavaScript_apps_file_changes_nothing_in_it()
+    {
+        var path = Path.Combine(_folder, "javascript-app.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // The reference's sqlite3 connector's tables, in the default rollback journal.
+            await connection.OpenAsync();
+            using var create = connection.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE data (address TEXT PRIMARY KEY, atom TEXT, address1 TEXT, address2 TEXT);
+                CREATE TABLE meta (address TEXT PRIMARY KEY, timestamp TEXT, address1 TEXT, address2 TEXT);
+                INSERT INTO data VALUES ('["r1","title"]', '"Buy milk"', 'r1', 'title');
+                INSERT INTO meta VALUES ('["r1","title"]', '"OhqqeV-----BT7zq"', 'r1', 'title');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var before = await File.ReadAllBytesAsync(path);
+        var inspect = await RunAsync("inspect", path);
+
+        Assert.True(inspect.ExitCode == 0, inspect.Output);
+        Assert.Contains("depth 2, 1 atoms", inspect.Output, StringComparison.Ordinal);
+        Assert.Contains($"root hash {Fnv1a.Hash("OhqqeV-----BT7zq")}", inspect.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(path));
+        Assert.False(File.Exists(path + "-wal"), "inspect switched the file to WAL");
+    }
+
+    [Fact]
     public async Task Serve_does_not_watch_its_working_folder()
     {
         if (!OperatingSystem.IsLinux())
