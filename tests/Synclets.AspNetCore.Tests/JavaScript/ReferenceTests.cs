@@ -89,6 +89,43 @@ public sealed class ReferenceTests : IDisposable
         Assert.Empty(javaScript.Warnings);
     }
 
+    [ReferenceFact]
+    public async Task Dotnet_clients_sync_through_the_reference_broker_and_from_its_store()
+    {
+        // The reference's own broker, keeping a reference synclet as the room's store.
+        await using var broker = NodeScript.StartWithReference("ws-broker.mjs", "2", "store");
+        var listening = await broker.NextLineAsync();
+        Assert.StartsWith("listening ", listening, StringComparison.Ordinal);
+        var url = new Uri($"ws://127.0.0.1:{listening["listening ".Length..]}");
+
+        // A SQLite client writes while it is the only one there, then leaves.
+        await using (var store = await SqliteStore.OpenAsync(Path.Combine(_folder, "laptop.db"), 2))
+        await using (var laptop = new Synclet(store.Data, store.Meta, new WebSocketTransport(url), new SyncletOptions { Id = "laptop" }))
+        {
+            await laptop.SetAtomAsync(["r1", "title"], "written offline");
+            await laptop.StartAsync();
+            await laptop.SetAtomAsync(["r2", "title"], "written online");
+            await laptop.SetAtomAsync(["r1", "gone"], "soon deleted");
+            await laptop.DeleteAtomAsync(["r1", "gone"]);
+            await laptop.WhenIdleAsync();
+
+            // A second client that is online at the same time gets it live from the broker too.
+            await using var phone = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(url), new SyncletOptions { Id = "phone" });
+            var phoneHasIt = Holds(phone, async () => (await phone.GetAtomAsync(["r2", "title"])).Kind == AtomKind.String && (await phone.GetAtomAsync(["r1", "title"])).Kind == AtomKind.String);
+            await phone.StartAsync();
+            await phoneHasIt.WaitAsync(Patience);
+            Assert.Equal("written online", (await phone.GetAtomAsync(["r2", "title"])).AsString());
+        }
+
+        // A fresh client, with the laptop gone, gets everything from the reference's store.
+        await using var tablet = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(url), new SyncletOptions { Id = "tablet" });
+        var tabletHasIt = Holds(tablet, async () => (await tablet.GetAtomAsync(["r2", "title"])).Kind == AtomKind.String && (await tablet.GetAtomAsync(["r1", "title"])).Kind == AtomKind.String);
+        await tablet.StartAsync();
+        await tabletHasIt.WaitAsync(Patience);
+        Assert.Equal("written offline", (await tablet.GetAtomAsync(["r1", "title"])).AsString());
+        Assert.True((await tablet.GetAtomAsync(["r1", "gone"])).IsAbsent);
+    }
+
     private static async Task<JsonNode> RunSqliteFileAsync(string path, int depth, string changes)
     {
         await using var script = NodeScript.StartWithReference("sqlite-file.mjs", path, depth.ToString(System.Globalization.CultureInfo.InvariantCulture), changes);
@@ -105,6 +142,20 @@ public sealed class ReferenceTests : IDisposable
         JsonObject children => children.Aggregate(0u, (hash, child) => hash ^ HashOf(child.Value!)),
         _ => Fnv1a.Hash(meta.GetValue<string>()),
     };
+
+    /// <summary>Completes once <paramref name="condition"/> holds, checked again each time the synclet's atoms change.</summary>
+    private static Task Holds(Synclet synclet, Func<Task<bool>> condition)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        synclet.AtomsChanged += async (_, _) =>
+        {
+            if (await condition())
+            {
+                done.TrySetResult();
+            }
+        };
+        return done.Task;
+    }
 
     private static Task Arrived(Synclet synclet, int atoms)
     {
