@@ -205,25 +205,13 @@ public sealed partial class SqliteStore : IAsyncDisposable
     {
         if (_openUnits == 0)
         {
-            // A write outside a unit of work stands alone, but still in a transaction of its own:
-            // the hash deltas and the clearing of the change flag must commit with it.
-            BeginUnit();
-            try
-            {
-                SetTimestamp(address, timestamp);
-                CommitUnitAsync().AsTask().GetAwaiter().GetResult(); // SQLite commits synchronously.
-            }
-            catch
-            {
-                RollbackUnitAsync().AsTask().GetAwaiter().GetResult();
-                throw;
-            }
-
+            // A write outside a unit of work stands alone, in a transaction of its own: its hash deltas commit with it.
+            RunUnit(() => SetTimestamp(address, timestamp));
             return;
         }
 
         // The transaction first: it may find another writer's changes and reset what was read before it.
-        Write(static () => { });
+        EnsureTransaction();
         var key = Key(address);
 
         // The engine reads an atom's timestamp (or its whole row's) just before it replaces it: reuse that read.
@@ -385,24 +373,54 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     private void Write(Action write)
     {
+        EnsureTransaction();
         try
         {
-            if (_openUnits > 0 && _transaction is null)
-            {
-                _transaction = _connection.BeginTransaction(deferred: false);
-
-                // With the write lock held, nobody else can write until we commit: take in what others wrote before.
-                if (_statements.SelectChanged.Step() is long changed && changed != 0)
-                {
-                    RebuildHashes();
-                }
-            }
-
             write();
         }
         catch (SqliteException exception)
         {
             throw Failure("write", exception);
+        }
+    }
+
+    /// <summary>Begins the unit of work's transaction at its first write, taking in first what other programs wrote before it.</summary>
+    private void EnsureTransaction()
+    {
+        if (_openUnits == 0 || _transaction is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _transaction = _connection.BeginTransaction(deferred: false);
+
+            // With the write lock held, nobody else can write until we commit.
+            if (_statements.SelectChanged.Step() is long changed && changed != 0)
+            {
+                RebuildHashes();
+            }
+        }
+        catch (SqliteException exception)
+        {
+            throw Failure("write", exception);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> as a unit of work of its own, committed (SQLite commits synchronously) or rolled back.</summary>
+    private void RunUnit(Action work)
+    {
+        BeginUnit();
+        try
+        {
+            work();
+            CommitUnitAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            RollbackUnitAsync().AsTask().GetAwaiter().GetResult();
+            throw;
         }
     }
 
@@ -438,42 +456,16 @@ public sealed partial class SqliteStore : IAsyncDisposable
     }
 
     /// <summary>Converts an older layout and installs the change triggers (see <see cref="SqliteLayout"/>), rebuilding the hashes when they cannot be trusted.</summary>
-    private void Upgrade()
+    private void Upgrade() => RunUnit(() => Write(() =>
     {
-        BeginUnit();
-        try
+        if (SqliteLayout.Upgrade(_connection, _options, _transaction!) && !_rebuiltHashes)
         {
-            Write(() =>
-            {
-                if (SqliteLayout.Upgrade(_connection, _options, _transaction!))
-                {
-                    RebuildHashes();
-                }
-            });
-            CommitUnitAsync().AsTask().GetAwaiter().GetResult();
+            RebuildHashes();
         }
-        catch
-        {
-            RollbackUnitAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-    }
+    }));
 
     /// <summary>Another writer changed the meta table while no unit of work was open: rebuild the hashes in a transaction of their own.</summary>
-    private void CatchUpWithOtherWriters()
-    {
-        BeginUnit();
-        try
-        {
-            Write(static () => { }); // Begins the transaction, which finds the flag and rebuilds.
-            CommitUnitAsync().AsTask().GetAwaiter().GetResult();
-        }
-        catch
-        {
-            RollbackUnitAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-    }
+    private void CatchUpWithOtherWriters() => RunUnit(EnsureTransaction); // The transaction's start finds the flag and rebuilds.
 
     /// <summary>
     /// Every parent's hash from the meta table, replacing the stored ones, inside the open

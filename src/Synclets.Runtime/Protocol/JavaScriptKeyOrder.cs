@@ -8,20 +8,23 @@ namespace Synclets.Protocol;
 /// </summary>
 internal static class JavaScriptKeyOrder
 {
-    /// <summary><paramref name="entries"/> in JavaScript's order; as given (no copy) when no key is integer-like, the common case.</summary>
-    public static IEnumerable<KeyValuePair<string, T>> Of<T>(IReadOnlyDictionary<string, T> entries)
+    /// <summary>True when some key of <paramref name="entries"/> is integer-like, so they need <see cref="Reordered"/>: rare, and checked without allocating for a dictionary.</summary>
+    public static bool NeedsReordering<T>(IReadOnlyDictionary<string, T> entries)
     {
-        var any = false;
-        foreach (var key in entries.Keys)
+        if (entries is Dictionary<string, T> dictionary)
         {
-            if (IsArrayIndex(key, out _))
+            foreach (var key in dictionary.Keys)
             {
-                any = true;
-                break;
+                if (IsArrayIndex(key, out _))
+                {
+                    return true;
+                }
             }
+
+            return false;
         }
 
-        return any ? Reordered(entries) : entries;
+        return entries.Keys.Any(key => IsArrayIndex(key, out _));
     }
 
     /// <summary>True when <paramref name="key"/> is the canonical text of an integer from 0 to 2^32 - 2.</summary>
@@ -53,7 +56,8 @@ internal static class JavaScriptKeyOrder
         return true;
     }
 
-    private static List<KeyValuePair<string, T>> Reordered<T>(IReadOnlyDictionary<string, T> entries)
+    /// <summary><paramref name="entries"/> in JavaScript's order.</summary>
+    public static List<KeyValuePair<string, T>> Reordered<T>(IReadOnlyDictionary<string, T> entries)
     {
         var indices = new List<(uint Index, KeyValuePair<string, T> Entry)>();
         var others = new List<KeyValuePair<string, T>>(entries.Count);

@@ -44,7 +44,8 @@ public static class MessageWriter
     {
         builder.Append(",{");
         var first = true;
-        foreach (var (key, atom) in JavaScriptKeyOrder.Of(context))
+        IEnumerable<KeyValuePair<string, Atom>> ordered = JavaScriptKeyOrder.NeedsReordering(context) ? JavaScriptKeyOrder.Reordered(context) : context;
+        foreach (var (key, atom) in ordered)
         {
             if (!first)
             {
@@ -80,17 +81,19 @@ public static class MessageWriter
             case SubNodesNode subNodes:
                 builder.Append("[{");
                 var first = true;
-                foreach (var (id, child) in JavaScriptKeyOrder.Of(subNodes.Children))
+                if (JavaScriptKeyOrder.NeedsReordering(subNodes.Children))
                 {
-                    if (!first)
+                    foreach (var (id, child) in JavaScriptKeyOrder.Reordered(subNodes.Children))
                     {
-                        builder.Append(',');
+                        WriteChild(builder, id, child, ref first, forcePartial);
                     }
-
-                    first = false;
-                    JsonText.WriteString(builder, id);
-                    builder.Append(':');
-                    WriteNode(builder, child, forcePartial);
+                }
+                else
+                {
+                    foreach (var (id, child) in subNodes.Children)
+                    {
+                        WriteChild(builder, id, child, ref first, forcePartial); // The common case, on the dictionary's own enumerator.
+                    }
                 }
 
                 builder.Append(subNodes.Partial || forcePartial ? "},1]" : "}]");
@@ -98,5 +101,19 @@ public static class MessageWriter
             default:
                 throw new ArgumentException($"Unknown node kind {node.GetType().Name}.", nameof(node));
         }
+    }
+
+    /// <summary>Writes one <c>"id":node</c> pair, after a comma unless it is the first.</summary>
+    private static void WriteChild(StringBuilder builder, string id, Node child, ref bool first, bool forcePartial)
+    {
+        if (!first)
+        {
+            builder.Append(',');
+        }
+
+        first = false;
+        JsonText.WriteString(builder, id);
+        builder.Append(':');
+        WriteNode(builder, child, forcePartial);
     }
 }
