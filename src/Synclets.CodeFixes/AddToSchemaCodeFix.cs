@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Text;
+using Synclets.Generators.Shape;
 
 namespace Synclets.CodeFixes;
 
@@ -23,7 +24,7 @@ public sealed class AddToSchemaCodeFix : CodeFixProvider
     private const string AllLinesProperty = "lines";
 
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SYNC012");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ColumnNotInSchema);
 
     /// <inheritdoc/>
     /// <remarks>Fix All appends every missing line of the scope at once (the file is one document of the project, not the code that raised the diagnostics).</remarks>

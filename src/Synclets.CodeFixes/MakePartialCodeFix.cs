@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Synclets.Generators.Shape;
 
 namespace Synclets.CodeFixes;
 
@@ -16,7 +17,7 @@ namespace Synclets.CodeFixes;
 public sealed class MakePartialCodeFix : CodeFixProvider
 {
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SYNC001", "SYNC010");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NotPartial, DiagnosticIds.UnreachableNesting);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -32,7 +33,7 @@ public sealed class MakePartialCodeFix : CodeFixProvider
             return;
         }
 
-        if (diagnostic.Id == "SYNC010")
+        if (diagnostic.Id == DiagnosticIds.UnreachableNesting)
         {
             // The problem is an outer type: make the nearest non-partial ancestor partial.
             declaration = declaration.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword));

@@ -10,13 +10,15 @@ public sealed partial class TypedSqliteStore<TRow>
     /// <summary>Creates the tables, or adds the columns of properties added since; returns the synced columns in table order.</summary>
     private static async Task<string[]> EnsureSchemaAsync(SqliteConnection connection)
     {
+        CheckColumnNames();
         var table = TRow.SqlTableName;
         var existing = connection.ReadStringPairs($"SELECT name, type FROM pragma_table_info('{table.Replace("'", "''", StringComparison.Ordinal)}')").Select(column => (Name: column.First, Type: column.Second)).ToList();
         var metaColumns = string.Join(", ", TRow.SqlColumns.Select(c => SqliteSchema.Quote(c.Id) + " TEXT"));
         if (existing.Count == 0)
         {
             var key = SqliteSchema.Quote(TRow.SqlKeyColumn);
-            await connection.RunAsync(TRow.SqlCreateTable).ConfigureAwait(false);
+            var dataColumns = string.Join(", ", TRow.SqlColumns.Select(c => $"{SqliteSchema.Quote(c.Id)} {c.SqlType}"));
+            await connection.RunAsync($"CREATE TABLE {SqliteSchema.Quote(table)} ({key} TEXT PRIMARY KEY, {dataColumns}, \"absent\" INTEGER NOT NULL) STRICT").ConfigureAwait(false);
             await connection.RunAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_meta")} ({key} TEXT PRIMARY KEY, {metaColumns}) STRICT").ConfigureAwait(false);
             await connection.RunAsync($"CREATE TABLE {SqliteSchema.Quote(table + "_hashes")} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID").ConfigureAwait(false);
             return [.. TRow.SqlColumns.Select(c => c.Id)];
@@ -34,6 +36,23 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         return [.. columns];
+    }
+
+    /// <summary>
+    /// SQLite compares column names without regard to case, and the table has two columns of its
+    /// own (the key and the absent mask): ids that are distinct atoms in the tree can still be one
+    /// column here. Refused before any table is touched, naming the properties' ids.
+    /// </summary>
+    private static void CheckColumnNames()
+    {
+        var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [TRow.SqlKeyColumn] = $"the key column '{TRow.SqlKeyColumn}'", ["absent"] = "the table's own 'absent' column" };
+        foreach (var column in TRow.SqlColumns)
+        {
+            if (!taken.TryAdd(column.Id, $"the column '{column.Id}'"))
+            {
+                throw new SqliteStoreException($"Table {TRow.SqlTableName} cannot hold the column '{column.Id}': SQLite would take it for {taken[column.Id]} (column names are compared without regard to case). Give the property another id with [SyncColumn(\"...\")].");
+            }
+        }
     }
 
     /// <summary>

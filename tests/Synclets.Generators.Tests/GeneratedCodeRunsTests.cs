@@ -40,6 +40,18 @@ public class GeneratedCodeRunsTests
                 return $"{string.Join(";", tasks)}|{tag}|{(gone is null ? "deleted" : "still there")}|{await two.GetDataAsync()}".Replace("\n", "").Replace(" ", "");
             }
 
+            public static async Task<string> OddIdsAsync()
+            {
+                await using var synclet = new Synclet(new MemoryDataConnector(3), new MemoryMetaConnector(3));
+                var box = new OddBox(synclet);
+                var row = new Odd { Key = "r", Quote = "q", Backslash = "b", Lines = "l", Separators = "s", Markup = 1 };
+                await box.Rows.UpsertAsync(row);
+                var back = await box.Rows.GetAsync("r");
+                var data = await synclet.GetDataAsync();
+                var ids = string.Join("|", Odd.ColumnIds) + "|" + Odd.SqlKeyColumn + "|" + string.Join("|", Odd.SqlColumns.Select(c => c.Id));
+                return $"{back == row}\u0001{data.ToJsonString()}\u0001{ids}";
+            }
+
             public static async Task<string> AllTypesAsync()
             {
                 await using var synclet = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2));
@@ -64,14 +76,14 @@ public class GeneratedCodeRunsTests
     [Fact]
     public async Task Two_typed_workspaces_sync_through_the_engine()
     {
-        var result = await RunAsync(nameof(Sources.Workspace), "RunAsync", Sources.Workspace, Sources.AllTypes);
+        var result = await RunAsync(nameof(Sources.Workspace), "RunAsync", Sources.Workspace, Sources.AllTypes, Sources.OddIds);
         Assert.Equal("""Task{Id=t1,Title=Writetests}|Tag{Id=x,Label=urgent}|deleted|{"Tasks":{"t1":{"Title":"Writetests"}}}""", result);
     }
 
     [Fact]
     public async Task Every_supported_type_round_trips_and_only_changed_cells_are_written()
     {
-        var result = await RunAsync(nameof(Sources.AllTypes), "AllTypesAsync", Sources.AllTypes, Sources.Workspace);
+        var result = await RunAsync(nameof(Sources.AllTypes), "AllTypesAsync", Sources.AllTypes, Sources.Workspace, Sources.OddIds);
         var parts = result.Split('|');
         Assert.Equal(["22", "0", "1", "True"], parts[..4]);
         Assert.Contains("\"decimal_as_text\":\"0.3\"", parts[4], StringComparison.Ordinal);
@@ -83,6 +95,22 @@ public class GeneratedCodeRunsTests
         Assert.Contains("\"maybe_text\":null", parts[4], StringComparison.Ordinal);
         Assert.Contains("\"renamed\":\"o\"", parts[4], StringComparison.Ordinal);
         Assert.DoesNotContain("not_synced", parts[4], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ids_with_quotes_backslashes_line_breaks_and_markup_compile_and_round_trip()
+    {
+        var (output, generated) = TestCompilation.Generate(documentation: true, Sources.OddIds);
+        // Doc comments checked too (markup in an id is escaped); the test's own source has none, so only generated files count.
+        Assert.DoesNotContain(TestCompilation.Problems(output), problem => !problem.StartsWith("Source", StringComparison.Ordinal));
+        Assert.Contains("\"back\\\\slash\"", generated["App.Odd.Synclets.g.cs"], StringComparison.Ordinal);
+
+        var parts = (await RunAsync(nameof(Sources.OddIds), "OddIdsAsync", Sources.OddIds, Sources.Workspace, Sources.AllTypes)).Split('\u0001');
+        Assert.Equal("True", parts[0]);
+        string[] columns = ["a\"b", "back\\slash", "two\nlines\r", "tab\tand\u2028sep\u0000", "{braces} <tags> & \ud83d\ude00 \"\"\""];
+        var row = System.Text.Json.Nodes.JsonNode.Parse(parts[1])!["rows \"<&>\"\n"]!["r"]!.AsObject();
+        Assert.Equal(columns.Order(StringComparer.Ordinal), row.Select(cell => cell.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(string.Join("|", [.. columns, "k\"ey", .. columns]), parts[2]);
     }
 
     private static async Task<string> RunAsync(string name, string method, params string[] sources)

@@ -23,19 +23,19 @@ internal static class Conversions
     {
         var plain = column.Kind switch
         {
-            ValueKind.String => $"{Convert}.ToString({atom}, \"{column.Id}\")",
-            ValueKind.Boolean => $"{Convert}.ToBoolean({atom}, \"{column.Id}\")",
-            ValueKind.Double => $"{Convert}.ToDouble({atom}, \"{column.Id}\")",
-            ValueKind.Single => $"(float){Convert}.ToDouble({atom}, \"{column.Id}\")",
-            ValueKind.Integer => $"({column.TypeName}){Convert}.ToInt64({atom}, \"{column.Id}\", {column.MinValue}, {column.MaxValue})",
-            ValueKind.UInt64 => $"{Convert}.ToUInt64({atom}, \"{column.Id}\")",
-            ValueKind.Decimal => $"{Convert}.ToDecimal({atom}, \"{column.Id}\")",
-            ValueKind.Guid => $"{Convert}.ToGuid({atom}, \"{column.Id}\")",
-            ValueKind.DateTime => $"{Convert}.ToDateTime({atom}, \"{column.Id}\")",
-            ValueKind.DateTimeOffset => $"{Convert}.ToDateTimeOffset({atom}, \"{column.Id}\")",
-            ValueKind.DateOnly => $"{Convert}.ToDateOnly({atom}, \"{column.Id}\")",
-            ValueKind.TimeOnly => $"{Convert}.ToTimeOnly({atom}, \"{column.Id}\")",
-            _ => $"{Convert}.ToEnum<{column.TypeName}>({atom}, \"{column.Id}\")",
+            ValueKind.String => $"{Convert}.ToString({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.Boolean => $"{Convert}.ToBoolean({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.Double => $"{Convert}.ToDouble({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.Single => $"(float){Convert}.ToDouble({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.Integer => $"({column.TypeName}){Convert}.ToInt64({atom}, {CSharpText.Literal(column.Id)}, {column.MinValue}, {column.MaxValue})",
+            ValueKind.UInt64 => $"{Convert}.ToUInt64({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.Decimal => $"{Convert}.ToDecimal({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.Guid => $"{Convert}.ToGuid({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.DateTime => $"{Convert}.ToDateTime({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.DateTimeOffset => $"{Convert}.ToDateTimeOffset({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.DateOnly => $"{Convert}.ToDateOnly({atom}, {CSharpText.Literal(column.Id)})",
+            ValueKind.TimeOnly => $"{Convert}.ToTimeOnly({atom}, {CSharpText.Literal(column.Id)})",
+            _ => $"{Convert}.ToEnum<{column.TypeName}>({atom}, {CSharpText.Literal(column.Id)})",
         };
 
         if (column.IsNullableValue)

@@ -130,8 +130,8 @@ internal static class TreeEmitter
         foreach (var table in model.Tables)
         {
             writer.Line();
-            writer.Line($"/// <summary>The table \"{table.Id}\".</summary>");
-            writer.Line($"{table.Modifiers} partial global::Synclets.SyncTable<{table.RowTypeName}> {table.PropertyName} => __{table.PropertyName} ??= new(Synclet, new[] {{ \"{table.Id}\" }});");
+            writer.Line($"/// <summary>The table \"{CSharpText.InDocComment(table.Id)}\".</summary>");
+            writer.Line($"{table.Modifiers} partial global::Synclets.SyncTable<{table.RowTypeName}> {table.PropertyName} => __{table.PropertyName} ??= new(Synclet, new[] {{ {CSharpText.Literal(table.Id)} }});");
         }
 
         writer.Line();
@@ -148,7 +148,7 @@ internal static class TreeEmitter
         writer.Line($"public static string SqlTableName => \"{model.TypeName}\";");
         writer.Line();
         writer.Line("/// <summary>The key column: the row id.</summary>");
-        writer.Line($"public static string SqlKeyColumn => \"{key.Id}\";");
+        writer.Line($"public static string SqlKeyColumn => {CSharpText.Literal(key.Id)};");
         writer.Line();
         writer.Line("/// <summary>One typed column per property.</summary>");
         writer.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlColumn> SqlColumns { get; } = new global::Synclets.SyncSqlColumn[]");
@@ -156,20 +156,16 @@ internal static class TreeEmitter
         foreach (var column in model.Columns)
         {
             var (sqlType, kind) = SqlTypes.Of(column);
-            writer.Line($"    new(\"{column.Id}\", \"{sqlType}\", global::Synclets.AtomKind.{kind}),");
+            writer.Line($"    new({CSharpText.Literal(column.Id)}, \"{sqlType}\", global::Synclets.AtomKind.{kind}),");
         }
 
         writer.Line("};");
-        writer.Line();
-        writer.Line("/// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>");
-        var columns = string.Join(", ", model.Columns.Select(c => $"\"{c.Id}\" {SqlTypes.Of(c).SqlType}"));
-        writer.Line($"public static string SqlCreateTable => \"CREATE TABLE IF NOT EXISTS \\\"{model.TypeName}\\\" (\\\"{key.Id}\\\" TEXT PRIMARY KEY, {columns.Replace("\"", "\\\"")}, \\\"absent\\\" INTEGER NOT NULL) STRICT\";");
     }
 
     private static void EmitIds(SourceWriter writer, string name, TreeModel model)
     {
         writer.Line("/// <summary>The ids, in declaration order.</summary>");
-        writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> {name} {{ get; }} = new[] {{ {string.Join(", ", model.Columns.Select(c => "\"" + c.Id + "\""))} }};");
+        writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> {name} {{ get; }} = new[] {{ {string.Join(", ", model.Columns.Select(c => CSharpText.Literal(c.Id)))} }};");
     }
 
     private static void EmitConstruction(SourceWriter writer, TreeModel model, string atoms, string? keyExpression)
@@ -216,7 +212,7 @@ internal static class TreeEmitter
     private static string Read(ColumnModel column, string atoms)
     {
         var fallback = column.DefaultExpression ?? "default!";
-        return $"{atoms}.TryGetValue(\"{column.Id}\", out var __{column.PropertyName}) ? {Conversions.FromAtom(column, "__" + column.PropertyName)} : {fallback}";
+        return $"{atoms}.TryGetValue({CSharpText.Literal(column.Id)}, out var __{column.PropertyName}) ? {Conversions.FromAtom(column, "__" + column.PropertyName)} : {fallback}";
     }
 
     private static void EmitChanges(SourceWriter writer, TreeModel model)
@@ -224,7 +220,7 @@ internal static class TreeEmitter
         foreach (var column in model.Columns)
         {
             writer.Open($"if (before is null || !global::System.Collections.Generic.EqualityComparer<{column.TypeName}{(column.IsNullableValue ? "?" : string.Empty)}>.Default.Equals(before.{column.PropertyName}, after.{column.PropertyName}))");
-            writer.Line($"changes.Add(new global::System.Collections.Generic.KeyValuePair<string, global::Synclets.Atom>(\"{column.Id}\", {Conversions.ToAtom(column, "after." + column.PropertyName)}));");
+            writer.Line($"changes.Add(new global::System.Collections.Generic.KeyValuePair<string, global::Synclets.Atom>({CSharpText.Literal(column.Id)}, {Conversions.ToAtom(column, "after." + column.PropertyName)}));");
             writer.Close();
         }
     }

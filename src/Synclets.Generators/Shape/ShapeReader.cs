@@ -29,14 +29,14 @@ internal static class ShapeReader
 
         if (!IsPartial(type))
         {
-            problems.Add(new Problem("SYNC001", location, type.Name));
+            problems.Add(new Problem(DiagnosticIds.NotPartial, location, type.Name));
         }
 
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             if (!IsPartial(outer))
             {
-                problems.Add(new Problem("SYNC010", location, type.Name, outer.Name));
+                problems.Add(new Problem(DiagnosticIds.UnreachableNesting, location, type.Name, outer.Name));
             }
         }
 
@@ -47,13 +47,13 @@ internal static class ShapeReader
                 : type.IsStatic ? "a static class cannot be a typed tree"
                 : type.IsAbstract ? "an abstract type cannot be rebuilt from its atoms"
                 : "a generic type cannot be a typed tree";
-            problems.Add(new Problem("SYNC002", location, type.Name, why));
+            problems.Add(new Problem(DiagnosticIds.UnsupportedShape, location, type.Name, why));
             return (null, problems);
         }
 
         if (depth > 3)
         {
-            problems.Add(new Problem("SYNC002", location, type.Name, $"depth {depth} has no typed store (typed stores cover depths 1 to 3); use the Synclet API with plain addresses"));
+            problems.Add(new Problem(DiagnosticIds.UnsupportedShape, location, type.Name, $"depth {depth} has no typed store (typed stores cover depths 1 to 3); use the Synclet API with plain addresses"));
             return (null, problems);
         }
 
@@ -108,13 +108,13 @@ internal static class ShapeReader
                 ?? properties.FirstOrDefault(p => p.Name == "Id");
             if (keyProperty is null)
             {
-                problems.Add(new Problem("SYNC004", typeLocation, type.Name));
+                problems.Add(new Problem(DiagnosticIds.MissingKey, typeLocation, type.Name));
             }
         }
 
         if (constructor is null)
         {
-            problems.Add(new Problem("SYNC008", typeLocation, type.Name, "(the type)", "it has neither a parameterless constructor nor one whose parameters all match its properties"));
+            problems.Add(new Problem(DiagnosticIds.NotSettable, typeLocation, type.Name, "(the type)", "it has neither a parameterless constructor nor one whose parameters all match its properties"));
             return (null, false);
         }
 
@@ -125,13 +125,13 @@ internal static class ShapeReader
             var propertyLocation = property.Locations.FirstOrDefault() ?? typeLocation;
             if (property.Type is INamedTypeSymbol { IsGenericType: true } table && table.OriginalDefinition.ToDisplayString() == SyncTableType)
             {
-                problems.Add(new Problem("SYNC015", propertyLocation, property.Name, type.Name, depth.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                problems.Add(new Problem(DiagnosticIds.TableOutsideContainer, propertyLocation, property.Name, type.Name, depth.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 continue;
             }
 
             if (parameter is null && (property.SetMethod is null || property.SetMethod.DeclaredAccessibility != Accessibility.Public))
             {
-                problems.Add(new Problem("SYNC008", propertyLocation, type.Name, property.Name, "it has no public setter or init accessor and is not a constructor parameter"));
+                problems.Add(new Problem(DiagnosticIds.NotSettable, propertyLocation, type.Name, property.Name, "it has no public setter or init accessor and is not a constructor parameter"));
                 continue;
             }
 
@@ -140,7 +140,7 @@ internal static class ShapeReader
             {
                 if (column is null || column.IsNullableValue || column.IsNullableReference || !IsKeyKind(column.Kind))
                 {
-                    problems.Add(new Problem("SYNC005", propertyLocation, property.Name, property.Type.ToDisplayString()));
+                    problems.Add(new Problem(DiagnosticIds.UnusableKey, propertyLocation, property.Name, property.Type.ToDisplayString()));
                 }
                 else
                 {
@@ -152,7 +152,7 @@ internal static class ShapeReader
 
             if (column is null)
             {
-                problems.Add(new Problem("SYNC003", propertyLocation, property.Name, property.Type.ToDisplayString(), Suggestion(property.Type)));
+                problems.Add(new Problem(DiagnosticIds.UnsupportedPropertyType, propertyLocation, property.Name, property.Type.ToDisplayString(), Suggestion(property.Type)));
                 continue;
             }
 
@@ -257,7 +257,7 @@ internal static class ShapeReader
             {
                 var why = !isTable ? $"its type is {property.Type.ToDisplayString()}, not SyncTable<TRow> of a [SyncTree(depth: 2)] record"
                     : "it must be a get-only partial property with no body, for the generator to implement";
-                problems.Add(new Problem("SYNC006", location, property.Name, type.Name, why));
+                problems.Add(new Problem(DiagnosticIds.NotATable, location, property.Name, type.Name, why));
                 continue;
             }
 
@@ -269,7 +269,7 @@ internal static class ShapeReader
 
         if (tables.Count == 0 && problems.Count == 0)
         {
-            problems.Add(new Problem("SYNC002", type.Locations.FirstOrDefault() ?? Location.None, type.Name, "a depth-3 container needs at least one 'public partial SyncTable<TRow> Name { get; }' property"));
+            problems.Add(new Problem(DiagnosticIds.UnsupportedShape, type.Locations.FirstOrDefault() ?? Location.None, type.Name, "a depth-3 container needs at least one 'public partial SyncTable<TRow> Name { get; }' property"));
         }
     }
 
@@ -289,12 +289,12 @@ internal static class ShapeReader
         {
             if (id.Length == 0 || id[0] == ReservedPrefix)
             {
-                problems.Add(new Problem("SYNC009", PropertyLocation(type, property, location), property, id.Length == 0 ? "an empty id" : "an id that starts with U+FFFA, which is reserved for the system"));
+                problems.Add(new Problem(DiagnosticIds.ReservedId, PropertyLocation(type, property, location), property, id.Length == 0 ? "an empty id" : "an id that starts with U+FFFA, which is reserved for the system"));
             }
 
             if (seen.TryGetValue(id, out var first))
             {
-                problems.Add(new Problem("SYNC007", PropertyLocation(type, property, location), first, property, id));
+                problems.Add(new Problem(DiagnosticIds.DuplicateId, PropertyLocation(type, property, location), first, property, id));
             }
             else
             {

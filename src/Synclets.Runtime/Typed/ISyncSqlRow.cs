@@ -8,7 +8,8 @@ public sealed record SyncSqlColumn(string Id, string SqlType, AtomKind Kind);
 
 /// <summary>
 /// The SQL mapping of a <c>[SyncTree(depth: 2)]</c> row record, written by the source generator:
-/// a table with one typed column per property, for the typed SQLite connector.
+/// a table with one typed column per property, for the typed SQL stores (which write the table's
+/// DDL themselves, in their own dialect, from these columns).
 /// </summary>
 /// <typeparam name="TSelf">The record type.</typeparam>
 public interface ISyncSqlRow<TSelf> : ISyncRow<TSelf>
@@ -22,7 +23,4 @@ public interface ISyncSqlRow<TSelf> : ISyncRow<TSelf>
 
     /// <summary>The typed columns, in declaration order.</summary>
     static abstract IReadOnlyList<SyncSqlColumn> SqlColumns { get; }
-
-    /// <summary>The DDL of the data table (STRICT), for reading and for migrations.</summary>
-    static abstract string SqlCreateTable { get; }
 }

@@ -170,9 +170,6 @@ partial record AllTypes : global::Synclets.ISyncSqlRow<global::App.AllTypes>
         new("renamed", "TEXT", global::Synclets.AtomKind.String),
     };
 
-    /// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>
-    public static string SqlCreateTable => "CREATE TABLE IF NOT EXISTS \"AllTypes\" (\"number\" TEXT PRIMARY KEY, \"text\" TEXT, \"maybe_text\" TEXT, \"flag\" INTEGER, \"double\" REAL, \"single\" REAL, \"long\" INTEGER, \"short\" INTEGER, \"byte\" INTEGER, \"u_int\" INTEGER, \"u_long\" REAL, \"decimal_as_text\" TEXT, \"decimal_as_number\" REAL, \"color_name\" TEXT, \"color_number\" INTEGER, \"guid\" TEXT, \"date_time\" TEXT, \"date_time_offset\" TEXT, \"date_only\" TEXT, \"time_only\" TEXT, \"maybe_number\" INTEGER, \"maybe_guid\" TEXT, \"renamed\" TEXT, \"absent\" INTEGER NOT NULL) STRICT";
-
     /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>
     public static global::Synclets.SyncTable<global::App.AllTypes> CreateStore(global::Synclets.Synclet synclet) => new(synclet, global::System.Array.Empty<string>());
 

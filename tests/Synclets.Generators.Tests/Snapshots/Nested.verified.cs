@@ -46,9 +46,6 @@ partial class Outer
                 new("Value", "TEXT", global::Synclets.AtomKind.String),
             };
 
-            /// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>
-            public static string SqlCreateTable => "CREATE TABLE IF NOT EXISTS \"Row\" (\"Id\" TEXT PRIMARY KEY, \"Value\" TEXT, \"absent\" INTEGER NOT NULL) STRICT";
-
             /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>
             public static global::Synclets.SyncTable<global::App.Outer.Inner.Row> CreateStore(global::Synclets.Synclet synclet) => new(synclet, global::System.Array.Empty<string>());
 

@@ -54,9 +54,6 @@ partial record Todo : global::Synclets.ISyncSqlRow<global::App.Todo>
         new("Due", "TEXT", global::Synclets.AtomKind.String),
     };
 
-    /// <summary>The data table: the row id, then one typed column per property (null when null or absent; the mask says which are absent).</summary>
-    public static string SqlCreateTable => "CREATE TABLE IF NOT EXISTS \"Todo\" (\"Id\" TEXT PRIMARY KEY, \"Title\" TEXT, \"Done\" INTEGER, \"Due\" TEXT, \"absent\" INTEGER NOT NULL) STRICT";
-
     /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>
     public static global::Synclets.SyncTable<global::App.Todo> CreateStore(global::Synclets.Synclet synclet) => new(synclet, global::System.Array.Empty<string>());
 

@@ -50,6 +50,31 @@ public static class Sources
         }
         """;
 
+    /// <summary>Ids that are legal data but not legal C# or XML as they are: quotes, backslashes, line breaks, markup.</summary>
+    public const string OddIds = """
+        using Synclets;
+
+        namespace App;
+
+        [SyncTree(depth: 2)]
+        public partial record Odd
+        {
+            [SyncKey, SyncColumn("k\"ey")] public string Key { get; init; } = "";
+            [SyncColumn("a\"b")] public string Quote { get; init; } = "";
+            [SyncColumn("back\\slash")] public string Backslash { get; init; } = "";
+            [SyncColumn("two\nlines\r")] public string Lines { get; init; } = "";
+            [SyncColumn("tab\tand\u2028sep\u0000")] public string Separators { get; init; } = "";
+            [SyncColumn("{braces} <tags> & \ud83d\ude00 \"\"\"")] public int Markup { get; init; }
+        }
+
+        [SyncTree(depth: 3)]
+        public partial class OddBox
+        {
+            [SyncColumn("rows \"<&>\"\n")]
+            public partial SyncTable<Odd> Rows { get; }
+        }
+        """;
+
     public const string AllTypes = """
         using System;
         using Synclets;
