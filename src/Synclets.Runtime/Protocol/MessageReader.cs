@@ -8,7 +8,7 @@ namespace Synclets.Protocol;
 /// Parses and validates a message's JSON text (any valid JSON, not only what JavaScript writes)
 /// for a synclet of a given depth. Everything wrong is a <see cref="ProtocolException"/> that says what.
 /// </summary>
-public static class MessageReader
+internal static class MessageReader
 {
     /// <summary>Parses <paramref name="text"/> as a message for a tree of <paramref name="depth"/>.</summary>
     /// <exception cref="ProtocolException">The text is not valid JSON or not a valid message for this depth.</exception>

@@ -1,7 +1,7 @@
 namespace Synclets.Protocol;
 
 /// <summary>A message or packet that does not follow the Synclets protocol; the message says what is wrong.</summary>
-public sealed class ProtocolException : Exception
+internal sealed class ProtocolException : Exception
 {
     /// <summary>Creates the exception with a reason a user can act on.</summary>
     public ProtocolException(string message)

@@ -6,7 +6,7 @@ namespace Synclets.Transports;
 /// The packet format: <c>&lt;to&gt; &lt;messageId&gt; &lt;index&gt; &lt;total&gt; &lt;fragment&gt;</c>.
 /// Whatever carries a packet replaces its first token with the sender's id.
 /// </summary>
-public static class Packet
+internal static class Packet
 {
     /// <summary>The <c>to</c> token that addresses every peer.</summary>
     public const string Everyone = "*";
