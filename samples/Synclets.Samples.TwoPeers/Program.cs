@@ -49,6 +49,8 @@ async Task PrintAsync()
 /// <summary>Prints every message as it leaves a synclet, to show the protocol at work.</summary>
 internal sealed class PrintingHooks : SyncletHooks
 {
+    public override SyncletHookUses Uses => SyncletHookUses.SentMessages; // an observer of what is sent, no read rules
+
     public override void OnSendMessage(Message message, string recipient) =>
         Console.WriteLine($"   -> {recipient,-6} {MessageWriter.Write(message)}");
 }

@@ -5,6 +5,9 @@ namespace Synclets.AspNetCore;
 /// <summary>Refuses writes and deletions from read-only connections, and hands everything else to the room's own hooks.</summary>
 internal sealed class ReadOnlyGuardHooks(SyncletHooks inner, Func<string, bool> isReadOnly) : SyncletHooks
 {
+    // A write rule changes nothing about what is sent: the room streams as its own hooks allow.
+    public override SyncletHookUses Uses => inner.Uses;
+
     public override ValueTask<bool> CanWriteAtomAsync(IReadOnlyList<string> address, Atom atom, IReadOnlyDictionary<string, Atom> context) =>
         IsReadOnly(context) ? ValueTask.FromResult(false) : inner.CanWriteAtomAsync(address, atom, context);
 

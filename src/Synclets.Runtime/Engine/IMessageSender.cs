@@ -12,7 +12,7 @@ internal interface IMessageSender
     /// <summary>
     /// Sends a message already written as text to one peer (the text is not kept once the returned
     /// task completes). The message is never shown to <see cref="SyncletHooks.OnSendMessage"/>, so
-    /// only a synclet with the default hooks may take this way.
+    /// only a synclet whose hooks allow streaming (DeclaredHooks.AllowStreaming) may take this way.
     /// </summary>
     ValueTask SendTextAsync(Transport transport, string to, ReadOnlyMemory<char> messageText);
 
@@ -31,7 +31,7 @@ internal interface IMessageSender
 
     /// <summary>
     /// <see cref="PropagateAsync"/> for a message already written as text. The message is never shown to
-    /// <see cref="SyncletHooks.OnSendMessage"/>, so only a synclet with the default hooks may take this way.
+    /// <see cref="SyncletHooks.OnSendMessage"/>, so only a synclet whose hooks allow streaming (DeclaredHooks.AllowStreaming) may take this way.
     /// </summary>
     ValueTask PropagateTextAsync(ReadOnlyMemory<char> messageText, Transport origin, string from);
 

@@ -11,7 +11,7 @@ namespace Synclets;
 internal static class ReadFilter
 {
     /// <summary>The part of <paramref name="message"/> that <paramref name="recipient"/> may read, or null when that is nothing.</summary>
-    public static async ValueTask<Message?> ForRecipientAsync(SyncletHooks hooks, Message message, string recipient)
+    public static async ValueTask<Message?> ForRecipientAsync(DeclaredHooks hooks, Message message, string recipient)
     {
         var context = new Dictionary<string, Atom>(message.Context, StringComparer.Ordinal) { [Ids.PeerContextKey] = recipient };
         var path = new List<string>(message.Address);
@@ -19,7 +19,7 @@ internal static class ReadFilter
         return node is null ? null : message with { Node = node };
     }
 
-    private static async ValueTask<Node?> FilterAsync(SyncletHooks hooks, int depth, List<string> path, Node node, IReadOnlyDictionary<string, Atom> context)
+    private static async ValueTask<Node?> FilterAsync(DeclaredHooks hooks, int depth, List<string> path, Node node, IReadOnlyDictionary<string, Atom> context)
     {
         switch (node)
         {

@@ -15,7 +15,7 @@ internal sealed class SyncProtocol(
     IDataConnector data,
     IMetaConnector meta,
     HybridLogicalClock clock,
-    SyncletHooks hooks,
+    DeclaredHooks hooks,
     int maxNodesPerMessage,
     IMessageSender sender,
     ILogger logger,
@@ -31,10 +31,10 @@ internal sealed class SyncProtocol(
 
     private readonly Refusals _refusals = new();
 
-    // Custom hooks may filter children parent by parent, which a streamed subtree cannot honour,
-    // and may watch every message sent, which text written without a message cannot show them:
-    // only the default hooks take the streaming and text-writing paths.
-    private readonly bool _defaultHooks = hooks.GetType() == typeof(SyncletHooks);
+    // Read rules filter children parent by parent, which a streamed subtree cannot honour, and a
+    // sent-message observer watches every message, which text written without a message cannot
+    // show: only hooks that declare neither take the streaming and text-writing paths.
+    private readonly bool _streams = hooks.AllowStreaming;
 
     /// <summary>Called for every atom written, when someone listens for changes.</summary>
     public Action<IReadOnlyList<string>, Atom>? OnWritten { get; set; }
@@ -81,7 +81,7 @@ internal sealed class SyncProtocol(
                 maxNodesPerMessage,
                 alwaysPartial: false,
                 (node, partial) => sender.SendAsync(transport, from, new Message(depth, message.Address, node, sendContext), partial),
-                _defaultHooks ? () => new FullNodeWriter(depth, message.Address, sendContext, maxNodesPerMessage, text => sender.SendTextAsync(transport, from, text)) : null);
+                _streams ? () => new FullNodeWriter(depth, message.Address, sendContext, maxNodesPerMessage, text => sender.SendTextAsync(transport, from, text)) : null);
             if (message.Node is SubNodesNode received)
             {
                 _listings.Collect(transport, from, message.Address, received);
@@ -122,10 +122,10 @@ internal sealed class SyncProtocol(
     /// <summary>
     /// What we apply from a message goes on to our other transports (a chain's next link), and to
     /// the sender's fellow peers when we are the centre of a star; with no one to tell, nothing is
-    /// collected. With the default hooks it is written straight to text (see <see cref="FullNodeWriter"/>).
+    /// collected. When the hooks allow streaming it is written straight to text (see <see cref="FullNodeWriter"/>).
     /// </summary>
     private IAppliedAtoms NewPropagation(Transport transport, string from, IReadOnlyList<string> address, IReadOnlyDictionary<string, Atom> sendContext) =>
-        _defaultHooks
+        _streams
             ? new FullNodeWriter(depth, address, sendContext, maxNodesPerMessage, text => sender.PropagateTextAsync(text, transport, from))
             : new ReplyBuilder(address, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
                 sender.PropagateAsync(new Message(depth, address, node, sendContext), partial, transport, from));
@@ -453,10 +453,10 @@ internal sealed class SyncProtocol(
     /// <summary>
     /// True when the subtree below a parent at <paramref name="level"/> is read in one stream (see
     /// <see cref="ISubtreeReader"/>): the meta connector can, the parent is above the rows, and the
-    /// hooks are the default ones (custom hooks filter and read parent by parent).
+    /// hooks declare no read rules nor a sent-message observer (<see cref="DeclaredHooks.AllowStreaming"/>).
     /// </summary>
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_subtrees))]
-    private bool StreamsSubtreeBelow(int level) => _subtrees is not null && _defaultHooks && level < depth - 1;
+    private bool StreamsSubtreeBelow(int level) => _subtrees is not null && _streams && level < depth - 1;
 
     /// <summary>A different hash: list each child with its hash (parents) or timestamp (atoms).</summary>
     private async ValueTask ReplyToHashAsync(ReplyBuilder reply, uint theirs, IReadOnlyDictionary<string, Atom> context)
@@ -625,7 +625,7 @@ internal sealed class SyncProtocol(
 
     /// <summary>
     /// Full nodes for the subtree below the cursor, from its atoms as a <see cref="ISubtreeReader"/>
-    /// streams them (only with the default hooks, which let every atom be read); the cursor ends
+    /// streams them (only when the hooks declare no read rules, so every atom may be read); the cursor ends
     /// where it started. A subtree that fits in one message goes into the reply like any other
     /// node. A longer one (an initial sync) is written straight to text in partial messages of its
     /// own, the same text the builder would have streamed: building a tree of nodes per message

@@ -26,7 +26,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly IDataConnector _data;
     private readonly IMetaConnector _meta;
     private readonly IReadOnlyList<Transport> _transports;
-    private readonly SyncletHooks _hooks;
+    private readonly DeclaredHooks _hooks;
     private readonly ILogger _logger;
     private readonly string _logId; // The id as log lines show it (Ids.Readable).
     private readonly SyncProtocol _protocol;
@@ -40,7 +40,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private bool _inUnitOfWork;
     private readonly TimeSpan _acknowledgementRetry;
 
-    // True when the hooks may refuse reads: a broadcast is then cut per recipient (see ReadFilter).
+    // True when the hooks declare read rules: a broadcast is then cut per recipient (see ReadFilter).
     private readonly bool _readRules;
 
     // Cancelled when stopping: a send waiting for a full carrier (flow control) gives up, so the
@@ -77,8 +77,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
         _data = dataConnector;
         _meta = metaConnector;
-        _hooks = options.Hooks;
-        _readRules = _hooks.GetType() != typeof(SyncletHooks);
+        _hooks = new DeclaredHooks(options.Hooks);
+        _readRules = _hooks.HasReadRules;
         _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClockDrift, TimeSpan.Zero, nameof(options));

@@ -7,11 +7,25 @@ namespace Synclets;
 /// what you need; the defaults allow everything and observe nothing. The <c>context</c> is the
 /// received message's context (an auth token, say): <see cref="GetSendContextAsync"/> makes it.
 /// </summary>
-/// <remarks>Hooks run on the synclet's work loop, one at a time; keep them quick.</remarks>
+/// <remarks>
+/// Hooks run on the synclet's work loop, one at a time; keep them quick. A subclass that overrides
+/// only write rules, contexts or observers should say so with <see cref="Uses"/>, so that the
+/// synclet keeps its fastest paths.
+/// </remarks>
 public class SyncletHooks
 {
     /// <summary>The hooks that allow everything.</summary>
     public static SyncletHooks AllowAll { get; } = new();
+
+    /// <summary>
+    /// Which hooks that shape what is sent these hooks implement: read rules
+    /// (<see cref="CanReadAtomAsync"/>, <see cref="FilterChildIdsAsync"/>) and the sent-message
+    /// observer (<see cref="OnSendMessage"/>). Only the kinds declared are called; without either,
+    /// replies stream from the store straight to wire text. A subclass that does not override this
+    /// is taken to use both (safe, and slower); override it to declare exactly what you override,
+    /// for example <see cref="SyncletHookUses.None"/> for hooks that only authorize writes.
+    /// </summary>
+    public virtual SyncletHookUses Uses => GetType() == typeof(SyncletHooks) ? SyncletHookUses.None : SyncletHookUses.All;
 
     /// <summary>Whether to handle a received message at all; a refused one is dropped with a warning.</summary>
     public virtual ValueTask<bool> CanReceiveMessageAsync(IReadOnlyDictionary<string, Atom> context) => ValueTask.FromResult(true);
