@@ -4,7 +4,7 @@ using Synclets.Protocol;
 namespace Synclets.Sqlite;
 
 /// <summary>The data half of a <see cref="SqliteStore"/>: atoms as JSON text in the data table.</summary>
-public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, IStorageRules, ITransactionalConnector
+public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, IRowReader, IStorageRules, ITransactionalConnector
 {
     private readonly SqliteStore _store;
 
@@ -46,6 +46,28 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, IStor
         }
 
         return ValueTask.FromResult<IReadOnlyDictionary<string, Atom>>(atoms);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Every row: one query on the data table. Named rows: a bulk read each.</remarks>
+    public async ValueTask ReadRowsAsync(IReadOnlyList<string> tableAddress, IReadOnlyCollection<string>? rowIds, RowVisitor onRow, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onRow);
+        if (rowIds is null)
+        {
+            _store.ReadRows(tableAddress, onRow, cancellationToken);
+            return;
+        }
+
+        var row = new List<string>(tableAddress) { string.Empty };
+        foreach (var id in rowIds)
+        {
+            row[^1] = id;
+            if (await GetChildAtomsAsync(row, cancellationToken).ConfigureAwait(false) is { Count: > 0 } cells)
+            {
+                onRow(id, cells);
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -292,6 +292,43 @@ public sealed partial class SqliteStore : IAsyncDisposable
         return values;
     }
 
+    /// <summary>The rows under a table from the data table alone (no timestamps), each row's atoms together: they share a key prefix.</summary>
+    internal void ReadRows(IReadOnlyList<string> table, RowVisitor onRow, CancellationToken cancellationToken)
+    {
+        var rowLevel = SqliteSchema.Quote(SqliteSchema.Level(_options, table.Count + 1));
+        var atomLevel = SqliteSchema.Quote(SqliteSchema.Level(_options, Depth));
+        var sql = $"SELECT {rowLevel}, {atomLevel}, {SqliteSchema.Quote(_options.AtomColumn)} FROM {SqliteSchema.Quote(_options.DataTable)} WHERE {PrefixCondition} ORDER BY {SqliteSchema.Quote(_options.AddressColumn)}";
+        using var rows = new RawStatement(_connection, sql, "@from", "@to");
+        var (from, to) = PrefixRange(table);
+        rows.Bind(0, from);
+        rows.Bind(1, to);
+        string? rowId = null;
+        var cells = new Dictionary<string, Atom>(StringComparer.Ordinal);
+        while (rows.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = rows.GetString(0);
+            if (!string.Equals(id, rowId, StringComparison.Ordinal))
+            {
+                if (rowId is not null)
+                {
+                    onRow(rowId, cells);
+                }
+
+                rowId = id;
+                cells.Clear();
+            }
+
+            var atomId = rows.GetString(1);
+            cells[atomId] = SqliteDataConnector.Parse(rows.GetString(2), [.. table, id, atomId]);
+        }
+
+        if (rowId is not null)
+        {
+            onRow(rowId, cells);
+        }
+    }
+
     /// <summary>Every atom below a parent with its timestamp, in key order; read on the raw handle (see <see cref="RawStatement"/>), synchronously.</summary>
     internal IEnumerable<SubtreeAtom> ReadSubtree(IReadOnlyList<string> parent, CancellationToken cancellationToken)
     {

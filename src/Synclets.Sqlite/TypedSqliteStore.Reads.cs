@@ -163,6 +163,68 @@ public sealed partial class TypedSqliteStore<TRow>
         }
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One query on the data table alone, no timestamps: every row, or the named ones (through
+    /// <c>json_each</c>); a few named rows (one upsert's) through the kept one-row statement, which
+    /// is cheaper than preparing a query.
+    /// </remarks>
+    public ValueTask ReadRowsAsync(IReadOnlyList<string> tableAddress, IReadOnlyCollection<string>? rowIds, RowVisitor onRow, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onRow);
+        if (rowIds is { Count: 0 })
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (rowIds is { Count: <= FewRows })
+        {
+            foreach (var rowId in rowIds)
+            {
+                if (ReadRow(rowId) is { Count: > 0 } row)
+                {
+                    onRow(rowId, row);
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        FlushRows();
+        var sql = $"SELECT {_key}, {string.Join(", ", _columns.Select(SqliteSchema.Quote))}, \"absent\" FROM {_table}"
+            + (rowIds is null ? string.Empty : $" WHERE {_key} IN (SELECT value FROM json_each(@keys))");
+
+        // A statement of its own, not a kept one: the visitor may throw with the query half read.
+        using var rows = new RawStatement(_connection, sql, rowIds is null ? [] : ["@keys"]);
+        if (rowIds is not null)
+        {
+            rows.BindText(0, AtomJson.WriteAddress([.. rowIds]));
+        }
+
+        var cells = new Dictionary<string, Atom>(_columns.Length, StringComparer.Ordinal);
+        var absentAt = 1 + _columns.Length;
+        while (rows.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            cells.Clear();
+            var absent = rows.GetInt64(absentAt);
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                if (((absent >> i) & 1) == 0)
+                {
+                    cells[_columns[i]] = ReadAtom(rows, 1 + i, _kinds[i]);
+                }
+            }
+
+            if (cells.Count > 0)
+            {
+                onRow(rows.GetString(0), cells);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private Dictionary<string, Atom> ReadRow(string rowId)
     {
         if (_pending.TryGetValue(rowId, out var pending) && pending.Touched != 0)

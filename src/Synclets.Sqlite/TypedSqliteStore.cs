@@ -29,7 +29,7 @@ public static class TypedSqliteStore
 /// it as absent); a column whose property was removed or renamed is kept, never dropped, and no
 /// longer synced. A record may have at most 62 synced properties.
 /// </remarks>
-public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITimestampPrefetch, ILatestTimestamp, IStorageRules, ITransactionalConnector, IAsyncDisposable
+public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IRowReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITimestampPrefetch, ILatestTimestamp, IStorageRules, ITransactionalConnector, IAsyncDisposable
     where TRow : ISyncSqlRow<TRow>
 {
     /// <summary>How many written rows' buffers are kept for reuse (a received message's rows).</summary>
@@ -37,6 +37,9 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
 
     /// <summary>How many rows' timestamps are kept in <see cref="_knownTimestamps"/> before it starts over.</summary>
     private const int MaxKnownRows = 8192;
+
+    /// <summary>Up to how many named rows <see cref="ReadRowsAsync"/> reads one by one, with a kept statement, rather than in one query it prepares.</summary>
+    private const int FewRows = 16;
 
     private readonly SqliteConnection _connection;
     private readonly string _table;

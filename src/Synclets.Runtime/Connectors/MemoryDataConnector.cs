@@ -2,7 +2,7 @@ namespace Synclets.Connectors;
 
 /// <summary>A data connector that keeps the tree in memory; a parent left empty by a removal disappears.</summary>
 /// <param name="depth">The depth of the tree.</param>
-public sealed class MemoryDataConnector(int depth) : IDataConnector, IBulkDataReader
+public sealed class MemoryDataConnector(int depth) : IDataConnector, IBulkDataReader, IRowReader
 {
     private readonly MemoryTree<Atom> _tree = new(depth);
 
@@ -40,4 +40,30 @@ public sealed class MemoryDataConnector(int depth) : IDataConnector, IBulkDataRe
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<string, Atom>> GetChildAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_tree.Leaves(parentAddress));
+
+    /// <inheritdoc/>
+    /// <remarks>Each row is visited with its live atoms, without a copy.</remarks>
+    public ValueTask ReadRowsAsync(IReadOnlyList<string> tableAddress, IReadOnlyCollection<string>? rowIds, RowVisitor onRow, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onRow);
+        if (tableAddress.Count != Depth - 2)
+        {
+            throw new ArgumentException($"Row reads take a table two levels above the atoms ({Depth - 2} ids), not {tableAddress.Count}.", nameof(tableAddress));
+        }
+
+        if (_tree.Find(tableAddress, tableAddress.Count)?.Branches is not { } rows)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        foreach (var rowId in rowIds ?? rows.Keys)
+        {
+            if (rows.TryGetValue(rowId, out var row) && row.Leaves is { Count: > 0 } cells)
+            {
+                onRow(rowId, cells);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
 }

@@ -12,6 +12,30 @@ public interface IBulkDataReader
 }
 
 /// <summary>
+/// Called by <see cref="IRowReader"/> for each row read: the row's id and its atoms by id (absent
+/// ones left out). The dictionary may be reused for the next row: copy what you keep.
+/// </summary>
+/// <param name="rowId">The row's id (the last id of the row's address).</param>
+/// <param name="cells">The row's atoms by id, valid only during the call.</param>
+public delegate void RowVisitor(string rowId, IReadOnlyDictionary<string, Atom> cells);
+
+/// <summary>
+/// Optional for a data connector over a database: reads the rows of a table (the parents one
+/// level above the atoms, under a parent two levels above them) in one query, without their
+/// timestamps. The engine uses it for a typed table's list and bulk upsert, which would otherwise
+/// read one row at a time.
+/// </summary>
+public interface IRowReader
+{
+    /// <summary>
+    /// Calls <paramref name="onRow"/> once for each row under <paramref name="tableAddress"/> (whose
+    /// length is depth - 2) holding at least one atom, in any order; only for the rows named in
+    /// <paramref name="rowIds"/> when it is not null.
+    /// </summary>
+    ValueTask ReadRowsAsync(IReadOnlyList<string> tableAddress, IReadOnlyCollection<string>? rowIds, RowVisitor onRow, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
 /// Optional for a meta connector: reads every timestamp directly under a parent one level above
 /// the atoms in one call.
 /// </summary>

@@ -16,6 +16,9 @@ internal interface IMessageSender
     /// </summary>
     ValueTask SendTextAsync(Transport transport, string to, ReadOnlyMemory<char> messageText);
 
+    /// <summary>True when a broadcast would reach someone (started, and a transport attached): else there is no message to build.</summary>
+    bool CanBroadcast { get; }
+
     /// <summary>Sends to every peer on every attached transport.</summary>
     ValueTask BroadcastAsync(Message message, bool forcePartial);
 

@@ -12,8 +12,7 @@ namespace Synclets;
 /// </summary>
 internal sealed class SyncProtocol(
     int depth,
-    IDataConnector data,
-    IMetaConnector meta,
+    StoreReader store,
     HybridLogicalClock clock,
     DeclaredHooks hooks,
     int maxNodesPerMessage,
@@ -21,12 +20,9 @@ internal sealed class SyncProtocol(
     ILogger logger,
     string syncletId)
 {
-    private readonly IBulkDataReader? _bulkData = data as IBulkDataReader;
-    private readonly IBulkMetaReader? _bulkMeta = meta as IBulkMetaReader;
-    private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
-    private readonly ISubtreeReader? _subtrees = meta as ISubtreeReader;
-    private readonly ITimestampPrefetch? _prefetch = meta as ITimestampPrefetch;
-    private readonly IStorageRules? _storageRules = data as IStorageRules;
+    /// <summary>How many rows of a local bulk write have their timestamps read ahead at once.</summary>
+    private const int RowsPrefetched = 1024;
+
     private readonly ListingRecords _listings = new();
 
     private readonly Refusals _refusals = new();
@@ -143,19 +139,23 @@ internal sealed class SyncProtocol(
     /// <summary>Writes several local changes under one parent and tells every peer in one (partial) sub-nodes message.</summary>
     public async ValueTask SetLocalManyAsync(IReadOnlyList<string> parent, IReadOnlyList<KeyValuePair<string, Atom>> cells, CancellationToken cancellationToken)
     {
-        var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
+        var broadcast = sender.CanBroadcast ? await NewBroadcastAsync(parent).ConfigureAwait(false) : null;
         var address = new List<string>(parent) { string.Empty };
-        var broadcast = new ReplyBuilder(parent, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
-            sender.BroadcastAsync(new Message(depth, parent, node, context), partial));
         foreach (var (id, atom) in cells)
         {
             var timestamp = clock.Next();
             address[^1] = id;
             await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
-            await broadcast.AddAsync(id, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+            if (broadcast is not null)
+            {
+                await broadcast.AddAsync(id, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+            }
         }
 
-        await broadcast.FinishAsync().ConfigureAwait(false);
+        if (broadcast is not null)
+        {
+            await broadcast.FinishAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -166,32 +166,11 @@ internal sealed class SyncProtocol(
     /// </summary>
     public async ValueTask StartClockAsync(CancellationToken cancellationToken)
     {
-        var latest = meta is ILatestTimestamp known
-            ? await known.GetLatestTimestampAsync(cancellationToken).ConfigureAwait(false)
-            : await FindLatestTimestampAsync([], cancellationToken).ConfigureAwait(false);
+        var latest = await store.GetLatestTimestampAsync(cancellationToken).ConfigureAwait(false);
         if (latest.Length > 0 && clock.StartAfter(latest) && clock.IsTooFarAhead(latest))
         {
             Log.StoredTimestampAhead(logger, syncletId, latest, clock.MaxDrift);
         }
-    }
-
-    private async ValueTask<string> FindLatestTimestampAsync(List<string> path, CancellationToken cancellationToken)
-    {
-        var latest = Timestamp.None;
-        foreach (var id in await meta.GetChildIdsAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            path.Add(id);
-            var candidate = path.Count == depth
-                ? await meta.GetTimestampAsync(path, cancellationToken).ConfigureAwait(false)
-                : await FindLatestTimestampAsync(path, cancellationToken).ConfigureAwait(false);
-            path.RemoveAt(path.Count - 1);
-            if (string.CompareOrdinal(candidate, latest) > 0)
-            {
-                latest = candidate;
-            }
-        }
-
-        return latest;
     }
 
     /// <summary>
@@ -201,104 +180,51 @@ internal sealed class SyncProtocol(
     /// </summary>
     public async ValueTask SetLocalRowsAsync(IReadOnlyList<string> table, IReadOnlyList<(string RowId, List<KeyValuePair<string, Atom>> Cells)> rows, CancellationToken cancellationToken)
     {
-        var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
-        var broadcast = new ReplyBuilder(table, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
-            sender.BroadcastAsync(new Message(depth, table, node, context), partial));
+        var broadcast = sender.CanBroadcast ? await NewBroadcastAsync(table).ConfigureAwait(false) : null;
         var address = new List<string>(table) { string.Empty, string.Empty };
-        foreach (var (rowId, cells) in rows)
+        foreach (var chunk in rows.Chunk(RowsPrefetched))
         {
-            address[^2] = rowId;
-            foreach (var (id, atom) in cells)
+            // The old timestamps of a chunk of rows in one query (their hashes change), not one a row.
+            if (chunk.Length > 1)
             {
-                var timestamp = clock.Next();
-                address[^1] = id;
-                await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
-                await broadcast.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+                await store.PrefetchAsync(table, [.. chunk.Select(row => row.RowId)]).ConfigureAwait(false);
+            }
+
+            foreach (var (rowId, cells) in chunk)
+            {
+                address[^2] = rowId;
+                foreach (var (id, atom) in cells)
+                {
+                    var timestamp = clock.Next();
+                    address[^1] = id;
+                    await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
+                    if (broadcast is not null)
+                    {
+                        await broadcast.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
+                    }
+                }
             }
         }
 
-        await broadcast.FinishAsync().ConfigureAwait(false);
+        if (broadcast is not null)
+        {
+            await broadcast.FinishAsync().ConfigureAwait(false);
+        }
     }
 
-    /// <summary>
-    /// Every row under a table (the parent two levels above the atoms) with its atoms, deleted
-    /// ones left out: one streamed query when the meta connector reads subtrees (a database), else
-    /// a bulk read a row.
-    /// </summary>
-    public async ValueTask<SortedDictionary<string, Dictionary<string, Atom>>> ReadRowsAsync(IReadOnlyList<string> table, CancellationToken cancellationToken)
+    /// <summary>A builder of partial messages to every peer about local changes under <paramref name="parent"/>.</summary>
+    private async ValueTask<ReplyBuilder> NewBroadcastAsync(IReadOnlyList<string> parent)
     {
-        var rows = new SortedDictionary<string, Dictionary<string, Atom>>(StringComparer.Ordinal);
-        if (_subtrees is not null)
-        {
-            await foreach (var (address, _, atom) in _subtrees.ReadSubtreeAsync(table, cancellationToken).ConfigureAwait(false))
-            {
-                if (atom.IsAbsent)
-                {
-                    continue;
-                }
-
-                var rowId = address[table.Count];
-                if (!rows.TryGetValue(rowId, out var cells))
-                {
-                    rows.Add(rowId, cells = new Dictionary<string, Atom>(StringComparer.Ordinal));
-                }
-
-                cells[address[^1]] = atom;
-            }
-
-            return rows;
-        }
-
-        var row = new List<string>(table) { string.Empty };
-        foreach (var id in await data.GetChildIdsAsync(table, cancellationToken).ConfigureAwait(false))
-        {
-            row[^1] = id;
-            if (await ReadCellsAsync(row, cancellationToken).ConfigureAwait(false) is { Count: > 0 } cells)
-            {
-                rows[id] = cells;
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>The atoms directly under a parent one level above the atoms: one bulk read when the data connector has it.</summary>
-    public async ValueTask<Dictionary<string, Atom>> ReadCellsAsync(List<string> parent, CancellationToken cancellationToken)
-    {
-        var cells = new Dictionary<string, Atom>(StringComparer.Ordinal);
-        if (_bulkData is not null)
-        {
-            foreach (var (id, atom) in await _bulkData.GetChildAtomsAsync(parent, cancellationToken).ConfigureAwait(false))
-            {
-                if (!atom.IsAbsent)
-                {
-                    cells[id] = atom;
-                }
-            }
-
-            return cells;
-        }
-
-        parent.Add(string.Empty);
-        foreach (var id in await data.GetChildIdsAsync(parent[..^1], cancellationToken).ConfigureAwait(false))
-        {
-            parent[^1] = id;
-            var atom = await data.GetAtomAsync(parent, cancellationToken).ConfigureAwait(false);
-            if (!atom.IsAbsent)
-            {
-                cells[id] = atom;
-            }
-        }
-
-        parent.RemoveAt(parent.Count - 1);
-        return cells;
+        var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
+        return new ReplyBuilder(parent, maxNodesPerMessage, alwaysPartial: true, (node, partial) =>
+            sender.BroadcastAsync(new Message(depth, parent, node, context), partial));
     }
 
     /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> with ours.</summary>
     public async ValueTask SyncAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
     {
         Node node = address.Count == depth
-            ? new TimestampNode(await meta.GetTimestampAsync(address, cancellationToken).ConfigureAwait(false))
+            ? new TimestampNode(await store.Meta.GetTimestampAsync(address, cancellationToken).ConfigureAwait(false))
             : new HashNode(await GetHashAsync(address, cancellationToken).ConfigureAwait(false));
         var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
         await sender.BroadcastAsync(new Message(depth, [.. address], node, context), forcePartial: false).ConfigureAwait(false);
@@ -327,37 +253,14 @@ internal sealed class SyncProtocol(
         await sender.SendAsync(transport, to, new Message(depth, [], new HashNode(await GetHashAsync([]).ConfigureAwait(false)), context), forcePartial: false).ConfigureAwait(false);
     }
 
-    /// <summary>The hash of a parent: stored by the meta connector, or computed from every timestamp below.</summary>
-    public async ValueTask<uint> GetHashAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default)
-    {
-        if (_storedHashes is not null)
-        {
-            return await _storedHashes.GetHashAsync(address, cancellationToken).ConfigureAwait(false);
-        }
-
-        var path = new List<string>(address);
-        return await ComputeHashAsync(path, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<uint> ComputeHashAsync(List<string> path, CancellationToken cancellationToken)
-    {
-        uint hash = 0;
-        foreach (var id in await meta.GetChildIdsAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            path.Add(id);
-            hash ^= path.Count == depth
-                ? Fnv1a.Hash(await meta.GetTimestampAsync(path, cancellationToken).ConfigureAwait(false))
-                : await ComputeHashAsync(path, cancellationToken).ConfigureAwait(false);
-            path.RemoveAt(path.Count - 1);
-        }
-
-        return hash;
-    }
+    /// <summary>The hash of a parent (the root when empty).</summary>
+    public ValueTask<uint> GetHashAsync(IReadOnlyList<string> address, CancellationToken cancellationToken = default) =>
+        store.GetHashAsync(address, cancellationToken);
 
     /// <summary>Transforms a node at an atom address: the reply (null for "nothing to say"), and whether their atom was applied.</summary>
     private async ValueTask<(Node? Reply, bool Applied)> TransformAtomAsync(IReadOnlyList<string> address, Node node, IReadOnlyDictionary<string, Atom> context, string? knownTimestamp = null)
     {
-        var mine = knownTimestamp ?? await meta.GetTimestampAsync(address).ConfigureAwait(false);
+        var mine = knownTimestamp ?? await store.Meta.GetTimestampAsync(address).ConfigureAwait(false);
         var (theirs, atom) = node switch
         {
             TimestampNode timestamp => (timestamp.Timestamp, (Atom?)null),
@@ -374,7 +277,7 @@ internal sealed class SyncProtocol(
         if (order < 0)
         {
             return await hooks.CanReadAtomAsync(address, context).ConfigureAwait(false)
-                ? (new TimestampAndAtomNode(mine, await data.GetAtomAsync(address).ConfigureAwait(false)), false)
+                ? (new TimestampAndAtomNode(mine, await store.Data.GetAtomAsync(address).ConfigureAwait(false)), false)
                 : (null, false);
         }
 
@@ -401,7 +304,7 @@ internal sealed class SyncProtocol(
             return (null, false); // A refused write stores nothing, not even its timestamp.
         }
 
-        if (_storageRules?.WhyNotStorable(address, atom.Value) is { } reason)
+        if (store.StorageRules?.WhyNotStorable(address, atom.Value) is { } reason)
         {
             // This one atom cannot be kept here; its siblings in the message still are.
             _refusals.Refuse(RefusalKind.Unstorable, reason);
@@ -455,8 +358,11 @@ internal sealed class SyncProtocol(
     /// <see cref="ISubtreeReader"/>): the meta connector can, the parent is above the rows, and the
     /// hooks declare no read rules nor a sent-message observer (<see cref="DeclaredHooks.AllowStreaming"/>).
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_subtrees))]
-    private bool StreamsSubtreeBelow(int level) => _subtrees is not null && _streams && level < depth - 1;
+    private bool StreamsSubtreeBelow(int level, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ISubtreeReader? subtrees)
+    {
+        subtrees = _streams && level < depth - 1 ? store.Subtrees : null;
+        return subtrees is not null;
+    }
 
     /// <summary>A different hash: list each child with its hash (parents) or timestamp (atoms).</summary>
     private async ValueTask ReplyToHashAsync(ReplyBuilder reply, uint theirs, IReadOnlyDictionary<string, Atom> context)
@@ -473,7 +379,7 @@ internal sealed class SyncProtocol(
         var ids = await ChildIdsAsync(path, context).ConfigureAwait(false);
         if (path.Count == depth - 1)
         {
-            var timestamps = await TimestampsAsync(path, ids).ConfigureAwait(false);
+            var timestamps = await store.ReadTimestampsAsync(path, ids).ConfigureAwait(false);
             foreach (var id in ids)
             {
                 var timestamp = timestamps[id];
@@ -485,12 +391,12 @@ internal sealed class SyncProtocol(
         {
             // Listing rows whose hashes a connector computes from their timestamps: read those a
             // message's worth of rows at a time, one query each, rather than one query a row.
-            var prefetch = path.Count == depth - 2 ? _prefetch : null;
+            var prefetch = path.Count == depth - 2;
             foreach (var chunk in ids.Chunk(maxNodesPerMessage))
             {
-                if (prefetch is not null)
+                if (prefetch)
                 {
-                    await prefetch.PrefetchChildTimestampsAsync(path, chunk).ConfigureAwait(false);
+                    await store.PrefetchAsync(path, chunk).ConfigureAwait(false);
                 }
 
                 foreach (var id in chunk)
@@ -523,13 +429,13 @@ internal sealed class SyncProtocol(
         }
 
         var atomLevel = path.Count == depth - 1;
-        if (_prefetch is not null && path.Count == depth - 2 && theirs.Children.Count > 1)
+        if (path.Count == depth - 2 && theirs.Children.Count > 1)
         {
-            await _prefetch.PrefetchChildTimestampsAsync(path, theirs.Children.Keys).ConfigureAwait(false);
+            await store.PrefetchAsync(path, theirs.Children.Keys).ConfigureAwait(false);
         }
 
         // One read for the row's timestamps rather than one per atom, when the connector can.
-        var mine = atomLevel && _bulkMeta is not null ? await _bulkMeta.GetChildTimestampsAsync(path).ConfigureAwait(false) : null;
+        var mine = atomLevel ? await store.TryReadTimestampsAsync(path).ConfigureAwait(false) : null;
         foreach (var (id, child) in theirs.Children)
         {
             if (atomLevel)
@@ -568,9 +474,9 @@ internal sealed class SyncProtocol(
     private async ValueTask AddFullNodesAsync(ReplyBuilder reply, IReadOnlyDictionary<string, Atom> context, ICollection<string>? except)
     {
         var path = reply.Path;
-        if (StreamsSubtreeBelow(path.Count))
+        if (StreamsSubtreeBelow(path.Count, out var subtrees))
         {
-            await AddFullSubtreeAsync(reply, except, _subtrees.ReadSubtreeAsync(path.ToArray())).ConfigureAwait(false);
+            await AddFullSubtreeAsync(reply, except, subtrees.ReadSubtreeAsync(path.ToArray())).ConfigureAwait(false);
             return;
         }
 
@@ -588,8 +494,8 @@ internal sealed class SyncProtocol(
         var ids = await ChildIdsAsync(path, context).ConfigureAwait(false);
         if (path.Count == depth - 1)
         {
-            var timestamps = await TimestampsAsync(path, ids).ConfigureAwait(false);
-            var atoms = await AtomsAsync(path, ids).ConfigureAwait(false);
+            var timestamps = await store.ReadTimestampsAsync(path, ids).ConfigureAwait(false);
+            var atoms = await store.ReadAtomsAsync(path, ids).ConfigureAwait(false);
             foreach (var id in ids)
             {
                 if (except is not null && except.Contains(id))
@@ -698,44 +604,8 @@ internal sealed class SyncProtocol(
 
     private async ValueTask<IReadOnlyCollection<string>> ChildIdsAsync(List<string> path, IReadOnlyDictionary<string, Atom> context)
     {
-        var ids = await meta.GetChildIdsAsync(path).ConfigureAwait(false);
+        var ids = await store.Meta.GetChildIdsAsync(path).ConfigureAwait(false);
         return await hooks.FilterChildIdsAsync(path, ids, context).ConfigureAwait(false);
-    }
-
-    private async ValueTask<IReadOnlyDictionary<string, string>> TimestampsAsync(List<string> parent, IReadOnlyCollection<string> ids)
-    {
-        if (_bulkMeta is not null)
-        {
-            return await _bulkMeta.GetChildTimestampsAsync(parent).ConfigureAwait(false);
-        }
-
-        var timestamps = new Dictionary<string, string>(ids.Count, StringComparer.Ordinal);
-        foreach (var id in ids)
-        {
-            parent.Add(id);
-            timestamps[id] = await meta.GetTimestampAsync(parent).ConfigureAwait(false);
-            parent.RemoveAt(parent.Count - 1);
-        }
-
-        return timestamps;
-    }
-
-    private async ValueTask<IReadOnlyDictionary<string, Atom>> AtomsAsync(List<string> parent, IReadOnlyCollection<string> ids)
-    {
-        if (_bulkData is not null)
-        {
-            return await _bulkData.GetChildAtomsAsync(parent).ConfigureAwait(false);
-        }
-
-        var atoms = new Dictionary<string, Atom>(ids.Count, StringComparer.Ordinal);
-        foreach (var id in ids)
-        {
-            parent.Add(id);
-            atoms[id] = await data.GetAtomAsync(parent).ConfigureAwait(false);
-            parent.RemoveAt(parent.Count - 1);
-        }
-
-        return atoms;
     }
 
     private async ValueTask WriteAsync(IReadOnlyList<string> address, string timestamp, Atom atom, CancellationToken cancellationToken)
@@ -743,14 +613,14 @@ internal sealed class SyncProtocol(
         sender.Writing();
         if (atom.IsAbsent)
         {
-            await data.RemoveAtomAsync(address, cancellationToken).ConfigureAwait(false);
+            await store.Data.RemoveAtomAsync(address, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await data.SetAtomAsync(address, atom, cancellationToken).ConfigureAwait(false);
+            await store.Data.SetAtomAsync(address, atom, cancellationToken).ConfigureAwait(false);
         }
 
-        await meta.SetTimestampAsync(address, timestamp, cancellationToken).ConfigureAwait(false);
+        await store.Meta.SetTimestampAsync(address, timestamp, cancellationToken).ConfigureAwait(false);
         hooks.OnSetAtom(address, atom);
         OnWritten?.Invoke(address, atom);
     }

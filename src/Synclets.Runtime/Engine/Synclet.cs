@@ -23,8 +23,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     private readonly Channel<Func<ValueTask>> _inbox = Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ActivityCounter _activity = new();
     private readonly HashSet<string> _toldOurDepth = new(StringComparer.Ordinal);
-    private readonly IDataConnector _data;
-    private readonly IMetaConnector _meta;
+    private readonly StoreReader _store;
     private readonly IReadOnlyList<Transport> _transports;
     private readonly DeclaredHooks _hooks;
     private readonly ILogger _logger;
@@ -75,15 +74,14 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             throw new ArgumentException($"'{Id}' cannot be a synclet id: it must be non-empty, not '*', and have no spaces.", nameof(options));
         }
 
-        _data = dataConnector;
-        _meta = metaConnector;
+        _store = new StoreReader(dataConnector, metaConnector);
         _hooks = new DeclaredHooks(options.Hooks);
         _readRules = _hooks.HasReadRules;
         _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClockDrift, TimeSpan.Zero, nameof(options));
         _logId = Ids.Readable(Id);
-        _protocol = new SyncProtocol(Depth, _data, _meta, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, this, _logger, _logId);
+        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, this, _logger, _logId);
         _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
         _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
@@ -131,7 +129,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     public string Id { get; }
 
     /// <summary>The depth of the tree this synclet syncs.</summary>
-    public int Depth => _data.Depth;
+    public int Depth => _store.Data.Depth;
 
     /// <summary>True between <see cref="StartAsync"/> and <see cref="StopAsync"/>.</summary>
     public bool IsStarted => _started;
@@ -277,7 +275,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     {
         Ids.ValidateAtomAddress(address, Depth, nameof(address));
         var copy = address.ToArray();
-        return RunAsync(() => _data.GetAtomAsync(copy, cancellationToken), cancellationToken);
+        return RunAsync(() => _store.Data.GetAtomAsync(copy, cancellationToken), cancellationToken);
     }
 
     /// <summary>Reads the timestamp at an atom address (empty when never written).</summary>
@@ -285,7 +283,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     {
         Ids.ValidateAtomAddress(address, Depth, nameof(address));
         var copy = address.ToArray();
-        return RunAsync(() => _meta.GetTimestampAsync(copy, cancellationToken), cancellationToken);
+        return RunAsync(() => _store.Meta.GetTimestampAsync(copy, cancellationToken), cancellationToken);
     }
 
     /// <summary>The ids of the children that hold data under a parent address (the root when empty), in ordinal order.</summary>
@@ -295,7 +293,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         var copy = address.ToArray();
         return RunAsync<IReadOnlyList<string>>(async () =>
         {
-            var ids = (await _data.GetChildIdsAsync(copy, cancellationToken).ConfigureAwait(false)).ToArray();
+            var ids = (await _store.Data.GetChildIdsAsync(copy, cancellationToken).ConfigureAwait(false)).ToArray();
             Array.Sort(ids, StringComparer.Ordinal);
             return ids;
         }, cancellationToken);
@@ -305,29 +303,55 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     public Task<IReadOnlyDictionary<string, Atom>> GetAtomsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
     {
         Ids.ValidateAtomAddress([.. parentAddress, "x"], Depth, nameof(parentAddress));
-        var parent = new List<string>(parentAddress);
-        return RunAsync<IReadOnlyDictionary<string, Atom>>(async () => await _protocol.ReadCellsAsync(parent, cancellationToken).ConfigureAwait(false), cancellationToken);
+        var parent = parentAddress.ToArray();
+        return RunAsync<IReadOnlyDictionary<string, Atom>>(async () => await _store.ReadCellsAsync(parent, cancellationToken).ConfigureAwait(false), cancellationToken);
     }
 
     /// <summary>
     /// Every row directly under a parent two levels above the atoms (a table), with its atoms by
-    /// id, rows in ordinal order of id, in one piece of work (one streamed query on a database).
-    /// Rows whose every atom is deleted are left out.
+    /// id, rows in ordinal order of id, in one piece of work (one query on a database). Rows whose
+    /// every atom is deleted are left out.
     /// </summary>
-    public Task<IReadOnlyList<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>> GetRowsAsync(IReadOnlyList<string> tableAddress, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>> GetRowsAsync(IReadOnlyList<string> tableAddress, CancellationToken cancellationToken = default) =>
+        await ReadRowsAsync<IReadOnlyDictionary<string, Atom>>(tableAddress, (_, cells) => new Dictionary<string, Atom>(cells, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Every row of a table, each turned into a <typeparamref name="TRow"/> by <paramref name="map"/>
+    /// as it is read (the cells it is given are valid only during the call), rows in ordinal order of id.
+    /// </summary>
+    internal Task<List<KeyValuePair<string, TRow>>> ReadRowsAsync<TRow>(IReadOnlyList<string> tableAddress, Func<string, IReadOnlyDictionary<string, Atom>, TRow> map, CancellationToken cancellationToken)
     {
         Ids.ValidateAtomAddress([.. tableAddress, "x", "x"], Depth, nameof(tableAddress));
         var table = tableAddress.ToArray();
-        return RunAsync<IReadOnlyList<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>>(async () =>
-            [.. (await _protocol.ReadRowsAsync(table, cancellationToken).ConfigureAwait(false)).Select(row => KeyValuePair.Create(row.Key, (IReadOnlyDictionary<string, Atom>)row.Value))],
-            cancellationToken);
+        return RunAsync(async () =>
+        {
+            var rows = new List<KeyValuePair<string, TRow>>();
+            await _store.ReadRowsAsync(table, rowIds: null, (rowId, cells) => rows.Add(KeyValuePair.Create(rowId, map(rowId, cells))), cancellationToken).ConfigureAwait(false);
+            SortByKey(rows);
+            return rows;
+        }, cancellationToken);
+    }
+
+    /// <summary>Sorts rows into ordinal order of id, unless the store already read them so (a database's order can differ from UTF-16's).</summary>
+    private static void SortByKey<TRow>(List<KeyValuePair<string, TRow>> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (string.CompareOrdinal(rows[i - 1].Key, rows[i].Key) > 0)
+            {
+                rows.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+                return;
+            }
+        }
     }
 
     /// <summary>
     /// Reads, changes and writes many rows of one table in one unit of work (one transaction, a
-    /// handful of messages): for each row id, <paramref name="changesFor"/> is given the row's
-    /// atoms as stored (empty when there is none) and adds the atoms to write (<see cref="Atom.Absent"/>
-    /// to delete). Runs on the work loop, so nothing can change a row between its read and its write.
+    /// handful of messages): for each row id (once, however often it is named),
+    /// <paramref name="changesFor"/> is given the row's atoms as stored (empty when there is none;
+    /// valid only during the call) and adds the atoms to write (<see cref="Atom.Absent"/> to
+    /// delete). The rows are read in one query where the store can, and on the work loop, so
+    /// nothing can change a row between its read and its write.
     /// </summary>
     /// <returns>How many atoms were written.</returns>
     public Task<int> UpdateRowsAsync(IReadOnlyList<string> tableAddress, IEnumerable<string> rowIds, Action<string, IReadOnlyDictionary<string, Atom>, ICollection<KeyValuePair<string, Atom>>> changesFor, CancellationToken cancellationToken = default)
@@ -336,25 +360,25 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         ArgumentNullException.ThrowIfNull(rowIds);
         ArgumentNullException.ThrowIfNull(changesFor);
         var table = tableAddress.ToArray();
-        var ids = rowIds.ToArray();
+        var ids = rowIds.Distinct(StringComparer.Ordinal).ToArray();
         foreach (var id in ids)
         {
-            Ids.ValidateAtomAddress([.. table, id, "x"], Depth, nameof(rowIds));
+            _ = id ?? throw new ArgumentException("A row id is null.", nameof(rowIds));
         }
 
         return RunAsync(() => InTransactionAsync(async () =>
         {
+            // Stored rows are changed as they are read; the rest (new rows) after, from nothing.
+            var changed = new Dictionary<string, List<KeyValuePair<string, Atom>>>(ids.Length, StringComparer.Ordinal);
+            await _store.ReadRowsAsync(table, ids, (id, cells) => changed[id] = ChangesOf(id, cells), cancellationToken).ConfigureAwait(false);
             var rows = new List<(string RowId, List<KeyValuePair<string, Atom>> Cells)>(ids.Length);
-            var row = new List<string>(table) { string.Empty };
             var written = 0;
             foreach (var id in ids)
             {
-                row[^1] = id;
-                var changes = new List<KeyValuePair<string, Atom>>();
-                changesFor(id, await _protocol.ReadCellsAsync(row, cancellationToken).ConfigureAwait(false), changes);
+                var changes = changed.TryGetValue(id, out var known) ? known : ChangesOf(id, System.Collections.ObjectModel.ReadOnlyDictionary<string, Atom>.Empty);
                 foreach (var (column, _) in changes)
                 {
-                    Ids.ValidateAtomAddress([.. table, id, column], Depth, nameof(changesFor));
+                    _ = column ?? throw new ArgumentException($"A change to row '{id}' has a null id.", nameof(changesFor));
                 }
 
                 if (changes.Count > 0)
@@ -371,6 +395,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
             return written;
         }), cancellationToken);
+
+        List<KeyValuePair<string, Atom>> ChangesOf(string id, IReadOnlyDictionary<string, Atom> stored)
+        {
+            var changes = new List<KeyValuePair<string, Atom>>();
+            changesFor(id, stored, changes);
+            return changes;
+        }
     }
 
     /// <summary>The hash of a parent address (the root when empty).</summary>
@@ -383,11 +414,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
     /// <summary>The whole data tree as JSON: ids in ordinal order, deleted atoms and empty branches left out.</summary>
     public Task<JsonObject> GetDataAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(() => new ValueTask<JsonObject>(TreeReader.ReadDataAsync(_data, cancellationToken)), cancellationToken);
+        RunAsync(() => new ValueTask<JsonObject>(TreeReader.ReadDataAsync(_store.Data, cancellationToken)), cancellationToken);
 
     /// <summary>The whole meta tree as JSON: the timestamp of every atom address ever written, deletions included.</summary>
     public Task<JsonObject> GetMetaAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(() => new ValueTask<JsonObject>(TreeReader.ReadMetaAsync(_meta, cancellationToken)), cancellationToken);
+        RunAsync(() => new ValueTask<JsonObject>(TreeReader.ReadMetaAsync(_store.Meta, cancellationToken)), cancellationToken);
 
     /// <inheritdoc/>
     public Task WhenIdleAsync(CancellationToken cancellationToken = default) => _activity.WhenIdleAsync(cancellationToken);
@@ -541,6 +572,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
     ValueTask IMessageSender.SendTextAsync(Transport transport, string to, ReadOnlyMemory<char> messageText) =>
         _started && transport.IsAttached ? SendSafelyAsync(transport, to, messageText) : ValueTask.CompletedTask;
+
+    bool IMessageSender.CanBroadcast => _started && HasOthers(origin: null, from: null);
 
     ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial) =>
         _started ? SendToOthersAsync(message, forcePartial, origin: null, from: null) : ValueTask.CompletedTask;

@@ -70,18 +70,12 @@ public class SyncTable<TRow>
         return cells.Count == 0 ? default : TRow.FromCells(rowId, cells);
     }
 
-    /// <summary>Every row, in ordinal order of id, read in one piece of work (a bulk read a row where the store has it).</summary>
+    /// <summary>Every row, in ordinal order of id, read in one piece of work (one query where the store reads rows, see <see cref="Connectors.IRowReader"/>).</summary>
     /// <exception cref="FormatException">A cell holds a value the record cannot take; the message names the column.</exception>
     public async Task<IReadOnlyList<TRow>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var stored = await Synclet.GetRowsAsync(_prefix, cancellationToken).ConfigureAwait(false);
-        var rows = new List<TRow>(stored.Count);
-        foreach (var (rowId, cells) in stored)
-        {
-            rows.Add(TRow.FromCells(rowId, cells));
-        }
-
-        return rows;
+        var rows = await Synclet.ReadRowsAsync(_prefix, TRow.FromCells, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(row => row.Value);
     }
 
     /// <summary>Inserts the row, or writes the cells that differ from the stored row, reading and writing in one piece of work.</summary>
