@@ -65,7 +65,7 @@ public class GeneratedCodeRunsTests
                     MaybeNumber = null, MaybeGuid = Guid.Empty, Original = "o",
                 };
                 var written = await store.UpsertAsync(row);
-                var back = await store.GetAsync("7");
+                var back = await store.GetAsync(7); // The key's own type: a generated extension.
                 var unchanged = await store.UpsertAsync(back!);
                 var oneField = await store.UpsertAsync(back! with { Flag = false });
                 return $"{written}|{unchanged}|{oneField}|{back == row}|{await synclet.GetDataAsync()}".Replace("\n", "").Replace(" ", "");

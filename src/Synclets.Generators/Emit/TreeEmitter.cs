@@ -45,6 +45,12 @@ internal static class TreeEmitter
             writer.Close();
         }
 
+        if (model.Depth == 2 && model.Key is { Kind: not ValueKind.String } key && model.ReachableAs is { } reachable)
+        {
+            writer.Line();
+            EmitKeyedTable(writer, model, key, reachable);
+        }
+
         return writer.ToString();
     }
 
@@ -101,6 +107,28 @@ internal static class TreeEmitter
         writer.Line("/// <summary>Opens a typed table of these rows over a new synclet of depth 2.</summary>");
         writer.Line($"public static global::Synclets.SyncTable<{model.FullName}> CreateStore(global::Synclets.Connectors.IDataConnector data, global::Synclets.Connectors.IMetaConnector meta, global::System.Collections.Generic.IEnumerable<global::Synclets.Transports.Transport> transports, global::Synclets.SyncletOptions? options = null) =>");
         writer.Line("    new(new global::Synclets.Synclet(data, meta, transports, options), global::System.Array.Empty<string>());");
+        writer.Close();
+    }
+
+    /// <summary>Reads and deletes by the key property's own type (a <c>Guid</c>, an <c>int</c>), as extensions of the table: its own methods take the row id as text.</summary>
+    private static void EmitKeyedTable(SourceWriter writer, TreeModel model, ColumnModel key, string reachable)
+    {
+        var table = $"global::Synclets.SyncTable<{model.FullName}>";
+        var row = model.Keyword.Contains("struct") ? model.FullName : model.FullName + "?";
+        var token = "global::System.Threading.CancellationToken cancellationToken = default";
+        writer.Line($"/// <summary>Reads and deletes rows of a table of <see cref=\"{model.FullName}\"/> by their {key.PropertyName}.</summary>");
+        writer.Open($"{reachable} static class {string.Concat(model.ContainingTypes.Select(outer => outer.Name))}{model.TypeName}TableKeys");
+        writer.Line($"/// <summary>The row with this {key.PropertyName}, or default when there is none.</summary>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<{row}> GetAsync(this {table} table, {key.TypeName} key, {token}) =>");
+        writer.Line($"    table.GetAsync({Conversions.KeyToId(key, "key")}, cancellationToken);");
+        writer.Line();
+        writer.Line($"/// <summary>Deletes the row with this {key.PropertyName}: every cell becomes a tombstone, so the deletion syncs. False when there was none.</summary>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<bool> DeleteAsync(this {table} table, {key.TypeName} key, {token}) =>");
+        writer.Line($"    table.DeleteAsync({Conversions.KeyToId(key, "key")}, cancellationToken);");
+        writer.Line();
+        writer.Line($"/// <summary>Deletes the rows with these keys in one unit of work; keys with no row are skipped. Returns how many were deleted.</summary>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<int> DeleteManyAsync(this {table} table, global::System.Collections.Generic.IEnumerable<{key.TypeName}> keys, {token}) =>");
+        writer.Line($"    table.DeleteManyAsync(global::System.Linq.Enumerable.Select(keys, key => {Conversions.KeyToId(key, "key")}), cancellationToken);");
         writer.Close();
     }
 

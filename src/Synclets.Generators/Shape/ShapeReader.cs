@@ -93,8 +93,30 @@ internal static class ShapeReader
             new EquatableArray<ColumnModel>(columns),
             key,
             usesConstructor,
-            new EquatableArray<TableModel>(tables));
+            new EquatableArray<TableModel>(tables),
+            ReachableAs(type));
         return (model, problems);
+    }
+
+    /// <summary>"public" when the type and every type it is nested in are public, "internal" when each is public or internal, else null.</summary>
+    private static string? ReachableAs(INamedTypeSymbol type)
+    {
+        var reachable = "public";
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            switch (current.DeclaredAccessibility)
+            {
+                case Accessibility.Public:
+                    break;
+                case Accessibility.Internal:
+                    reachable = "internal";
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return reachable;
     }
 
     private static (ColumnModel? Key, bool UsesConstructor) ReadColumns(INamedTypeSymbol type, int depth, int naming, List<ColumnModel> columns, List<Problem> problems, Location typeLocation)

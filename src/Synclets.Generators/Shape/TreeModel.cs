@@ -3,6 +3,7 @@ using System;
 namespace Synclets.Generators.Shape;
 
 /// <summary>What the generator needs to know about one annotated type: plain values only, no Roslyn symbols or syntax, so it caches.</summary>
+/// <remarks><c>ReachableAs</c>: "public" or "internal" when code outside the type's containers can name it, null when it cannot (a private or protected type, or one inside such).</remarks>
 internal sealed record TreeModel(
     string? Namespace,
     string TypeName,
@@ -13,7 +14,8 @@ internal sealed record TreeModel(
     EquatableArray<ColumnModel> Columns,
     ColumnModel? Key,
     bool UsesConstructor,
-    EquatableArray<TableModel> Tables)
+    EquatableArray<TableModel> Tables,
+    string? ReachableAs)
 {
     /// <summary>A file name for the generated source, unique per type.</summary>
     public string HintName => FullName.Replace("global::", string.Empty).Replace('<', '_').Replace('>', '_') + HintSuffix;

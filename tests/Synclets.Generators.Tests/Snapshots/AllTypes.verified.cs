@@ -177,3 +177,19 @@ partial record AllTypes : global::Synclets.ISyncSqlRow<global::App.AllTypes>
     public static global::Synclets.SyncTable<global::App.AllTypes> CreateStore(global::Synclets.Connectors.IDataConnector data, global::Synclets.Connectors.IMetaConnector meta, global::System.Collections.Generic.IEnumerable<global::Synclets.Transports.Transport> transports, global::Synclets.SyncletOptions? options = null) =>
         new(new global::Synclets.Synclet(data, meta, transports, options), global::System.Array.Empty<string>());
 }
+
+/// <summary>Reads and deletes rows of a table of <see cref="global::App.AllTypes"/> by their Number.</summary>
+public static class AllTypesTableKeys
+{
+    /// <summary>The row with this Number, or default when there is none.</summary>
+    public static global::System.Threading.Tasks.Task<global::App.AllTypes?> GetAsync(this global::Synclets.SyncTable<global::App.AllTypes> table, int key, global::System.Threading.CancellationToken cancellationToken = default) =>
+        table.GetAsync(global::Synclets.AtomConvert.ToId(key), cancellationToken);
+
+    /// <summary>Deletes the row with this Number: every cell becomes a tombstone, so the deletion syncs. False when there was none.</summary>
+    public static global::System.Threading.Tasks.Task<bool> DeleteAsync(this global::Synclets.SyncTable<global::App.AllTypes> table, int key, global::System.Threading.CancellationToken cancellationToken = default) =>
+        table.DeleteAsync(global::Synclets.AtomConvert.ToId(key), cancellationToken);
+
+    /// <summary>Deletes the rows with these keys in one unit of work; keys with no row are skipped. Returns how many were deleted.</summary>
+    public static global::System.Threading.Tasks.Task<int> DeleteManyAsync(this global::Synclets.SyncTable<global::App.AllTypes> table, global::System.Collections.Generic.IEnumerable<int> keys, global::System.Threading.CancellationToken cancellationToken = default) =>
+        table.DeleteManyAsync(global::System.Linq.Enumerable.Select(keys, key => global::Synclets.AtomConvert.ToId(key)), cancellationToken);
+}
