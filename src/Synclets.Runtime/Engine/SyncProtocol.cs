@@ -143,18 +143,24 @@ internal sealed class SyncProtocol(
         var address = new List<string>(parent) { string.Empty };
         foreach (var (id, atom) in cells)
         {
-            var timestamp = clock.Next();
             address[^1] = id;
-            await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
-            if (broadcast is not null)
-            {
-                await broadcast.AddAsync(id, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
-            }
+            await WriteLocalAsync(address, atom, broadcast, cancellationToken).ConfigureAwait(false);
         }
 
         if (broadcast is not null)
         {
             await broadcast.FinishAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stamps and writes one local change, and adds it to the broadcast when there is one (someone to tell).</summary>
+    private async ValueTask WriteLocalAsync(List<string> address, Atom atom, ReplyBuilder? broadcast, CancellationToken cancellationToken)
+    {
+        var timestamp = clock.Next();
+        await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
+        if (broadcast is not null)
+        {
+            await broadcast.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
         }
     }
 
@@ -195,13 +201,8 @@ internal sealed class SyncProtocol(
                 address[^2] = rowId;
                 foreach (var (id, atom) in cells)
                 {
-                    var timestamp = clock.Next();
                     address[^1] = id;
-                    await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
-                    if (broadcast is not null)
-                    {
-                        await broadcast.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
-                    }
+                    await WriteLocalAsync(address, atom, broadcast, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
