@@ -32,6 +32,11 @@ Console.WriteLine($"laptop: {await laptop.Todos.GetAsync("t1")}");
 Console.WriteLine($"phone:  {await phone.Todos.GetAsync("t1")}");
 Console.WriteLine($"tags as stored (camelCase ids): {await phoneSynclet.GetDataAsync()}".ReplaceLineEndings(" "));
 
+// A query on the typed columns: run as SQL on a typed SQLite table (on its [SyncIndex] indexes), in memory here.
+await laptop.Todos.UpsertManyAsync([new Todo("t2", "Call the bank", Done: false, Due: null), new Todo("t3", "Book a train", Done: false, Due: null)]);
+var open = await laptop.Todos.Query().Where(TodoColumns.Done.EqualTo(false)).OrderBy(TodoColumns.Title).ToListAsync();
+Console.WriteLine($"open, by title: {string.Join(", ", open.Select(todo => todo.Title))}");
+
 // Depth 1: settings, one atom per property; a property never written reads as its default.
 await using var settingsSynclet = new Synclet(new MemoryDataConnector(1), new MemoryMetaConnector(1));
 var settings = Settings.CreateStore(settingsSynclet);

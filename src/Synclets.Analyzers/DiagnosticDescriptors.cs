@@ -69,6 +69,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TableOutsideContainer = Create(
         DiagnosticIds.TableOutsideContainer, "A table belongs in a depth-3 container", "Property '{0}' is a table, but '{1}' is a depth-{2} type; tables are members of a [SyncTree(depth: 3)] container");
 
+    public static readonly DiagnosticDescriptor UnusableIndex = Create(
+        DiagnosticIds.UnusableIndex, "An index cannot be made", "The [SyncIndex] on '{0}' cannot be made: {1}");
+
     /// <summary>The descriptor of a problem the shape reader found; every id it reports has one.</summary>
     public static DiagnosticDescriptor ById(string id) => id switch
     {
@@ -83,6 +86,7 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.ReservedId => ReservedId,
         DiagnosticIds.UnreachableNesting => UnreachableNesting,
         DiagnosticIds.TableOutsideContainer => TableOutsideContainer,
+        DiagnosticIds.UnusableIndex => UnusableIndex,
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "The shape reader reported a diagnostic the catalogue does not describe."),
     };
 

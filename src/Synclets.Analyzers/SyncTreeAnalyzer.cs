@@ -22,7 +22,8 @@ public sealed class SyncTreeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.NotSettable,
         DiagnosticDescriptors.ReservedId,
         DiagnosticDescriptors.UnreachableNesting,
-        DiagnosticDescriptors.TableOutsideContainer);
+        DiagnosticDescriptors.TableOutsideContainer,
+        DiagnosticDescriptors.UnusableIndex);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -191,7 +191,7 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         FlushRows();
-        var sql = $"SELECT {_key}, {string.Join(", ", _columns.Select(SqliteSchema.Quote))}, \"absent\" FROM {_table}"
+        var sql = $"SELECT {RowColumns} FROM {_table}"
             + (rowIds is null ? string.Empty : $" WHERE {_key} IN (SELECT value FROM json_each(@keys))");
 
         // A statement of its own, not a kept one: the visitor may throw with the query half read.
@@ -201,6 +201,16 @@ public sealed partial class TypedSqliteStore<TRow>
             rows.BindText(0, AtomJson.WriteAddress([.. rowIds]));
         }
 
+        VisitRows(rows, onRow, cancellationToken);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The select list of a query that reads whole rows: the key, every column, the absent mask.</summary>
+    private string RowColumns => $"{_key}, {string.Join(", ", _columns.Select(SqliteSchema.Quote))}, \"absent\"";
+
+    /// <summary>Calls <paramref name="onRow"/> for each row a <see cref="RowColumns"/> query reads that holds an atom.</summary>
+    private void VisitRows(RawStatement rows, RowVisitor onRow, CancellationToken cancellationToken)
+    {
         var cells = new Dictionary<string, Atom>(_columns.Length, StringComparer.Ordinal);
         var absentAt = 1 + _columns.Length;
         while (rows.Read())
@@ -221,8 +231,6 @@ public sealed partial class TypedSqliteStore<TRow>
                 onRow(rows.GetString(0), cells);
             }
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private Dictionary<string, Atom> ReadRow(string rowId)

@@ -7,8 +7,15 @@ namespace Synclets.Sqlite;
 public sealed partial class TypedSqliteStore<TRow>
     where TRow : ISyncSqlRow<TRow>
 {
-    /// <summary>Creates the tables, or adds the columns of properties added since; returns the synced columns in table order.</summary>
+    /// <summary>Creates the tables, or adds the columns of properties added since, and the declared indexes; returns the synced columns in table order.</summary>
     private static async Task<string[]> EnsureSchemaAsync(SqliteConnection connection)
+    {
+        var columns = await EnsureTablesAsync(connection).ConfigureAwait(false);
+        await EnsureIndexesAsync(connection).ConfigureAwait(false);
+        return columns;
+    }
+
+    private static async Task<string[]> EnsureTablesAsync(SqliteConnection connection)
     {
         CheckColumnNames();
         var table = TRow.SqlTableName;
@@ -36,6 +43,31 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         return [.. columns];
+    }
+
+    /// <summary>
+    /// The indexes the record declares ([SyncIndex]), each named after its columns under a prefix
+    /// of the store's own, so an index the record no longer declares is found and dropped. Made on
+    /// open, so a large table's first open after adding one takes as long as SQLite needs to build it.
+    /// </summary>
+    private static async Task EnsureIndexesAsync(SqliteConnection connection)
+    {
+        var table = TRow.SqlTableName;
+        var prefix = table + "_by_";
+        var declared = TRow.SqlIndexes.GroupBy(index => prefix + string.Join("_", index.ColumnIds), StringComparer.Ordinal).ToDictionary(same => same.Key, same => same.First(), StringComparer.Ordinal);
+        var existing = connection.ReadStrings("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = @table AND substr(name, 1, length(@prefix)) = @prefix", null, ("@table", table), ("@prefix", prefix));
+        foreach (var stale in existing.Where(name => !declared.ContainsKey(name)))
+        {
+            await connection.RunAsync($"DROP INDEX {SqliteSchema.Quote(stale)}").ConfigureAwait(false);
+        }
+
+        foreach (var (name, index) in declared.Where(pair => !existing.Contains(pair.Key)))
+        {
+            // Ending with the key, as every query's order does (ties by row id), the index alone
+            // orders a page: SQLite reads just the rows it returns, no sort of the whole table.
+            var columns = index.ColumnIds.Contains(TRow.SqlKeyColumn) ? index.ColumnIds : [.. index.ColumnIds, TRow.SqlKeyColumn];
+            await connection.RunAsync($"CREATE INDEX {SqliteSchema.Quote(name)} ON {SqliteSchema.Quote(table)} ({string.Join(", ", columns.Select(SqliteSchema.Quote))})").ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public static class TypedSqliteStore
 /// it as absent); a column whose property was removed or renamed is kept, never dropped, and no
 /// longer synced. A record may have at most 62 synced properties.
 /// </remarks>
-public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IRowReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITimestampPrefetch, ILatestTimestamp, IStorageRules, ITransactionalConnector, IAsyncDisposable
+public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnector, IBulkDataReader, IRowReader, IRowQueryReader, IBulkMetaReader, IStoredHashes, ISubtreeReader, ITimestampPrefetch, ILatestTimestamp, IStorageRules, ITransactionalConnector, IAsyncDisposable
     where TRow : ISyncSqlRow<TRow>
 {
     /// <summary>How many written rows' buffers are kept for reuse (a received message's rows).</summary>

@@ -25,6 +25,9 @@ public sealed class PackedPackageTests : IDisposable
             var todos = Todo.CreateStore(synclet);
             await todos.UpsertAsync(new Todo("t1", "Ship it", Done: true));
             Console.WriteLine(await todos.GetAsync("t1"));
+            await todos.UpsertAsync(new Todo("t0", "Plan it", Done: false));
+            var open = await todos.Query().Where(TodoColumns.Done.EqualTo(false)).OrderBy(TodoColumns.Title).ToListAsync();
+            Console.WriteLine("open: " + string.Join(", ", open.Select(todo => todo.Id)));
 
             // Depth 3, the docs' container of tables, and depth 1, a settings record: one case per shape.
             await using var workspaceSynclet = new Synclet(new MemoryDataConnector(3), new MemoryMetaConnector(3));
@@ -39,6 +42,7 @@ public sealed class PackedPackageTests : IDisposable
             Console.WriteLine(await settings.GetAsync());
 
             [SyncTree(depth: 2)]
+            [SyncIndex(nameof(Done), nameof(Title))]
             public partial record Todo([property: SyncKey] string Id, string Title, bool Done);
 
             [SyncTree(depth: 2)]
@@ -62,6 +66,7 @@ public sealed class PackedPackageTests : IDisposable
         var run = await Processes.RunAsync(app, "dotnet", "run");
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("Todo { Id = t1, Title = Ship it, Done = True }", run.Output, StringComparison.Ordinal);
+        Assert.Contains("open: t0", run.Output, StringComparison.Ordinal);
         Assert.Contains("Todo { Id = t2, Title = In a workspace, Done = False } Tag { Name = urgent, Color = red }", run.Output, StringComparison.Ordinal);
         Assert.Contains("Settings { Theme = dark, FontSize = 12 }", run.Output, StringComparison.Ordinal);
 

@@ -78,6 +78,16 @@ internal static class ScenarioRunner
             plans.Add((operation, "none", tableRun));
         }
 
+        foreach (var operation in new[] { "table-query-page", "table-query-all" })
+        {
+            foreach (var store in new[] { "memory", "sqlite-typed" })
+            {
+                Func<Task<ScenarioResult>> queryRun = () => QueryScenarios.RunAsync(operation, store, 10_000);
+                typedPlans.Add(queryRun);
+                plans.Add((operation, store == "memory" ? "memory" : "none", queryRun));
+            }
+        }
+
         foreach (var pace in new double?[] { null, 2 })
         {
             Func<Task<ScenarioResult>> crowd = () => CrowdScenario.RunAsync(200, 20, pace);

@@ -45,10 +45,15 @@ internal static class TreeEmitter
             writer.Close();
         }
 
-        if (model.Depth == 2 && model.Key is { Kind: not ValueKind.String } key && model.ReachableAs is { } reachable)
+        if (model.Depth == 2 && model.ReachableAs is { } reachable)
         {
             writer.Line();
-            EmitKeyedTable(writer, model, key, reachable);
+            EmitColumns(writer, model, reachable);
+            if (model.Key is { Kind: not ValueKind.String } key)
+            {
+                writer.Line();
+                EmitKeyedTable(writer, model, key, reachable);
+            }
         }
 
         return writer.ToString();
@@ -110,6 +115,29 @@ internal static class TreeEmitter
         writer.Close();
     }
 
+    /// <summary>A typed handle on each column, to filter and order queries with values of the property's own type.</summary>
+    private static void EmitColumns(SourceWriter writer, TreeModel model, string reachable)
+    {
+        writer.Line($"/// <summary>The columns of a table of <see cref=\"{model.FullName}\"/>, to filter and order its queries: <c>table.Query().Where(...)</c>.</summary>");
+        writer.Open($"{reachable} static class {TypePrefix(model)}{model.TypeName}Columns");
+        foreach (var column in model.Columns)
+        {
+            if (column != model.Columns[0])
+            {
+                writer.Line();
+            }
+
+            var type = column.TypeName + (column.IsNullableValue || column.IsNullableReference ? "?" : string.Empty);
+            writer.Line($"/// <summary>The column \"{CSharpText.InDocComment(column.Id)}\" ({column.PropertyName}).</summary>");
+            writer.Line($"public static global::Synclets.SyncColumn<{model.FullName}, {type}> {column.PropertyName} {{ get; }} = new({CSharpText.Literal(column.Id)}, static value => {Conversions.ToAtom(column, "value")});");
+        }
+
+        writer.Close();
+    }
+
+    /// <summary>The names of the types a type is nested in, run together: top-level classes written for it are named after both.</summary>
+    private static string TypePrefix(TreeModel model) => string.Concat(model.ContainingTypes.Select(outer => outer.Name));
+
     /// <summary>Reads and deletes by the key property's own type (a <c>Guid</c>, an <c>int</c>), as extensions of the table: its own methods take the row id as text.</summary>
     private static void EmitKeyedTable(SourceWriter writer, TreeModel model, ColumnModel key, string reachable)
     {
@@ -117,7 +145,7 @@ internal static class TreeEmitter
         var row = model.Keyword.Contains("struct") ? model.FullName : model.FullName + "?";
         var token = "global::System.Threading.CancellationToken cancellationToken = default";
         writer.Line($"/// <summary>Reads and deletes rows of a table of <see cref=\"{model.FullName}\"/> by their {key.PropertyName}.</summary>");
-        writer.Open($"{reachable} static class {string.Concat(model.ContainingTypes.Select(outer => outer.Name))}{model.TypeName}TableKeys");
+        writer.Open($"{reachable} static class {TypePrefix(model)}{model.TypeName}TableKeys");
         writer.Line($"/// <summary>The row with this {key.PropertyName}, or default when there is none.</summary>");
         writer.Line($"public static global::System.Threading.Tasks.Task<{row}> GetAsync(this {table} table, {key.TypeName} key, {token}) =>");
         writer.Line($"    table.GetAsync({Conversions.KeyToId(key, "key")}, cancellationToken);");
@@ -188,6 +216,19 @@ internal static class TreeEmitter
         }
 
         writer.Line("};");
+        if (model.Indexes.Count > 0)
+        {
+            writer.Line();
+            writer.Line("/// <summary>The indexes the record asks for with [SyncIndex].</summary>");
+            writer.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlIndex> SqlIndexes { get; } = new global::Synclets.SyncSqlIndex[]");
+            writer.Line("{");
+            foreach (var index in model.Indexes)
+            {
+                writer.Line($"    new(new[] {{ {string.Join(", ", index.ColumnIds.Select(CSharpText.Literal))} }}),");
+            }
+
+            writer.Line("};");
+        }
     }
 
     private static void EmitIds(SourceWriter writer, string name, TreeModel model)

@@ -22,4 +22,5 @@ internal static class DiagnosticIds
     public const string ColumnTypeChanged = "SYNC013";
     public const string UnreadableSchemaLine = "SYNC014";
     public const string TableOutsideContainer = "SYNC015";
+    public const string UnusableIndex = "SYNC016";
 }

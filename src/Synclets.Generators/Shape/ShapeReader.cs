@@ -16,6 +16,7 @@ internal static class ShapeReader
     public const string SyncTreeAttribute = "Synclets.SyncTreeAttribute";
     private const string SyncKeyAttribute = "Synclets.SyncKeyAttribute";
     private const string SyncIgnoreAttribute = "Synclets.SyncIgnoreAttribute";
+    private const string SyncIndexAttribute = "Synclets.SyncIndexAttribute";
     private const string SyncColumnAttribute = "Synclets.SyncColumnAttribute";
     private const string SyncTableType = "Synclets.SyncTable<TRow>";
     private const char ReservedPrefix = '\uFFFA';
@@ -72,6 +73,7 @@ internal static class ShapeReader
         }
 
         CheckIds(columns.Select(c => (c.Id, c.PropertyName)).Concat(tables.Select(t => (t.Id, t.PropertyName))), type, problems, location);
+        var indexes = ReadIndexes(type, depth, key is null ? columns : [.. columns, key], problems);
         if (problems.Count > 0)
         {
             return (null, problems);
@@ -94,8 +96,36 @@ internal static class ShapeReader
             key,
             usesConstructor,
             new EquatableArray<TableModel>(tables),
-            ReachableAs(type));
+            ReachableAs(type),
+            new EquatableArray<IndexModel>(indexes));
         return (model, problems);
+    }
+
+    /// <summary>The [SyncIndex] attributes of a row record, each property named turned into its column id.</summary>
+    private static List<IndexModel> ReadIndexes(INamedTypeSymbol type, int depth, List<ColumnModel> columns, List<Problem> problems)
+    {
+        var indexes = new List<IndexModel>();
+        foreach (var attribute in type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == SyncIndexAttribute))
+        {
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None;
+            var named = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+                ? attribute.ConstructorArguments[0].Values.Select(v => v.Value as string).ToList()
+                : [];
+            var why = depth != 2 ? $"indexes are for the tables of row records, and '{type.Name}' is a depth-{depth} type"
+                : named.Count == 0 ? "it names no property"
+                : named.FindIndex(name => !columns.Any(c => c.PropertyName == name)) is var unknown and >= 0 ? $"'{named[unknown] ?? "null"}' is not a synced property of '{type.Name}' (name properties with nameof)"
+                : named.Distinct().Count() < named.Count ? "it names a property twice"
+                : null;
+            if (why is not null)
+            {
+                problems.Add(new Problem(DiagnosticIds.UnusableIndex, location, type.Name, why));
+                continue;
+            }
+
+            indexes.Add(new IndexModel(new EquatableArray<string>([.. named.Select(name => columns.First(c => c.PropertyName == name).Id)])));
+        }
+
+        return indexes;
     }
 
     /// <summary>"public" when the type and every type it is nested in are public, "internal" when each is public or internal, else null.</summary>

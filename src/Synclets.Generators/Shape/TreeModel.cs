@@ -15,7 +15,8 @@ internal sealed record TreeModel(
     ColumnModel? Key,
     bool UsesConstructor,
     EquatableArray<TableModel> Tables,
-    string? ReachableAs)
+    string? ReachableAs,
+    EquatableArray<IndexModel> Indexes)
 {
     /// <summary>A file name for the generated source, unique per type.</summary>
     public string HintName => FullName.Replace("global::", string.Empty).Replace('<', '_').Replace('>', '_') + HintSuffix;
@@ -61,3 +62,6 @@ internal sealed record ColumnModel(
 
 /// <summary>One table of a depth-3 container.</summary>
 internal sealed record TableModel(string PropertyName, string Id, string RowTypeName, string Modifiers);
+
+/// <summary>An index a row record asks for: the ids of its columns, in order.</summary>
+internal sealed record IndexModel(EquatableArray<string> ColumnIds);

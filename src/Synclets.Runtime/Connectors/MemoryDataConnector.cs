@@ -2,7 +2,7 @@ namespace Synclets.Connectors;
 
 /// <summary>A data connector that keeps the tree in memory; a parent left empty by a removal disappears.</summary>
 /// <param name="depth">The depth of the tree.</param>
-public sealed class MemoryDataConnector(int depth) : IDataConnector, IBulkDataReader, IRowReader
+public sealed class MemoryDataConnector(int depth) : IDataConnector, IBulkDataReader, IRowReader, IRowQueryReader
 {
     private readonly MemoryTree<Atom> _tree = new(depth);
 
@@ -65,5 +65,25 @@ public sealed class MemoryDataConnector(int depth) : IDataConnector, IBulkDataRe
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Runs the query over the live rows, copying none of them.</remarks>
+    public async ValueTask QueryRowsAsync(IReadOnlyList<string> tableAddress, RowQuery query, RowVisitor onRow, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(onRow);
+        var rows = new List<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>();
+        await ReadRowsAsync(tableAddress, rowIds: null, (rowId, cells) =>
+        {
+            if (RowQueryRunner.Matches(cells, query.Filters))
+            {
+                rows.Add(KeyValuePair.Create(rowId, cells));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var row in RowQueryRunner.Run(rows, query))
+        {
+            onRow(row.Key, row.Value);
+        }
     }
 }

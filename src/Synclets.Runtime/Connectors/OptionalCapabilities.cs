@@ -36,6 +36,22 @@ public interface IRowReader
 }
 
 /// <summary>
+/// Optional for a data connector over a database with a column per cell (the typed SQLite store):
+/// runs a <see cref="RowQuery"/> itself, filtering, ordering and paging where its indexes help.
+/// Without it the engine reads the table's rows and runs the query in memory, with the same result.
+/// </summary>
+public interface IRowQueryReader
+{
+    /// <summary>
+    /// Calls <paramref name="onRow"/> for each row under <paramref name="tableAddress"/> (whose length
+    /// is depth - 2) that <paramref name="query"/> selects, in the query's order, as
+    /// <see cref="IRowReader.ReadRowsAsync"/> does for every row.
+    /// </summary>
+    /// <exception cref="ArgumentException">The query names a column the table does not have, or compares a column with a value of another kind.</exception>
+    ValueTask QueryRowsAsync(IReadOnlyList<string> tableAddress, RowQuery query, RowVisitor onRow, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
 /// Optional for a meta connector: reads every timestamp directly under a parent one level above
 /// the atoms in one call.
 /// </summary>

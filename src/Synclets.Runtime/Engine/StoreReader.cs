@@ -12,6 +12,7 @@ internal sealed class StoreReader(IDataConnector data, IMetaConnector meta)
     private readonly IBulkDataReader? _bulkData = data as IBulkDataReader;
     private readonly IBulkMetaReader? _bulkMeta = meta as IBulkMetaReader;
     private readonly IRowReader? _rows = data as IRowReader;
+    private readonly IRowQueryReader? _queries = data as IRowQueryReader;
     private readonly IStoredHashes? _storedHashes = meta as IStoredHashes;
     private readonly ITimestampPrefetch? _prefetch = meta as ITimestampPrefetch;
     private readonly ILatestTimestamp? _latest = meta as ILatestTimestamp;
@@ -131,6 +132,32 @@ internal sealed class StoreReader(IDataConnector data, IMetaConnector meta)
             {
                 onRow(id, cells);
             }
+        }
+    }
+
+    /// <summary>
+    /// Visits the rows of a table that <paramref name="query"/> selects, in its order: run by the
+    /// data connector when it can (see <see cref="IRowQueryReader"/>), else over the rows read here.
+    /// </summary>
+    public async ValueTask QueryRowsAsync(IReadOnlyList<string> table, RowQuery query, RowVisitor onRow, CancellationToken cancellationToken)
+    {
+        if (_queries is not null)
+        {
+            await _queries.QueryRowsAsync(table, query, onRow, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var rows = new List<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>();
+        await ReadRowsAsync(table, rowIds: null, (rowId, cells) =>
+        {
+            if (RowQueryRunner.Matches(cells, query.Filters))
+            {
+                rows.Add(KeyValuePair.Create(rowId, (IReadOnlyDictionary<string, Atom>)new Dictionary<string, Atom>(cells, StringComparer.Ordinal)));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var row in RowQueryRunner.Run(rows, query))
+        {
+            onRow(row.Key, row.Value);
         }
     }
 

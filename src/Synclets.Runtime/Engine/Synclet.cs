@@ -332,6 +332,32 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The rows of a table (a parent two levels above the atoms) that <paramref name="query"/>
+    /// selects, in its order, with their atoms by id, in one piece of work: run by a database store
+    /// where it can (see <see cref="IRowQueryReader"/>), else in memory with the same result.
+    /// </summary>
+    /// <exception cref="ArgumentException">The query skips or takes a negative count, or a filter has no value.</exception>
+    public async Task<IReadOnlyList<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>> QueryRowsAsync(IReadOnlyList<string> tableAddress, RowQuery query, CancellationToken cancellationToken = default) =>
+        await QueryRowsAsync<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>(tableAddress, query, (rowId, cells) => KeyValuePair.Create(rowId, (IReadOnlyDictionary<string, Atom>)new Dictionary<string, Atom>(cells, StringComparer.Ordinal)), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The rows of a table that <paramref name="query"/> selects, in its order, each turned into a
+    /// <typeparamref name="TRow"/> by <paramref name="map"/> as it is read, in one piece of work.
+    /// </summary>
+    internal Task<List<TRow>> QueryRowsAsync<TRow>(IReadOnlyList<string> tableAddress, RowQuery query, Func<string, IReadOnlyDictionary<string, Atom>, TRow> map, CancellationToken cancellationToken)
+    {
+        Ids.ValidateAtomAddress([.. tableAddress, "x", "x"], Depth, nameof(tableAddress));
+        RowQueryRunner.Validate(query, nameof(query));
+        var table = tableAddress.ToArray();
+        return RunAsync(async () =>
+        {
+            var rows = new List<TRow>();
+            await _store.QueryRowsAsync(table, query, (rowId, cells) => rows.Add(map(rowId, cells)), cancellationToken).ConfigureAwait(false);
+            return rows;
+        }, cancellationToken);
+    }
+
     /// <summary>Sorts rows into ordinal order of id, unless the store already read them so (a database's order can differ from UTF-16's).</summary>
     private static void SortByKey<TRow>(List<KeyValuePair<string, TRow>> rows)
     {

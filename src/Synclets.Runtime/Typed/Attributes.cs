@@ -59,3 +59,16 @@ public sealed class SyncColumnAttribute : Attribute
     /// </summary>
     public bool AsNumber { get; init; }
 }
+
+/// <summary>
+/// Asks the typed SQL stores for an index on these properties of a row record (depth 2), in this
+/// order, so queries that filter or order by them do not read the whole table. Repeat the
+/// attribute for more indexes. Name the properties with <c>nameof</c>.
+/// </summary>
+/// <param name="properties">The properties indexed (the key among them if you like), most selective first.</param>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false, AllowMultiple = true)]
+public sealed class SyncIndexAttribute(params string[] properties) : Attribute
+{
+    /// <summary>The properties indexed, in order.</summary>
+    public IReadOnlyList<string> Properties { get; } = properties ?? [];
+}

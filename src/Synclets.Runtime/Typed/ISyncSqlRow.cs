@@ -6,6 +6,10 @@ namespace Synclets;
 /// <param name="Kind">The kind of atom the property maps to (a boolean is stored as INTEGER 0 or 1).</param>
 public sealed record SyncSqlColumn(string Id, string SqlType, AtomKind Kind);
 
+/// <summary>An index a row record asks for (<see cref="SyncIndexAttribute"/>): the ids of its columns, in order.</summary>
+/// <param name="ColumnIds">The columns indexed (the key column's id among them, when the key is).</param>
+public sealed record SyncSqlIndex(IReadOnlyList<string> ColumnIds);
+
 /// <summary>
 /// The SQL mapping of a <c>[SyncTree(depth: 2)]</c> row record, written by the source generator:
 /// a table with one typed column per property, for the typed SQL stores (which write the table's
@@ -23,4 +27,7 @@ public interface ISyncSqlRow<TSelf> : ISyncRow<TSelf>
 
     /// <summary>The typed columns, in declaration order.</summary>
     static abstract IReadOnlyList<SyncSqlColumn> SqlColumns { get; }
+
+    /// <summary>The indexes the record asks for with <see cref="SyncIndexAttribute"/>; none unless the generator writes them.</summary>
+    static virtual IReadOnlyList<SyncSqlIndex> SqlIndexes => [];
 }

@@ -78,6 +78,9 @@ public class SyncTable<TRow>
         return rows.ConvertAll(row => row.Value);
     }
 
+    /// <summary>A query on the table: every row until conditions, an order or a page narrow it (see <see cref="SyncQuery{TRow}"/>).</summary>
+    public SyncQuery<TRow> Query() => new(this, Connectors.RowQuery.All);
+
     /// <summary>Inserts the row, or writes the cells that differ from the stored row, reading and writing in one piece of work.</summary>
     /// <returns>How many cells were written.</returns>
     public Task<int> UpsertAsync(TRow row, CancellationToken cancellationToken = default)
@@ -163,6 +166,9 @@ public class SyncTable<TRow>
             Changed -= OnChanged;
         }
     }
+
+    internal Task<List<TRow>> RunQueryAsync(Connectors.RowQuery query, CancellationToken cancellationToken) =>
+        Synclet.QueryRowsAsync(_prefix, query, TRow.FromCells, cancellationToken);
 
     private string[] RowAddress(string rowId)
     {

@@ -178,6 +178,76 @@ partial record AllTypes : global::Synclets.ISyncSqlRow<global::App.AllTypes>
         new(new global::Synclets.Synclet(data, meta, transports, options), global::System.Array.Empty<string>());
 }
 
+/// <summary>The columns of a table of <see cref="global::App.AllTypes"/>, to filter and order its queries: <c>table.Query().Where(...)</c>.</summary>
+public static class AllTypesColumns
+{
+    /// <summary>The column "text" (Text).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, string> Text { get; } = new("text", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "maybe_text" (MaybeText).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, string?> MaybeText { get; } = new("maybe_text", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "flag" (Flag).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, bool> Flag { get; } = new("flag", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "double" (Double).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, double> Double { get; } = new("double", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "single" (Single).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, float> Single { get; } = new("single", static value => global::Synclets.AtomConvert.From((double)value));
+
+    /// <summary>The column "long" (Long).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, long> Long { get; } = new("long", static value => global::Synclets.AtomConvert.From((long)value));
+
+    /// <summary>The column "short" (Short).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, short> Short { get; } = new("short", static value => global::Synclets.AtomConvert.From((long)value));
+
+    /// <summary>The column "byte" (Byte).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, byte> Byte { get; } = new("byte", static value => global::Synclets.AtomConvert.From((long)value));
+
+    /// <summary>The column "u_int" (UInt).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, uint> UInt { get; } = new("u_int", static value => global::Synclets.AtomConvert.From((long)value));
+
+    /// <summary>The column "u_long" (ULong).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, ulong> ULong { get; } = new("u_long", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "decimal_as_text" (DecimalAsText).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, decimal> DecimalAsText { get; } = new("decimal_as_text", static value => global::Synclets.AtomConvert.From(value, asNumber: false));
+
+    /// <summary>The column "decimal_as_number" (DecimalAsNumber).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, decimal> DecimalAsNumber { get; } = new("decimal_as_number", static value => global::Synclets.AtomConvert.From(value, asNumber: true));
+
+    /// <summary>The column "color_name" (ColorName).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::App.Color> ColorName { get; } = new("color_name", static value => global::Synclets.AtomConvert.FromEnum(value, asNumber: false));
+
+    /// <summary>The column "color_number" (ColorNumber).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::App.Color> ColorNumber { get; } = new("color_number", static value => global::Synclets.AtomConvert.FromEnum(value, asNumber: true));
+
+    /// <summary>The column "guid" (Guid).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::System.Guid> Guid { get; } = new("guid", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "date_time" (DateTime).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::System.DateTime> DateTime { get; } = new("date_time", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "date_time_offset" (DateTimeOffset).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::System.DateTimeOffset> DateTimeOffset { get; } = new("date_time_offset", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "date_only" (DateOnly).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::System.DateOnly> DateOnly { get; } = new("date_only", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "time_only" (TimeOnly).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::System.TimeOnly> TimeOnly { get; } = new("time_only", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "maybe_number" (MaybeNumber).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, int?> MaybeNumber { get; } = new("maybe_number", static value => value is { } __maybeNumber ? global::Synclets.AtomConvert.From((long)__maybeNumber) : global::Synclets.Atom.Null);
+
+    /// <summary>The column "maybe_guid" (MaybeGuid).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, global::System.Guid?> MaybeGuid { get; } = new("maybe_guid", static value => value is { } __maybeGuid ? global::Synclets.AtomConvert.From(__maybeGuid) : global::Synclets.Atom.Null);
+
+    /// <summary>The column "renamed" (Original).</summary>
+    public static global::Synclets.SyncColumn<global::App.AllTypes, string> Original { get; } = new("renamed", static value => global::Synclets.AtomConvert.From(value));
+}
+
 /// <summary>Reads and deletes rows of a table of <see cref="global::App.AllTypes"/> by their Number.</summary>
 public static class AllTypesTableKeys
 {

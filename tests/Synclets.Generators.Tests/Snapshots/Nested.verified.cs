@@ -55,3 +55,10 @@ partial class Outer
         }
     }
 }
+
+/// <summary>The columns of a table of <see cref="global::App.Outer.Inner.Row"/>, to filter and order its queries: <c>table.Query().Where(...)</c>.</summary>
+internal static class OuterInnerRowColumns
+{
+    /// <summary>The column "Value" (Value).</summary>
+    public static global::Synclets.SyncColumn<global::App.Outer.Inner.Row, string> Value { get; } = new("Value", static value => global::Synclets.AtomConvert.From(value));
+}

@@ -61,3 +61,16 @@ partial record Todo : global::Synclets.ISyncSqlRow<global::App.Todo>
     public static global::Synclets.SyncTable<global::App.Todo> CreateStore(global::Synclets.Connectors.IDataConnector data, global::Synclets.Connectors.IMetaConnector meta, global::System.Collections.Generic.IEnumerable<global::Synclets.Transports.Transport> transports, global::Synclets.SyncletOptions? options = null) =>
         new(new global::Synclets.Synclet(data, meta, transports, options), global::System.Array.Empty<string>());
 }
+
+/// <summary>The columns of a table of <see cref="global::App.Todo"/>, to filter and order its queries: <c>table.Query().Where(...)</c>.</summary>
+public static class TodoColumns
+{
+    /// <summary>The column "Title" (Title).</summary>
+    public static global::Synclets.SyncColumn<global::App.Todo, string> Title { get; } = new("Title", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "Done" (Done).</summary>
+    public static global::Synclets.SyncColumn<global::App.Todo, bool> Done { get; } = new("Done", static value => global::Synclets.AtomConvert.From(value));
+
+    /// <summary>The column "Due" (Due).</summary>
+    public static global::Synclets.SyncColumn<global::App.Todo, global::System.DateTimeOffset?> Due { get; } = new("Due", static value => value is { } __due ? global::Synclets.AtomConvert.From(__due) : global::Synclets.Atom.Null);
+}
