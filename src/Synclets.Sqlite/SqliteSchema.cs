@@ -8,6 +8,13 @@ internal static class SqliteSchema
 {
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>
+    /// The one statement, for both layouts, that folds a change into a parent's stored hash
+    /// (parameters <c>@parent</c> and <c>@delta</c>): XOR written as (a | b) - (a &amp; b), as SQLite has no XOR.
+    /// </summary>
+    public static string XorHashSql(string hashTable) =>
+        $"INSERT INTO {Quote(hashTable)} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")";
+
     public static string Level(SqliteStoreOptions options, int level) => options.LevelColumnPrefix + level.ToString(CultureInfo.InvariantCulture);
 
     public static void Ensure(SqliteConnection connection, int depth, SqliteStoreOptions options)

@@ -25,9 +25,9 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private readonly Statements _statements;
     private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
     private Dictionary<string, uint>? _computedHashes;
-    private SqliteTransaction? _transaction;
+    private readonly SqliteUnitOfWork _unit;
+    private readonly Action _catchUpAtBegin; // Made once: a method group would be a new delegate at every write.
     private bool _rebuiltHashes;
-    private int _openUnits;
     private (string Address, string Timestamp)? _lastTimestampRead;
     private (string Parent, Dictionary<string, string> Timestamps)? _lastRowRead;
     private string[] _lastIds = [];
@@ -39,6 +39,8 @@ public sealed partial class SqliteStore : IAsyncDisposable
         _options = options;
         Depth = depth;
         _statements = new Statements(connection, depth, options);
+        _unit = new SqliteUnitOfWork(connection);
+        _catchUpAtBegin = CatchUpAtBegin;
         Data = new SqliteDataConnector(this);
         Meta = new SqliteMetaConnector(this);
     }
@@ -62,32 +64,17 @@ public sealed partial class SqliteStore : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(pathOrConnectionString);
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         options ??= SqliteStoreOptions.Default;
-        var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
-            ? new SqliteConnectionStringBuilder(pathOrConnectionString)
-            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString, Pooling = false };
-        if (options.ReadOnly)
-        {
-            builder.Mode = SqliteOpenMode.ReadOnly;
-        }
-
-        var readOnly = builder.Mode == SqliteOpenMode.ReadOnly; // Asked for in the options or in the connection string.
-
-        // Microsoft.Data.Sqlite retries a busy database for DefaultTimeout seconds: make that the busy timeout too.
-        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
-        var connectionString = builder.ToString();
-        var connection = new SqliteConnection(connectionString);
+        SqliteConnection? connection = null;
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            (connection, var readOnly) = await SqliteConnections.OpenAsync(pathOrConnectionString, options, cancellationToken).ConfigureAwait(false);
             if (readOnly)
             {
-                // Nothing written, not even the journal mode: the hashes are computed in memory, once.
-                await connection.RunAsync($"PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};").ConfigureAwait(false);
+                // Nothing written: the hashes are computed in memory, once.
                 SqliteSchema.Check(connection, depth, options);
                 return new SqliteStore(connection, depth, options) { _computedHashes = SqliteLayout.ComputeHashes(connection, depth, options) };
             }
 
-            await connection.RunAsync($"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Synchronous}; PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};").ConfigureAwait(false);
             SqliteSchema.Ensure(connection, depth, options);
             var store = new SqliteStore(connection, depth, options);
 
@@ -99,12 +86,12 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
         catch (SqliteException exception)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await SqliteConnections.CloseAsync(connection).ConfigureAwait(false);
             throw new SqliteStoreException($"Could not open the SQLite store '{pathOrConnectionString}': {exception.Message} Check that the path exists, is writable and is not locked by another program.", exception);
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await SqliteConnections.CloseAsync(connection).ConfigureAwait(false);
             throw;
         }
     }
@@ -128,54 +115,30 @@ public sealed partial class SqliteStore : IAsyncDisposable
     /// <summary>Closes the database (rolling back a unit of work left open).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_transaction is not null)
-        {
-            await _transaction.RollbackAsync().ConfigureAwait(false);
-            await _transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null;
-        }
-
+        await _unit.RollbackAsync().ConfigureAwait(false);
         _statements.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    internal void BeginUnit() => _openUnits++;
+    internal void BeginUnit() => _unit.Begin();
 
-    internal async ValueTask CommitUnitAsync()
-    {
-        if (_openUnits > 0 && --_openUnits > 0)
+    internal async ValueTask CommitUnitAsync() => await _unit.CommitAsync(
+        beforeCommit: () =>
         {
-            return;
-        }
-
-        FlushHashes();
-        if (_rebuiltHashes && _transaction is not null)
-        {
-            _statements.ClearChanged.Step(); // The rebuilt hashes take in what the other writer did.
-        }
-
-        _rebuiltHashes = false;
-        if (_transaction is not null)
-        {
-            try
+            FlushHashes();
+            if (_rebuiltHashes && _unit.Transaction is not null)
             {
-                await _transaction.CommitAsync().ConfigureAwait(false);
-            }
-            catch (SqliteException exception)
-            {
-                await RollbackAsync().ConfigureAwait(false);
-                throw Failure("commit", exception);
+                _statements.ClearChanged.Step(); // The rebuilt hashes take in what the other writer did.
             }
 
-            await _transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null;
-        }
-    }
+            _rebuiltHashes = false;
+        },
+        onRollback: ForgetUnit).ConfigureAwait(false);
 
     internal async ValueTask RollbackUnitAsync()
     {
-        _openUnits = 0;
-        await RollbackAsync().ConfigureAwait(false);
+        ForgetUnit();
+        await _unit.RollbackAsync().ConfigureAwait(false);
     }
 
     internal string? GetAtomJson(IReadOnlyList<string> address) =>
@@ -189,7 +152,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     /// <summary>The greatest timestamp in the meta table (an index-free scan, once at start).</summary>
     internal string GetLatestTimestamp() =>
-        _connection.ReadString($"SELECT MAX({SqliteSchema.Quote(_options.TimestampColumn)}) FROM {SqliteSchema.Quote(_options.MetaTable)}", _transaction) is { } latest
+        _connection.ReadString($"SELECT MAX({SqliteSchema.Quote(_options.TimestampColumn)}) FROM {SqliteSchema.Quote(_options.MetaTable)}", _unit.Transaction) is { } latest
             ? SqliteLayout.ReadTimestamp(latest)
             : Timestamp.None;
 
@@ -203,7 +166,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     internal void SetTimestamp(IReadOnlyList<string> address, string timestamp)
     {
-        if (_openUnits == 0)
+        if (!_unit.IsOpen)
         {
             // A write outside a unit of work stands alone, in a transaction of its own: its hash deltas commit with it.
             RunUnit(() => SetTimestamp(address, timestamp));
@@ -248,7 +211,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
             return _computedHashes.TryGetValue(key, out var computed) ? computed : 0;
         }
 
-        if (_transaction is null && _statements.SelectChanged.Step() is long changed && changed != 0)
+        if (_unit.Transaction is null && _statements.SelectChanged.Step() is long changed && changed != 0)
         {
             CatchUpWithOtherWriters();
         }
@@ -268,7 +231,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         var level = SqliteSchema.Quote(SqliteSchema.Level(_options, address.Count + 1));
         var sql = $"SELECT DISTINCT {level} FROM {SqliteSchema.Quote(table)} WHERE {PrefixCondition}";
         var (from, to) = PrefixRange(address);
-        return _connection.ReadStrings(sql, _transaction, ("@from", from), ("@to", to));
+        return _connection.ReadStrings(sql, _unit.Transaction, ("@from", from), ("@to", to));
     }
 
     /// <summary>The atoms (as JSON) or timestamps directly under a parent one level above the atoms, by id.</summary>
@@ -408,40 +371,17 @@ public sealed partial class SqliteStore : IAsyncDisposable
         return _lastKeys[count];
     }
 
-    private void Write(Action write)
-    {
-        EnsureTransaction();
-        try
-        {
-            write();
-        }
-        catch (SqliteException exception)
-        {
-            throw Failure("write", exception);
-        }
-    }
+    private void Write(Action write) => _unit.Write(write, _catchUpAtBegin);
 
     /// <summary>Begins the unit of work's transaction at its first write, taking in first what other programs wrote before it.</summary>
-    private void EnsureTransaction()
+    private void EnsureTransaction() => _unit.Write(static () => { }, _catchUpAtBegin);
+
+    /// <summary>With the write lock just taken, nobody else can write until we commit: take in what others wrote before.</summary>
+    private void CatchUpAtBegin()
     {
-        if (_openUnits == 0 || _transaction is not null)
+        if (_statements.SelectChanged.Step() is long changed && changed != 0)
         {
-            return;
-        }
-
-        try
-        {
-            _transaction = _connection.BeginTransaction(deferred: false);
-
-            // With the write lock held, nobody else can write until we commit.
-            if (_statements.SelectChanged.Step() is long changed && changed != 0)
-            {
-                RebuildHashes();
-            }
-        }
-        catch (SqliteException exception)
-        {
-            throw Failure("write", exception);
+            RebuildHashes();
         }
     }
 
@@ -478,24 +418,19 @@ public sealed partial class SqliteStore : IAsyncDisposable
         _pendingHashes.Clear();
     }
 
-    private async ValueTask RollbackAsync()
+    /// <summary>What this store buffered or read for the unit of work, forgotten when it rolls back.</summary>
+    private void ForgetUnit()
     {
         _pendingHashes.Clear();
         _rebuiltHashes = false;
         _lastTimestampRead = null;
         _lastRowRead = null;
-        if (_transaction is not null)
-        {
-            await _transaction.RollbackAsync().ConfigureAwait(false);
-            await _transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null;
-        }
     }
 
     /// <summary>Converts an older layout and installs the change triggers (see <see cref="SqliteLayout"/>), rebuilding the hashes when they cannot be trusted.</summary>
     private void Upgrade() => RunUnit(() => Write(() =>
     {
-        if (SqliteLayout.Upgrade(_connection, _options, _transaction!) && !_rebuiltHashes)
+        if (SqliteLayout.Upgrade(_connection, _options, _unit.Transaction!) && !_rebuiltHashes)
         {
             RebuildHashes();
         }
@@ -513,7 +448,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         _lastTimestampRead = null;
         _lastRowRead = null;
         _pendingHashes.Clear();
-        _connection.Run($"DELETE FROM {SqliteSchema.Quote(_options.HashTable)} WHERE \"parent\" LIKE '[%'", _transaction);
+        _connection.Run($"DELETE FROM {SqliteSchema.Quote(_options.HashTable)} WHERE \"parent\" LIKE '[%'", _unit.Transaction);
         foreach (var (parent, hash) in SqliteLayout.ComputeHashes(_connection, Depth, _options))
         {
             _statements.XorHash.Run(parent, (long)hash);
@@ -537,14 +472,4 @@ public sealed partial class SqliteStore : IAsyncDisposable
         var to = string.Concat(from.AsSpan(0, from.Length - 1), ((char)(from[^1] + 1)).ToString());
         return (from, to);
     }
-
-    internal static SqliteStoreException Failure(string what, SqliteException exception) => new(
-        exception.SqliteErrorCode switch
-        {
-            5 or 6 => $"Could not {what} the SQLite store: the database is locked by another connection or program ({exception.Message}). Nothing of this unit of work was kept; it will be retried by the next sync.",
-            8 => $"Could not {what} the SQLite store: it is read-only ({exception.Message}). Open a writable copy.",
-            13 => $"Could not {what} the SQLite store: the disk is full ({exception.Message}). Nothing of this unit of work was kept; free space and sync again.",
-            _ => $"Could not {what} the SQLite store: {exception.Message}. Nothing of this unit of work was kept.",
-        },
-        exception);
 }

@@ -42,7 +42,7 @@ internal sealed class Statements : IDisposable
         SelectChildTimestamps = new RawStatement(connection, Children(options.MetaTable, options.TimestampColumn), "@from", "@to");
 
         // SQLite has no XOR operator: (a | b) - (a & b) is a XOR b.
-        _xorHash = new(() => new RawStatement(connection, $"INSERT INTO {hashes} (\"parent\", \"hash\") VALUES (@a, @v) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@a", "@v"));
+        _xorHash = new(() => new RawStatement(connection, SqliteSchema.XorHashSql(options.HashTable), "@parent", "@delta"));
     }
 
     public RawStatement SelectAtom { get; }

@@ -28,7 +28,7 @@ public sealed partial class TypedSqliteStore<TRow>
         FlushRows();
         return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
         {
-            0 => _connection.ReadStrings($"SELECT {_key} FROM {_table}", _transaction),
+            0 => _connection.ReadStrings($"SELECT {_key} FROM {_table}", _unit.Transaction),
             1 => [.. ReadRow(address[0]).Keys],
             _ => [],
         });
@@ -61,7 +61,7 @@ public sealed partial class TypedSqliteStore<TRow>
         FlushRows();
         return ValueTask.FromResult<IReadOnlyCollection<string>>(address.Count switch
         {
-            0 => _connection.ReadStrings($"SELECT {_key} FROM {_meta}", _transaction),
+            0 => _connection.ReadStrings($"SELECT {_key} FROM {_meta}", _unit.Transaction),
             1 => [.. ReadTimestamps(address[0]).Keys],
             _ => [],
         });
@@ -75,7 +75,7 @@ public sealed partial class TypedSqliteStore<TRow>
     public ValueTask PrefetchChildTimestampsAsync(IReadOnlyList<string> grandparentAddress, IReadOnlyCollection<string> parentIds, CancellationToken cancellationToken = default)
     {
         var unknown = parentIds.Where(id => !_knownTimestamps.ContainsKey(id)).ToList();
-        if (_openUnits == 0 || unknown.Count == 0 || unknown.Count > MaxKnownRows)
+        if (!_unit.IsOpen || unknown.Count == 0 || unknown.Count > MaxKnownRows)
         {
             return ValueTask.CompletedTask;
         }
@@ -121,7 +121,7 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         Flush();
-        var hash = _connection.ReadInteger($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", _transaction);
+        var hash = _connection.ReadInteger($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", _unit.Transaction);
         return ValueTask.FromResult(hash is { } value ? (uint)value : 0u);
     }
 
@@ -277,7 +277,7 @@ public sealed partial class TypedSqliteStore<TRow>
             ReadTimestampColumns(_selectTimestamps, 0, timestamps);
         }
 
-        if (_openUnits == 0)
+        if (!_unit.IsOpen)
         {
             return timestamps; // Between units another connection may write: nothing is kept.
         }
@@ -320,7 +320,7 @@ public sealed partial class TypedSqliteStore<TRow>
     {
         // SQLite's scalar max() of the per-column maxima; a column never written is NULL and ignored.
         var maxima = string.Join(" UNION ALL ", _columns.Select(column => $"SELECT MAX({SqliteSchema.Quote(column)}) AS t FROM {_meta}"));
-        var latest = _connection.ReadString($"SELECT MAX(t) FROM ({maxima})", _transaction);
+        var latest = _connection.ReadString($"SELECT MAX(t) FROM ({maxima})", _unit.Transaction);
         return ValueTask.FromResult(latest ?? Timestamp.None);
     }
 }

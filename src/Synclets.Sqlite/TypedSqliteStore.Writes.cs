@@ -73,54 +73,33 @@ public sealed partial class TypedSqliteStore<TRow>
     /// <inheritdoc/>
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)
     {
-        _openUnits++;
+        _unit.Begin();
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
     public async ValueTask CommitWritesAsync(CancellationToken cancellationToken = default)
     {
-        if (_openUnits > 1)
+        // The buffered rows are written while the unit still counts, so into its one transaction.
+        if (await _unit.CommitAsync(beforeCommit: Flush, onRollback: ForgetUnit).ConfigureAwait(false))
         {
-            _openUnits--;
-            return;
-        }
-
-        // Flush while the unit still counts, so the buffered rows go into its one transaction
-        // (with the count at zero they would each be a transaction of their own).
-        Flush();
-        _openUnits = 0;
-        _knownTimestamps.Clear();
-        if (_transaction is not null)
-        {
-            try
-            {
-                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException exception)
-            {
-                await RollbackWritesAsync(cancellationToken).ConfigureAwait(false);
-                throw SqliteStore.Failure("commit", exception);
-            }
-
-            await _transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null;
+            _knownTimestamps.Clear();
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask RollbackWritesAsync(CancellationToken cancellationToken = default)
     {
-        _openUnits = 0;
+        ForgetUnit();
+        await _unit.RollbackAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What this store buffered or read for the unit of work, forgotten when it rolls back.</summary>
+    private void ForgetUnit()
+    {
         _pending.Clear();
         _pendingRootDelta = 0;
         _knownTimestamps.Clear();
-        if (_transaction is not null)
-        {
-            await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            await _transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null;
-        }
     }
 
     private (int Bit, AtomKind Kind) Column(string id) =>
@@ -141,7 +120,7 @@ public sealed partial class TypedSqliteStore<TRow>
 
     private ValueTask FlushIfAlone()
     {
-        if (_openUnits == 0)
+        if (!_unit.IsOpen)
         {
             Flush(); // A write outside a unit of work stands alone.
             _knownTimestamps.Clear();
@@ -226,18 +205,7 @@ public sealed partial class TypedSqliteStore<TRow>
         _pending.Clear();
     }
 
-    private void Write(Action write)
-    {
-        try
-        {
-            _transaction ??= _openUnits > 0 ? _connection.BeginTransaction(deferred: false) : null;
-            write();
-        }
-        catch (SqliteException exception)
-        {
-            throw SqliteStore.Failure("write", exception);
-        }
-    }
+    private void Write(Action write) => _unit.Write(write);
 
     private static void BindAtom(RawStatement statement, int parameter, Atom atom)
     {

@@ -13,8 +13,21 @@ public static class TypedSqliteStore
     /// and its meta connector.
     /// </summary>
     /// <exception cref="SqliteStoreException">The file cannot be opened or written.</exception>
+#pragma warning disable RS0026 // The framework's pattern, an overload with options beside the one without: calls stay unambiguous, as the options have no default.
     public static Task<TypedSqliteStore<TRow>> OpenAsync<TRow>(string path, CancellationToken cancellationToken = default)
-        where TRow : ISyncSqlRow<TRow> => TypedSqliteStore<TRow>.OpenAsync(path, cancellationToken);
+        where TRow : ISyncSqlRow<TRow> => TypedSqliteStore<TRow>.OpenAsync(path, SqliteStoreOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// Opens the typed tables of <typeparamref name="TRow"/> as <see cref="OpenAsync{TRow}(string, CancellationToken)"/>
+    /// does, in a file or with a full connection string (when it contains '='), with the durability
+    /// and busy timeout of <paramref name="options"/> (<see cref="SqliteStoreOptions.Synchronous"/>,
+    /// <see cref="SqliteStoreOptions.BusyTimeout"/>; the table and column names are the record's own).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> asks for <see cref="SqliteStoreOptions.ReadOnly"/>, which a typed store cannot be.</exception>
+    /// <exception cref="SqliteStoreException">The file cannot be opened or written.</exception>
+    public static Task<TypedSqliteStore<TRow>> OpenAsync<TRow>(string pathOrConnectionString, SqliteStoreOptions options, CancellationToken cancellationToken = default)
+        where TRow : ISyncSqlRow<TRow> => TypedSqliteStore<TRow>.OpenAsync(pathOrConnectionString, options, cancellationToken);
+#pragma warning restore RS0026
 }
 
 /// <summary>
@@ -63,13 +76,13 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
     // The timestamps of the rows read in this unit of work (prefetched for a received batch, or read
     // once for a row's several cells), kept equal to what the unit writes, dropped at its end.
     private readonly Dictionary<string, RowTimestamps> _knownTimestamps = new(StringComparer.Ordinal);
-    private SqliteTransaction? _transaction;
-    private int _openUnits;
+    private readonly SqliteUnitOfWork _unit;
     private uint _pendingRootDelta;
 
     private TypedSqliteStore(SqliteConnection connection, string[] columns, Dictionary<string, AtomKind> kinds)
     {
         _connection = connection;
+        _unit = new SqliteUnitOfWork(connection);
         _table = SqliteSchema.Quote(TRow.SqlTableName);
         _meta = SqliteSchema.Quote(TRow.SqlTableName + "_meta");
         _hashes = SqliteSchema.Quote(TRow.SqlTableName + "_hashes");
@@ -91,29 +104,47 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
         _selectTimestamps = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key", "@key");
         _prefetchTimestamps = new RawStatement(connection, $"SELECT {_key}, {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} IN (SELECT value FROM json_each(@keys))", "@keys");
         _deleteIfEmpty = new RawStatement(connection, $"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", "@key", "@all");
-        _xorHash = new RawStatement(connection, $"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES (@parent, @delta) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = (\"hash\" | excluded.\"hash\") - (\"hash\" & excluded.\"hash\")", "@parent", "@delta");
+        _xorHash = new RawStatement(connection, SqliteSchema.XorHashSql(TRow.SqlTableName + "_hashes"), "@parent", "@delta");
     }
 
     /// <inheritdoc cref="IDataConnector.Depth"/>
     public int Depth => 2;
 
+    /// <summary>The store's connection, for tests that read its settings.</summary>
+    internal SqliteConnection Connection => _connection;
+
     /// <summary>Opens (and creates or extends) the typed tables of <typeparamref name="TRow"/> in a SQLite file.</summary>
-    internal static async Task<TypedSqliteStore<TRow>> OpenAsync(string path, CancellationToken cancellationToken = default)
+    internal static async Task<TypedSqliteStore<TRow>> OpenAsync(string pathOrConnectionString, SqliteStoreOptions options, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        ArgumentException.ThrowIfNullOrEmpty(pathOrConnectionString);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ReadOnly)
+        {
+            throw new ArgumentException($"A typed store opens its tables for writing (it creates and extends them); to look into one without changing it, use 'synclets inspect', or open the file with SQLite in read-only mode.", nameof(options));
+        }
+
+        SqliteConnection? connection = null;
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await connection.RunAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;").ConfigureAwait(false);
+            (connection, var readOnly) = await SqliteConnections.OpenAsync(pathOrConnectionString, options, cancellationToken).ConfigureAwait(false);
+            if (readOnly)
+            {
+                throw new SqliteStoreException($"The typed SQLite store '{pathOrConnectionString}' was opened read-only (Mode=ReadOnly in the connection string): a typed store needs to write its tables.");
+            }
+
             var columns = await EnsureSchemaAsync(connection).ConfigureAwait(false);
             await EnsureRootHashAsync(connection, columns).ConfigureAwait(false);
             return new TypedSqliteStore<TRow>(connection, columns, TRow.SqlColumns.ToDictionary(c => c.Id, c => c.Kind, StringComparer.Ordinal));
         }
         catch (SqliteException exception)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new SqliteStoreException($"Could not open the typed SQLite store '{path}' for {TRow.SqlTableName}: {exception.Message}", exception);
+            await SqliteConnections.CloseAsync(connection).ConfigureAwait(false);
+            throw new SqliteStoreException($"Could not open the typed SQLite store '{pathOrConnectionString}' for {TRow.SqlTableName}: {exception.Message} Check that the path exists, is writable and is not locked by another program.", exception);
+        }
+        catch
+        {
+            await SqliteConnections.CloseAsync(connection).ConfigureAwait(false);
+            throw;
         }
     }
 
