@@ -72,6 +72,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnusableIndex = Create(
         DiagnosticIds.UnusableIndex, "An index cannot be made", "The [SyncIndex] on '{0}' cannot be made: {1}");
 
+    public static readonly DiagnosticDescriptor SqlColumnClash = Create(
+        DiagnosticIds.SqlColumnClash,
+        "Two ids would be one column of a typed SQLite table",
+        "Column '{0}' of '{1}' would be {2} in a typed SQLite table, which compares column names without regard to case; that store refuses to open it. Give the property another id with [SyncColumn(\"...\")].",
+        DiagnosticSeverity.Warning);
+
     /// <summary>The descriptor of a problem the shape reader found; every id it reports has one.</summary>
     public static DiagnosticDescriptor ById(string id) => id switch
     {

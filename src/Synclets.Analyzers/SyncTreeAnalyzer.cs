@@ -23,7 +23,8 @@ public sealed class SyncTreeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ReservedId,
         DiagnosticDescriptors.UnreachableNesting,
         DiagnosticDescriptors.TableOutsideContainer,
-        DiagnosticDescriptors.UnusableIndex);
+        DiagnosticDescriptors.UnusableIndex,
+        DiagnosticDescriptors.SqlColumnClash);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -52,9 +53,39 @@ public sealed class SyncTreeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var problem in ShapeReader.Read(type, attribute, context.CancellationToken).Problems)
+        var (model, problems) = ShapeReader.Read(type, attribute, context.CancellationToken);
+        foreach (var problem in problems)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ById(problem.Id), problem.Location, problem.Arguments));
+        }
+
+        if (model is { Depth: 2, Key: { } key })
+        {
+            ReportSqlColumnClashes(context, type, model, key);
+        }
+    }
+
+    /// <summary>
+    /// A warning, not an error: ids that differ only in case are distinct atoms in memory, in the
+    /// generic layout and on the wire; only a typed SQLite table (which refuses them on open) cannot hold both.
+    /// </summary>
+    private static void ReportSqlColumnClashes(SymbolAnalysisContext context, INamedTypeSymbol type, TreeModel model, ColumnModel key)
+    {
+        var taken = new System.Collections.Generic.Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase)
+        {
+            [key.Id] = $"the key column '{key.Id}'",
+            ["absent"] = "the table's own 'absent' column",
+        };
+        foreach (var column in model.Columns)
+        {
+            if (!taken.TryGetValue(column.Id, out var clash))
+            {
+                taken[column.Id] = $"the same column as '{column.Id}'";
+                continue;
+            }
+
+            var location = type.GetMembers(column.PropertyName).FirstOrDefault()?.Locations.FirstOrDefault() ?? type.Locations.FirstOrDefault() ?? Location.None;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SqlColumnClash, location, column.Id, type.Name, clash));
         }
     }
 }

@@ -23,4 +23,5 @@ internal static class DiagnosticIds
     public const string UnreadableSchemaLine = "SYNC014";
     public const string TableOutsideContainer = "SYNC015";
     public const string UnusableIndex = "SYNC016";
+    public const string SqlColumnClash = "SYNC017";
 }
