@@ -1,0 +1,329 @@
+using Npgsql;
+using Synclets.Protocol;
+
+namespace Synclets.PostgreSql;
+
+/// <summary>
+/// A Synclets store in a PostgreSQL database: the JavaScript reference's data and meta tables (the
+/// whole address as JSON text for a key, one column per level, each atom and timestamp as JSON
+/// text) in a schema of their own, and a table of stored parent hashes. Give <see cref="Data"/>
+/// and <see cref="Meta"/> to a synclet.
+/// </summary>
+/// <remarks>
+/// <para>One writer per store: the store holds one connection and, on it, an advisory lock on its
+/// schema for as long as it is open; a second opener gets a <see cref="PostgreSqlStoreException"/>
+/// naming the holder.</para>
+/// <para>A unit of work (one received message, one local change) is one transaction. Its writes
+/// are buffered and sent in one batch of array statements when it commits, or before a read that
+/// must see them, so a message costs a few round trips, not one per atom.</para>
+/// </remarks>
+public sealed partial class PostgreSqlStore : IAsyncDisposable
+{
+    /// <summary>The first key of our advisory locks ("SYNC"); the second is the schema's hash.</summary>
+    private const int LockSpace = 0x53594E43;
+
+    private readonly NpgsqlDataSource? _ownedDataSource;
+    private readonly NpgsqlConnection _connection;
+    private readonly PostgreSqlSchema _schema;
+    private readonly string _description;
+    private readonly Dictionary<string, (string[] Address, string? Json)> _pendingData = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string[] Address, string Timestamp)> _pendingMeta = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
+
+    // The timestamps of whole parents read ahead for this unit of work (see ITimestampPrefetch),
+    // kept equal to what the unit writes, and the last single timestamp read (the engine reads an
+    // atom's timestamp just before it replaces it).
+    private readonly Dictionary<string, Dictionary<string, string>> _knownTimestamps = new(StringComparer.Ordinal);
+    private (string Key, string Timestamp)? _lastTimestampRead;
+    private NpgsqlTransaction? _transaction;
+    private int _units;
+
+    private PostgreSqlStore(NpgsqlDataSource? ownedDataSource, NpgsqlConnection connection, PostgreSqlSchema schema, string description)
+    {
+        _ownedDataSource = ownedDataSource;
+        _connection = connection;
+        _schema = schema;
+        _description = description;
+        Data = new PostgreSqlDataConnector(this);
+        Meta = new PostgreSqlMetaConnector(this);
+    }
+
+    /// <summary>The depth of the tree.</summary>
+    public int Depth => _schema.Depth;
+
+    /// <summary>The data connector to give a synclet.</summary>
+    public PostgreSqlDataConnector Data { get; }
+
+    /// <summary>The meta connector to give a synclet (with stored hashes).</summary>
+    public PostgreSqlMetaConnector Meta { get; }
+
+#pragma warning disable RS0026 // Two overloads with optional options, told apart by their first parameter (a connection string, a data source): never ambiguous.
+    /// <summary>Opens (and creates what is missing of) a store with a connection string.</summary>
+    /// <exception cref="PostgreSqlStoreException">The server cannot be reached, refuses the login or a permission, another process holds the store, or its tables have another shape; the message says which and what to do.</exception>
+    public static async Task<PostgreSqlStore> OpenAsync(string connectionString, int depth, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new PostgreSqlStoreException($"The PostgreSQL connection string is not valid: {exception.Message} Write it as 'Host=...;Username=...;Password=...;Database=...'.", exception);
+        }
+
+        builder.ApplicationName ??= "synclets";
+        var dataSource = NpgsqlDataSource.Create(builder);
+        try
+        {
+            return await OpenAsync(dataSource, ownsDataSource: true, depth, options ?? PostgreSqlStoreOptions.Default, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Opens (and creates what is missing of) a store on a data source the app owns (it stays open when the store is disposed).</summary>
+    /// <exception cref="PostgreSqlStoreException">As <see cref="OpenAsync(string, int, PostgreSqlStoreOptions?, CancellationToken)"/>.</exception>
+    public static Task<PostgreSqlStore> OpenAsync(NpgsqlDataSource dataSource, int depth, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return OpenAsync(dataSource, ownsDataSource: false, depth, options ?? PostgreSqlStoreOptions.Default, cancellationToken);
+    }
+#pragma warning restore RS0026
+
+    private static async Task<PostgreSqlStore> OpenAsync(NpgsqlDataSource dataSource, bool ownsDataSource, int depth, PostgreSqlStoreOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
+        ArgumentException.ThrowIfNullOrEmpty(options.Schema, nameof(options));
+        var description = $"schema '{options.Schema}' of {Describe(dataSource)}";
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await LockAsync(connection, options.Schema, description, cancellationToken).ConfigureAwait(false);
+            var schema = new PostgreSqlSchema(options, depth);
+            await schema.EnsureAsync(connection, options, cancellationToken).ConfigureAwait(false);
+            var store = new PostgreSqlStore(ownsDataSource ? dataSource : null, connection, schema, description);
+            await store.EnsureRootHashAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
+        {
+            await CloseAsync(connection).ConfigureAwait(false);
+            throw OpenFailure(exception, description);
+        }
+        catch
+        {
+            await CloseAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async ValueTask CloseAsync(NpgsqlConnection? connection)
+    {
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the store (rolling back a unit of work left open, and releasing the store's lock).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await RollbackUnitAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_ownedDataSource is not null)
+        {
+            await _ownedDataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal void BeginUnit() => _units++;
+
+    internal async ValueTask CommitUnitAsync(CancellationToken cancellationToken)
+    {
+        if (_units > 1)
+        {
+            _units--;
+            return;
+        }
+
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            _units = 0;
+            if (_transaction is not null)
+            {
+                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await _transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null;
+            }
+        }
+        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
+        {
+            await RollbackUnitAsync().ConfigureAwait(false);
+            throw Failure("commit", exception);
+        }
+        finally
+        {
+            ForgetUnit();
+        }
+    }
+
+    internal async ValueTask RollbackUnitAsync()
+    {
+        _units = 0;
+        ForgetUnit();
+        _pendingData.Clear();
+        _pendingMeta.Clear();
+        _pendingHashes.Clear();
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.RollbackAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            {
+                // The connection broke: the server rolled the transaction back itself.
+            }
+
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    internal ValueTask SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken)
+    {
+        string[] copy = [.. address];
+        _pendingData[AtomJson.WriteAddress(copy)] = (copy, atom.IsAbsent ? null : AtomJson.Write(atom));
+        return StandAloneAsync(cancellationToken);
+    }
+
+    internal async ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken)
+    {
+        string[] copy = [.. address];
+        var key = AtomJson.WriteAddress(copy);
+        var previous = await GetTimestampAsync(copy, cancellationToken).ConfigureAwait(false);
+        _pendingMeta[key] = (copy, timestamp);
+        _lastTimestampRead = (key, timestamp);
+        if (_knownTimestamps.TryGetValue(AtomJson.WriteAddress(copy[..^1]), out var known))
+        {
+            known[copy[^1]] = timestamp;
+        }
+
+        var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
+        for (var length = 0; length < copy.Length; length++)
+        {
+            var parent = AtomJson.WriteAddress(copy[..length]);
+            _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
+        }
+
+        await StandAloneAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A write outside a unit of work stands alone: a transaction of its own, committed now.</summary>
+    private async ValueTask StandAloneAsync(CancellationToken cancellationToken)
+    {
+        if (_units == 0)
+        {
+            BeginUnit();
+            await CommitUnitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends what the unit of work buffered, in one batch inside its transaction (begun here at its first write).</summary>
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingData.Count == 0 && _pendingMeta.Count == 0 && _pendingHashes.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _transaction ??= await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(_connection, _transaction);
+            AddUpserts(batch, _schema.Data, "atom", _pendingData.Where(p => p.Value.Json is not null).Select(p => (p.Key, p.Value.Address, p.Value.Json!)).ToList());
+            if (_pendingData.Where(p => p.Value.Json is null).Select(p => p.Key).ToArray() is { Length: > 0 } removed)
+            {
+                batch.BatchCommands.Add(Statement($"DELETE FROM {_schema.Data} WHERE \"address\" = ANY($1)", (object)removed)); // One parameter, the array: not params spread.
+            }
+
+            AddUpserts(batch, _schema.Meta, "timestamp", _pendingMeta.Select(p => (p.Key, p.Value.Address, Quoted(p.Value.Timestamp))).ToList());
+            if (_pendingHashes.Count > 0)
+            {
+                // XOR is PostgreSQL's #; hashes are kept as the unsigned 32-bit values they are.
+                batch.BatchCommands.Add(Statement(
+                    $"INSERT INTO {_schema.Hashes} (\"parent\", \"hash\") SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = {_schema.Hashes}.\"hash\" # excluded.\"hash\"",
+                    _pendingHashes.Keys.ToArray(),
+                    _pendingHashes.Values.Select(hash => (long)hash).ToArray()));
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
+        {
+            throw Failure("write", exception);
+        }
+
+        _pendingData.Clear();
+        _pendingMeta.Clear();
+        _pendingHashes.Clear();
+    }
+
+    /// <summary>One INSERT ... SELECT FROM unnest(arrays) ON CONFLICT for every buffered row of a table: the address, the leaf, and each level.</summary>
+    private void AddUpserts(NpgsqlBatch batch, string table, string leaf, List<(string Key, string[] Address, string Leaf)> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var columns = string.Join(", ", _schema.Levels.Select(PostgreSqlSchema.Quote));
+        var arrays = string.Join(", ", _schema.Levels.Select((_, i) => $"${i + 3}::text[]"));
+        var values = new List<object> { rows.Select(row => row.Key).ToArray(), rows.Select(row => row.Leaf).ToArray() };
+        for (var level = 0; level < Depth; level++)
+        {
+            values.Add(rows.Select(row => row.Address[level]).ToArray());
+        }
+
+        batch.BatchCommands.Add(Statement(
+            $"INSERT INTO {table} (\"address\", {PostgreSqlSchema.Quote(leaf)}, {columns}) SELECT * FROM unnest($1::text[], $2::text[], {arrays}) ON CONFLICT (\"address\") DO UPDATE SET {PostgreSqlSchema.Quote(leaf)} = excluded.{PostgreSqlSchema.Quote(leaf)}",
+            [.. values]));
+    }
+
+    private static NpgsqlBatchCommand Statement(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    /// <summary>The forgotten caches of a unit that ended (committed or not).</summary>
+    private void ForgetUnit()
+    {
+        _knownTimestamps.Clear();
+        _lastTimestampRead = null;
+    }
+
+    /// <summary>The reference keeps a timestamp as JSON text, quotes included (its characters need no escaping).</summary>
+    private static string Quoted(string timestamp) => "\"" + timestamp + "\"";
+
+    private static string Unquoted(string stored) =>
+        stored.Length >= 2 && stored[0] == '"' ? (stored.Contains('\\', StringComparison.Ordinal) ? AtomJson.Parse(stored).AsString() : stored[1..^1]) : stored;
+
+    private PostgreSqlStoreException Failure(string what, Exception exception) => new(
+        exception is PostgresException { SqlState: "42501" }
+            ? $"Could not {what} the PostgreSQL store ({_description}): permission denied ({exception.Message}). Grant the store's user the rights on the schema, or open a schema it owns. Nothing of this unit of work was kept."
+            : $"Could not {what} the PostgreSQL store ({_description}): {exception.Message}. Nothing of this unit of work was kept; the next sync retries it.",
+        exception);
+}

@@ -1,0 +1,165 @@
+using Npgsql;
+using Synclets.Connectors;
+using Synclets.Sqlite;
+using Synclets.Transports;
+
+namespace Synclets.PostgreSql.Tests;
+
+/// <summary>The PostgreSQL store on a real server: its layout, reopening, one writer, mixed groups, and errors that say what to do.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlStoreTests(PostgresServer server)
+{
+    [PostgresFact]
+    public async Task Atoms_and_timestamps_are_stored_in_the_references_layout_and_survive_a_reopen()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        uint hash;
+        await using (var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options))
+        await using (var synclet = new Synclet(store.Data, store.Meta))
+        {
+            await synclet.SetAtomAsync(["t1", "title"], "Buy milk");
+            await synclet.SetAtomsAsync(["t2"], [KeyValuePair.Create("done", Atom.FromBoolean(true)), KeyValuePair.Create("n", Atom.FromNumber(2.5))]);
+            await synclet.DeleteAtomAsync(["t2", "n"]);
+            hash = await synclet.GetHashAsync([]);
+        }
+
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var rows = new NpgsqlCommand($"SELECT d.address, d.atom, d.address1, d.address2, m.timestamp FROM \"{options.Schema}\".data d JOIN \"{options.Schema}\".meta m USING (address) ORDER BY d.address", connection);
+            await using var reader = await rows.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(("[\"t1\",\"title\"]", "\"Buy milk\"", "t1", "title"), (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            Assert.Matches("^\"[^\"]{16}\"$", reader.GetString(4)); // JSON text, quotes included, as the reference writes it.
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(("[\"t2\",\"done\"]", "true"), (reader.GetString(0), reader.GetString(1)));
+            Assert.False(await reader.ReadAsync()); // The deleted atom: a timestamp, no data row.
+        }
+
+        await using var reopened = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+        await using var again = new Synclet(reopened.Data, reopened.Meta);
+        Assert.Equal("""{"t1":{"title":"Buy milk"},"t2":{"done":true}}""", (await again.GetDataAsync()).ToJsonString());
+        Assert.Equal(hash, await again.GetHashAsync([]));
+        Assert.NotEqual(0u, hash);
+    }
+
+    [PostgresFact]
+    public async Task The_stored_hashes_equal_a_memory_replicas_after_syncing_from_it()
+    {
+        var pool = new MemoryPool();
+        await using var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 3, new PostgreSqlStoreOptions { Schema = server.NewSchema() });
+        await using var memory = new Synclet(new MemoryDataConnector(3), new MemoryMetaConnector(3), pool.CreateTransport(), new SyncletOptions { Id = "memory" });
+        await using var postgres = new Synclet(store.Data, store.Meta, pool.CreateTransport(), new SyncletOptions { Id = "postgres" });
+        for (var i = 0; i < 300; i++)
+        {
+            await memory.SetAtomAsync([$"table{i % 3}", $"row{i}", "cell"], Atom.FromNumber(i));
+        }
+
+        await memory.StartAsync();
+        await postgres.StartAsync();
+        await Quiescence.WaitAsync(memory, postgres, pool);
+
+        Assert.Equal((await memory.GetDataAsync()).ToJsonString(), (await postgres.GetDataAsync()).ToJsonString());
+        foreach (var parent in new[] { Array.Empty<string>(), ["table1"], ["table2", "row5"] })
+        {
+            Assert.Equal(await memory.GetHashAsync(parent), await postgres.GetHashAsync(parent));
+        }
+    }
+
+    [PostgresFact]
+    public async Task A_SQLite_client_a_PostgreSQL_store_and_a_memory_client_converge()
+    {
+        var pool = new MemoryPool();
+        var file = Path.Combine(Path.GetTempPath(), "synclets-mixed-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            await using var sqlite = await SqliteStore.OpenAsync(file, 2);
+            await using var postgresStore = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, new PostgreSqlStoreOptions { Schema = server.NewSchema() });
+            await using var a = new Synclet(sqlite.Data, sqlite.Meta, pool.CreateTransport(), new SyncletOptions { Id = "sqlite" });
+            await using var b = new Synclet(postgresStore.Data, postgresStore.Meta, pool.CreateTransport(), new SyncletOptions { Id = "postgres" });
+            await using var c = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "memory" });
+            await a.SetAtomAsync(["a", "x"], "from sqlite");
+            await b.SetAtomAsync(["b", "x"], "from postgres");
+            await c.SetAtomAsync(["c", "x"], "from memory");
+            await c.SetAtomAsync(["a", "x"], "memory wins, written last");
+            foreach (var synclet in new[] { a, b, c })
+            {
+                await synclet.StartAsync();
+            }
+
+            await Quiescence.WaitAsync([a, b, c, pool]);
+            var expected = """{"a":{"x":"memory wins, written last"},"b":{"x":"from postgres"},"c":{"x":"from memory"}}""";
+            Assert.Equal(expected, (await a.GetDataAsync()).ToJsonString());
+            Assert.Equal(expected, (await b.GetDataAsync()).ToJsonString());
+            Assert.Equal(expected, (await c.GetDataAsync()).ToJsonString());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
+    }
+
+    [PostgresFact]
+    public async Task A_second_opener_of_a_store_is_refused_naming_the_holder_until_the_first_closes()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        var first = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+        var refused = await Assert.ThrowsAsync<PostgreSqlStoreException>(() => PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options));
+        Assert.Contains("is open in server process", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("'synclets'", refused.Message, StringComparison.Ordinal);
+
+        await using (var other = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, new PostgreSqlStoreOptions { Schema = server.NewSchema() }))
+        {
+            // Another schema is another store: no conflict.
+        }
+
+        await first.DisposeAsync();
+        await using var second = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+        Assert.Equal(2, second.Depth);
+    }
+
+    [PostgresFact]
+    public async Task A_schema_of_another_depth_and_bad_connection_strings_give_errors_that_say_what_to_do()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        await (await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options)).DisposeAsync();
+        var depth = await Assert.ThrowsAsync<PostgreSqlStoreException>(() => PostgreSqlStore.OpenAsync(server.ConnectionString, 3, options));
+        Assert.Contains("is not a depth-3 Synclets table", depth.Message, StringComparison.Ordinal);
+
+        var garbage = await Assert.ThrowsAsync<PostgreSqlStoreException>(() => PostgreSqlStore.OpenAsync("this is not one", 2));
+        Assert.Contains("connection string is not valid", garbage.Message, StringComparison.Ordinal);
+
+        var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "no_such_database" };
+        var missing = await Assert.ThrowsAsync<PostgreSqlStoreException>(() => PostgreSqlStore.OpenAsync(builder.ConnectionString, 2));
+        Assert.Contains("the database does not exist", missing.Message, StringComparison.Ordinal);
+
+        builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Port = 1, Timeout = 2 };
+        var unreachable = await Assert.ThrowsAsync<PostgreSqlStoreException>(() => PostgreSqlStore.OpenAsync(builder.ConnectionString, 2));
+        Assert.Contains("Check that the server is running", unreachable.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task A_unit_of_work_that_fails_keeps_nothing_and_the_store_works_on()
+    {
+        await using var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, new PostgreSqlStoreOptions { Schema = server.NewSchema() });
+        await using var synclet = new Synclet(store.Data, store.Meta);
+        await synclet.SetAtomAsync(["kept", "x"], "yes");
+        var before = await synclet.GetHashAsync([]);
+
+        // A row update that throws half way: nothing of it reaches the tables, the hashes included.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => synclet.UpdateRowsAsync([], ["r1", "r2"], (rowId, _, changes) =>
+        {
+            changes.Add(KeyValuePair.Create("x", Atom.FromString(rowId)));
+            if (rowId == "r2")
+            {
+                throw new InvalidOperationException("no");
+            }
+        }));
+
+        Assert.Equal("""{"kept":{"x":"yes"}}""", (await synclet.GetDataAsync()).ToJsonString());
+        Assert.Equal(before, await synclet.GetHashAsync([]));
+        await synclet.SetAtomAsync(["after", "x"], "works");
+        Assert.Equal("""{"after":{"x":"works"},"kept":{"x":"yes"}}""", (await synclet.GetDataAsync()).ToJsonString());
+    }
+}
