@@ -78,6 +78,13 @@ internal static class ScenarioRunner
             plans.Add((operation, "none", tableRun));
         }
 
+        Func<Task<ScenarioResult>>? postgres = null;
+        if (PostgresScenarios.ConnectionString is not null)
+        {
+            postgres = () => PostgresScenarios.InitialSyncAsync(atoms ?? 100_000);
+            plans.Add(("initial-sync", "memory", postgres));
+        }
+
         foreach (var operation in new[] { "table-query-page", "table-query-all" })
         {
             foreach (var store in new[] { "memory", "sqlite-typed" })
@@ -122,7 +129,7 @@ internal static class ScenarioRunner
 
         foreach (var (scenario, transport, run) in plans)
         {
-            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : scenario == "tracker" ? "none" : "memory";
+            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : run == postgres ? PostgresScenarios.Store : scenario == "tracker" ? "none" : "memory";
             if (!filters.TrueForAll(filter => Matches(filter, scenario) || Matches(filter, store) || Matches(filter, transport)))
             {
                 continue;

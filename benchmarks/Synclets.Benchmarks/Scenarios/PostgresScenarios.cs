@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using Synclets.PostgreSql;
+using Synclets.Protocol;
+using Synclets.Sqlite;
+using Synclets.Transports;
+
+namespace Synclets.Benchmarks.Scenarios;
+
+/// <summary>
+/// Initial sync from a filled SQLite store into an empty PostgreSQL store (generic layout, depth
+/// 2) over the memory transport, beside the raw baseline measured in the same run: the same data
+/// and meta rows loaded into two plain tables of the same shape by binary COPY. Runs only when
+/// <c>SYNCLETS_POSTGRES</c> names a server (a connection string).
+/// </summary>
+internal static class PostgresScenarios
+{
+    public const string Store = "postgres";
+
+    public static string? ConnectionString => Environment.GetEnvironmentVariable("SYNCLETS_POSTGRES") is { Length: > 0 } given ? given : null;
+
+    public static async Task<ScenarioResult> InitialSyncAsync(long atoms)
+    {
+        await SyncOnceAsync(Math.Max(10, atoms / 10));
+        return await SyncOnceAsync(atoms);
+    }
+
+    private static async Task<ScenarioResult> SyncOnceAsync(long atoms)
+    {
+        var folder = Directory.CreateTempSubdirectory("synclets-pg-bench-");
+        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            var baseline = await CopyBaselineAsync(schema + "_copy", atoms);
+            await using var source = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
+            await using var target = await PostgreSqlStore.OpenAsync(ConnectionString!, 2, new PostgreSqlStoreOptions { Schema = schema });
+            var hub = new MemoryPool();
+            await using var full = new Synclet(source.Data, source.Meta, hub.CreateTransport(), new SyncletOptions { Id = "full" });
+            await using var empty = new Synclet(target.Data, target.Meta, hub.CreateTransport(), new SyncletOptions { Id = "empty" });
+            await SqliteScenarios.FillAsync(source, atoms);
+            await full.StartAsync();
+            await Quiescence.WaitAsync(full, hub);
+
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await empty.StartAsync();
+            await Quiescence.WaitAsync(full, empty, hub);
+            watch.Stop();
+            var converged = await full.GetHashAsync([]) == await empty.GetHashAsync([]);
+            return new ScenarioResult
+            {
+                Scenario = "initial-sync",
+                Store = Store,
+                Transport = "memory",
+                Depth = 2,
+                Atoms = atoms,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = full.Statistics.MessagesSent + empty.Statistics.MessagesSent,
+                Bytes = full.Statistics.BytesSent + empty.Statistics.BytesSent,
+                PeakMemoryBytes = memory.Peak,
+                BaseMemoryBytes = memory.Base,
+                BaselineSeconds = baseline,
+                Ratio = watch.Elapsed.TotalSeconds / baseline,
+                Converged = converged,
+                Note = "baseline: the same data and meta rows by binary COPY into two plain tables",
+            };
+        }
+        finally
+        {
+            await DropAsync(schema);
+            await DropAsync(schema + "_copy");
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Seconds to load the rows a store of <paramref name="atoms"/> holds (data and meta, the same keys and text) by binary COPY.</summary>
+    private static async Task<double> CopyBaselineAsync(string schema, long atoms)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using (var setup = new NpgsqlCommand($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.data (address TEXT PRIMARY KEY, atom TEXT, address1 TEXT, address2 TEXT); CREATE TABLE {schema}.meta (address TEXT PRIMARY KEY, timestamp TEXT, address1 TEXT, address2 TEXT)", connection))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        var clock = new HybridLogicalClock("baseline");
+        var watch = Stopwatch.StartNew();
+        foreach (var table in new[] { "data", "meta" })
+        {
+            await using var import = await connection.BeginBinaryImportAsync($"COPY {schema}.{table} FROM STDIN (FORMAT BINARY)");
+            for (long i = 0; i < atoms; i++)
+            {
+                string[] address = [$"r{i / 10}", $"c{i % 10}"];
+                await import.StartRowAsync();
+                await import.WriteAsync(AtomJson.WriteAddress(address), NpgsqlDbType.Text);
+                await import.WriteAsync(table == "data" ? AtomJson.Write(SqliteScenarios.Value(i)) : "\"" + clock.Next() + "\"", NpgsqlDbType.Text);
+                await import.WriteAsync(address[0], NpgsqlDbType.Text);
+                await import.WriteAsync(address[1], NpgsqlDbType.Text);
+            }
+
+            await import.CompleteAsync();
+        }
+
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task DropAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
