@@ -21,13 +21,14 @@ internal static class ServeCommand
         var depth = new Option<int>("--depth") { Description = "The depth of a new room's tree (a room's existing file keeps its own).", DefaultValueFactory = _ => 2 };
         var roomDepths = new Option<string[]>("--room-depth") { Description = "The depth of one room's tree, as ROOM=DEPTH (repeat for more), e.g. --room-depth workspace=3." };
         var relay = new Option<bool>("--relay") { Description = "Relay only: keep no store." };
+        var postgres = new Option<string?>("--postgres") { Description = "Keep the rooms in PostgreSQL instead of SQLite files: a connection string, e.g. \"Host=db;Username=app;Password=...;Database=app\". Each room is a schema (room_NAME), created on first use." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Debug: every message handled, and which user each connection id is." };
-        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, roomDepths, relay, verbose };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(roomDepths) ?? [], parse.GetValue(relay), parse.GetValue(verbose), cancellationToken));
+        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, roomDepths, relay, postgres, verbose };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(roomDepths) ?? [], parse.GetValue(relay), parse.GetValue(postgres), parse.GetValue(verbose), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, string[] roomDepthTexts, bool relay, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, string[] roomDepthTexts, bool relay, string? postgres, bool verbose, CancellationToken cancellationToken)
     {
         if (depth < 1)
         {
@@ -48,7 +49,18 @@ internal static class ServeCommand
             roomDepths[text[..equals]] = roomDepth;
         }
 
-        data.Create();
+        await using var postgresRooms = postgres is null ? null : PostgresRooms.Create(postgres);
+        if (postgres is not null && postgresRooms is null)
+        {
+            await Console.Error.WriteLineAsync("--postgres needs a connection string like \"Host=db;Username=app;Password=...;Database=app\".");
+            return 2;
+        }
+
+        if (postgresRooms is null)
+        {
+            data.Create();
+        }
+
         // The content root is the working folder, where the data folder usually is too. Watching it
         // for configuration changes (ASP.NET Core's default) would wake a file watcher on every
         // SQLite write: measured, 0.5 s more for a 1,000,000-atom sync through a store room.
@@ -62,6 +74,11 @@ internal static class ServeCommand
             {
                 options.StoreFactory = async (room, _, token) =>
                 {
+                    if (postgresRooms is not null)
+                    {
+                        return await postgresRooms.OpenAsync(room, roomDepths.GetValueOrDefault(room, depth), token);
+                    }
+
                     // A room's file knows its depth; a new room takes its --room-depth, else --depth.
                     var path = Path.Combine(data.FullName, FileName(room));
                     var roomDepth = await SqliteStore.ReadDepthAsync(path, cancellationToken: token) ?? roomDepths.GetValueOrDefault(room, depth);
@@ -76,7 +93,7 @@ internal static class ServeCommand
         await app.StartAsync(cancellationToken);
         foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
         {
-            Console.WriteLine($"Listening on {address.Replace("http", "ws", StringComparison.Ordinal)}/sync/{{room}} ({(relay ? "relay only" : $"SQLite stores in {data.FullName}")})");
+            Console.WriteLine($"Listening on {address.Replace("http", "ws", StringComparison.Ordinal)}/sync/{{room}} ({(relay ? "relay only" : postgresRooms is not null ? $"PostgreSQL stores in {postgresRooms.Describe()}" : $"SQLite stores in {data.FullName}")})");
         }
 
         await app.WaitForShutdownAsync(cancellationToken);

@@ -2,9 +2,35 @@ using Npgsql;
 
 namespace Synclets.PostgreSql;
 
-// One writer per store: a session advisory lock on the schema, and errors that name who holds it.
+// One writer per store: a session advisory lock on the schema, and errors that name who holds it;
+// a connection that broke (the server restarted, the network dropped) is replaced between units.
 public sealed partial class PostgreSqlStore
 {
+    /// <summary>
+    /// Before a read or a unit's first write: a connection the server or the network broke is
+    /// replaced, and the lock taken again on the new session (the old session's lock died with it),
+    /// so the store works on once the server is back instead of failing every call. Never inside a
+    /// transaction: a unit whose connection broke has failed, and is rolled back whole.
+    /// </summary>
+    private async ValueTask EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (_connection.State == System.Data.ConnectionState.Open || _transaction is not null)
+        {
+            return;
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await LockAsync(_connection, _schemaName, _description, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
+        {
+            throw OpenFailure(exception, _description);
+        }
+    }
+
     private static async Task LockAsync(NpgsqlConnection connection, string schema, string description, CancellationToken cancellationToken)
     {
         var key = unchecked((int)Fnv1a.Hash(schema));

@@ -150,6 +150,7 @@ public sealed partial class PostgreSqlStore
 
     private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params object[] values)
     {
+        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(sql, values);
         try
         {
@@ -164,6 +165,7 @@ public sealed partial class PostgreSqlStore
 
     private async Task ReadAsync(string sql, Action<NpgsqlDataReader> onRow, CancellationToken cancellationToken, params object[] values)
     {
+        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(sql, values);
         try
         {

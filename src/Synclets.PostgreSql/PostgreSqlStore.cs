@@ -22,8 +22,10 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     /// <summary>The first key of our advisory locks ("SYNC"); the second is the schema's hash.</summary>
     private const int LockSpace = 0x53594E43;
 
-    private readonly NpgsqlDataSource? _ownedDataSource;
-    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly string _schemaName;
+    private NpgsqlConnection _connection;
     private readonly PostgreSqlSchema _schema;
     private readonly string _description;
     private readonly Dictionary<string, (string[] Address, string? Json)> _pendingData = new(StringComparer.Ordinal);
@@ -37,10 +39,13 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     private (string Key, string Timestamp)? _lastTimestampRead;
     private NpgsqlTransaction? _transaction;
     private int _units;
+    private bool _disposed;
 
-    private PostgreSqlStore(NpgsqlDataSource? ownedDataSource, NpgsqlConnection connection, PostgreSqlSchema schema, string description)
+    private PostgreSqlStore(NpgsqlDataSource dataSource, bool ownsDataSource, string schemaName, NpgsqlConnection connection, PostgreSqlSchema schema, string description)
     {
-        _ownedDataSource = ownedDataSource;
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _schemaName = schemaName;
         _connection = connection;
         _schema = schema;
         _description = description;
@@ -50,6 +55,9 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
 
     /// <summary>The depth of the tree.</summary>
     public int Depth => _schema.Depth;
+
+    /// <summary>The server process of the store's session, for tests that break it.</summary>
+    internal int BackendProcessId => _connection.ProcessID;
 
     /// <summary>The data connector to give a synclet.</summary>
     public PostgreSqlDataConnector Data { get; }
@@ -95,6 +103,19 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     }
 #pragma warning restore RS0026
 
+    /// <summary>The depth of the store in a schema (its meta table's level columns), or null when the schema holds no store.</summary>
+    public static async Task<int?> ReadDepthAsync(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name ~ '^address[0-9]+$'", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = options.Schema });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = options.MetaTable });
+        var levels = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return levels == 0 ? null : (int)levels;
+    }
+
     private static async Task<PostgreSqlStore> OpenAsync(NpgsqlDataSource dataSource, bool ownsDataSource, int depth, PostgreSqlStoreOptions options, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
@@ -107,7 +128,7 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
             await LockAsync(connection, options.Schema, description, cancellationToken).ConfigureAwait(false);
             var schema = new PostgreSqlSchema(options, depth);
             await schema.EnsureAsync(connection, options, cancellationToken).ConfigureAwait(false);
-            var store = new PostgreSqlStore(ownsDataSource ? dataSource : null, connection, schema, description);
+            var store = new PostgreSqlStore(dataSource, ownsDataSource, options.Schema, connection, schema, description);
             await store.EnsureRootHashAsync(cancellationToken).ConfigureAwait(false);
             return store;
         }
@@ -134,11 +155,28 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     /// <summary>Closes the store (rolling back a unit of work left open, and releasing the store's lock).</summary>
     public async ValueTask DisposeAsync()
     {
-        await RollbackUnitAsync().ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
-        if (_ownedDataSource is not null)
+        if (_disposed)
         {
-            await _ownedDataSource.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        _disposed = true;
+        await RollbackUnitAsync().ConfigureAwait(false);
+        try
+        {
+            // A pooled connection outlives this store: release the lock now, not when the pool resets it.
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection);
+            await unlock.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is gone, and the server released the lock with its session.
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -246,6 +284,7 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
 
         try
         {
+            await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             _transaction ??= await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(_connection, _transaction);
             AddUpserts(batch, _schema.Data, "atom", _pendingData.Where(p => p.Value.Json is not null).Select(p => (p.Key, p.Value.Address, p.Value.Json!)).ToList());

@@ -163,3 +163,46 @@ public sealed class PostgreSqlStoreTests(PostgresServer server)
         Assert.Equal("""{"after":{"x":"works"},"kept":{"x":"yes"}}""", (await synclet.GetDataAsync()).ToJsonString());
     }
 }
+
+/// <summary>A store whose connection the server drops: the unit in flight fails whole, and the store reconnects for the next.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ConnectionLossTests(PostgresServer server)
+{
+    [PostgresFact]
+    public async Task A_write_whose_connection_dies_fails_whole_and_the_next_one_reconnects_and_keeps_the_lock()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        await using var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+        await using var synclet = new Synclet(store.Data, store.Meta);
+        await synclet.SetAtomAsync(["a", "x"], "before");
+
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand($"SELECT pg_terminate_backend({store.BackendProcessId})", admin);
+            Assert.Equal(true, await kill.ExecuteScalarAsync());
+        }
+
+        var lost = await Assert.ThrowsAsync<PostgreSqlStoreException>(() => synclet.SetAtomAsync(["b", "x"], "lost with the connection"));
+        Assert.Contains("Nothing of this unit of work was kept", lost.Message, StringComparison.Ordinal);
+
+        await synclet.SetAtomAsync(["c", "x"], "after");
+        Assert.Equal("""{"a":{"x":"before"},"c":{"x":"after"}}""", (await synclet.GetDataAsync()).ToJsonString());
+        var hash = await synclet.GetHashAsync([]);
+
+        // The new session holds the lock again: another opener is still refused.
+        await Assert.ThrowsAsync<PostgreSqlStoreException>(() => PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options));
+
+        // And the stored hash is the one the timestamps give: rebuilt from scratch, it is the same.
+        await store.DisposeAsync();
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var forget = new NpgsqlCommand($"DELETE FROM \"{options.Schema}\".meta_hashes", admin);
+            await forget.ExecuteNonQueryAsync();
+        }
+
+        await using var rebuilt = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+        Assert.Equal(hash, await new Synclet(rebuilt.Data, rebuilt.Meta).GetHashAsync([]));
+    }
+}
