@@ -69,21 +69,10 @@ public sealed class MemoryDataConnector(int depth) : IDataConnector, IBulkDataRe
 
     /// <inheritdoc/>
     /// <remarks>Runs the query over the live rows, copying none of them.</remarks>
-    public async ValueTask QueryRowsAsync(IReadOnlyList<string> tableAddress, RowQuery query, RowVisitor onRow, CancellationToken cancellationToken = default)
+    public ValueTask QueryRowsAsync(IReadOnlyList<string> tableAddress, RowQuery query, RowVisitor onRow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(onRow);
-        var rows = new List<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>();
-        await ReadRowsAsync(tableAddress, rowIds: null, (rowId, cells) =>
-        {
-            if (RowQueryRunner.Matches(cells, query.Filters))
-            {
-                rows.Add(KeyValuePair.Create(rowId, cells));
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        foreach (var row in RowQueryRunner.Run(rows, query))
-        {
-            onRow(row.Key, row.Value);
-        }
+        return RowQueryRunner.VisitAsync(visit => ReadRowsAsync(tableAddress, rowIds: null, visit, cancellationToken), query, copyCells: false, onRow);
     }
 }

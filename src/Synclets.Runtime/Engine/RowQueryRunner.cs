@@ -32,6 +32,27 @@ internal static class RowQueryRunner
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="query"/> over the rows <paramref name="readRows"/> visits, and visits
+    /// the page it selects in order: the rows that meet the filters are kept (copied when
+    /// <paramref name="copyCells"/>, as a visitor's cells may be reused), ordered, then paged.
+    /// </summary>
+    public static async ValueTask VisitAsync(Func<RowVisitor, ValueTask> readRows, RowQuery query, bool copyCells, RowVisitor onRow)
+    {
+        var rows = new List<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>();
+        await readRows((rowId, cells) =>
+        {
+            if (Matches(cells, query.Filters))
+            {
+                rows.Add(KeyValuePair.Create(rowId, copyCells ? new Dictionary<string, Atom>(cells, StringComparer.Ordinal) : cells));
+            }
+        }).ConfigureAwait(false);
+        foreach (var row in Run(rows, query))
+        {
+            onRow(row.Key, row.Value);
+        }
+    }
+
     /// <summary>The page of <paramref name="rows"/> (each meeting the query's filters) that <paramref name="query"/> selects, in its order.</summary>
     public static IEnumerable<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>> Run(List<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>> rows, RowQuery query)
     {

@@ -147,18 +147,8 @@ internal sealed class StoreReader(IDataConnector data, IMetaConnector meta)
             return;
         }
 
-        var rows = new List<KeyValuePair<string, IReadOnlyDictionary<string, Atom>>>();
-        await ReadRowsAsync(table, rowIds: null, (rowId, cells) =>
-        {
-            if (RowQueryRunner.Matches(cells, query.Filters))
-            {
-                rows.Add(KeyValuePair.Create(rowId, (IReadOnlyDictionary<string, Atom>)new Dictionary<string, Atom>(cells, StringComparer.Ordinal)));
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        foreach (var row in RowQueryRunner.Run(rows, query))
-        {
-            onRow(row.Key, row.Value);
-        }
+        // Rows read through a database's reader may share one dictionary of cells: copied.
+        await RowQueryRunner.VisitAsync(visit => ReadRowsAsync(table, rowIds: null, visit, cancellationToken), query, copyCells: true, onRow).ConfigureAwait(false);
     }
 
     /// <summary>The rows of a table from its subtree, which holds each row's atoms together.</summary>
