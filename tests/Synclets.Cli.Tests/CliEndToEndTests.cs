@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Synclets.AspNetCore;
 using Synclets.Sqlite;
+using Synclets.Tests.Support;
 
 namespace Synclets.Cli.Tests;
 
 /// <summary>The synclets tool as a user runs it: serve in one process, sync and inspect in others, with SQLite files.</summary>
 public sealed class CliEndToEndTests : IDisposable
 {
-    private static readonly string Tool = Path.Combine(AppContext.BaseDirectory.Replace("Synclets.Cli.Tests", "Synclets.Cli", StringComparison.Ordinal).Replace(Path.Combine("tests", "Synclets.Cli"), Path.Combine("src", "Synclets.Cli"), StringComparison.Ordinal), "synclets.dll");
+    private static readonly string Tool = SyncletsTool.Path;
     private readonly string _folder = Directory.CreateTempSubdirectory("synclets-cli-").FullName;
 
     public void Dispose()
@@ -219,26 +220,7 @@ public sealed class CliEndToEndTests : IDisposable
         }
     }
 
-    private Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Tool);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+    private Process Start(params string[] arguments) => SyncletsTool.Start(_folder, arguments);
 
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["COLUMNS"] = "200";
-        return Process.Start(start)!;
-    }
-
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
-    {
-        using var process = Start(arguments);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) => SyncletsTool.RunAsync(_folder, arguments);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Synclets.Sqlite;
+using Synclets.Tests.Support;
 
 namespace Synclets.PostgreSql.Tests;
 
@@ -8,7 +9,6 @@ namespace Synclets.PostgreSql.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class ServeOnPostgresTests(PostgresServer server) : IDisposable
 {
-    private static readonly string Tool = Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("tests", "Synclets.PostgreSql.Tests"), Path.Combine("src", "Synclets.Cli"), StringComparison.Ordinal), "synclets.dll");
     private readonly string _folder = Directory.CreateTempSubdirectory("synclets-serve-pg-").FullName;
 
     public void Dispose()
@@ -20,7 +20,7 @@ public sealed class ServeOnPostgresTests(PostgresServer server) : IDisposable
     [PostgresFact]
     public async Task A_room_kept_in_PostgreSQL_syncs_one_SQLite_client_to_another_and_outlives_the_server()
     {
-        Assert.True(File.Exists(Tool), $"the tool is not built at {Tool}");
+        Assert.True(File.Exists(SyncletsTool.Path), $"the tool is not built at {SyncletsTool.Path}");
         var room = "todos-" + server.NewSchema();
         var laptop = Path.Combine(_folder, "laptop.db");
         await using (var store = await SqliteStore.OpenAsync(laptop, 2))
@@ -80,52 +80,15 @@ public sealed class ServeOnPostgresTests(PostgresServer server) : IDisposable
         Assert.NotEqual(longName, PostgreSqlStoreOptions.ForRoom(new string('x', 127)).Schema);
     }
 
-    /// <summary>
-    /// The server says where it listens: that line is the signal that it is ready. Its output is
-    /// read to the end in the background, so a full pipe never blocks its logging.
-    /// </summary>
+    /// <summary>Where a started server listens, once it says so, checked to keep its rooms in PostgreSQL.</summary>
     private static async Task<string> ListeningAtAsync(Process serve)
     {
-        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        _ = Task.Run(async () =>
-        {
-            while (await serve.StandardOutput.ReadLineAsync() is { } line)
-            {
-                output.Enqueue(line);
-                if (line.StartsWith("Listening on ", StringComparison.Ordinal))
-                {
-                    listening.TrySetResult(line);
-                }
-            }
-
-            listening.TrySetException(new InvalidOperationException("The server stopped before it listened: " + string.Join("\n", output) + await serve.StandardError.ReadToEndAsync()));
-        });
-        _ = Task.Run(async () => output.Enqueue(await serve.StandardError.ReadToEndAsync()));
-        var line = await listening.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var line = await SyncletsTool.WaitUntilListeningAsync(serve);
         Assert.Contains("PostgreSQL stores in database 'postgres'", line, StringComparison.Ordinal);
         return line["Listening on ".Length..line.IndexOf("/sync/", StringComparison.Ordinal)];
     }
 
-    private Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Tool);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+    private Process Start(params string[] arguments) => SyncletsTool.Start(_folder, arguments);
 
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        return Process.Start(start)!;
-    }
-
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
-    {
-        using var process = Start(arguments);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) => SyncletsTool.RunAsync(_folder, arguments);
 }
