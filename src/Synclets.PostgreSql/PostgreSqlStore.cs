@@ -206,6 +206,11 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
             await RollbackUnitAsync().ConfigureAwait(false);
             throw Failure("commit", exception);
         }
+        catch (PostgreSqlStoreException)
+        {
+            await RollbackUnitAsync().ConfigureAwait(false); // The flush failed: nothing of the unit stays buffered either.
+            throw;
+        }
         finally
         {
             ForgetUnit();

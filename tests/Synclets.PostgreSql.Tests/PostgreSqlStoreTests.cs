@@ -206,3 +206,28 @@ public sealed class ConnectionLossTests(PostgresServer server)
         Assert.Equal(hash, await new Synclet(rebuilt.Data, rebuilt.Meta).GetHashAsync([]));
     }
 }
+
+/// <summary>Writes straight to the connectors, outside any unit of work: each stands alone, failed or committed.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class StandAloneWriteTests(PostgresServer server)
+{
+    [PostgresFact]
+    public async Task A_stand_alone_write_that_fails_leaves_nothing_buffered_and_the_next_one_commits()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        await using var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 1, options);
+        await using var admin = new NpgsqlConnection(server.ConnectionString);
+        await admin.OpenAsync();
+        await using (var kill = new NpgsqlCommand($"SELECT pg_terminate_backend({store.BackendProcessId})", admin))
+        {
+            await kill.ExecuteScalarAsync();
+        }
+
+        await Assert.ThrowsAsync<PostgreSqlStoreException>(async () => await store.Data.SetAtomAsync(["lost"], "no"));
+        await store.Data.SetAtomAsync(["kept"], "yes");
+
+        // Seen from another session: committed, not left in a unit that never ends.
+        await using var count = new NpgsqlCommand($"SELECT string_agg(address, ',') FROM \"{options.Schema}\".data", admin);
+        Assert.Equal("[\"kept\"]", await count.ExecuteScalarAsync());
+    }
+}
