@@ -20,9 +20,12 @@ public sealed partial class PostgreSqlStore
             : Atom.Absent;
     }
 
-    internal async ValueTask<string> GetTimestampAsync(IReadOnlyList<string> address, CancellationToken cancellationToken)
+    internal ValueTask<string> GetTimestampAsync(IReadOnlyList<string> address, CancellationToken cancellationToken) =>
+        StoredTimestampAsync(AtomJson.WriteAddress(address), AtomJson.WriteAddress([.. address.Take(address.Count - 1)]), address[^1], cancellationToken);
+
+    /// <summary>An atom's timestamp by its key: written in this unit, just read, read ahead with its parent, or read now.</summary>
+    private async ValueTask<string> StoredTimestampAsync(string key, string parentKey, string id, CancellationToken cancellationToken)
     {
-        var key = AtomJson.WriteAddress(address);
         if (_pendingMeta.TryGetValue(key, out var pending))
         {
             return pending.Timestamp;
@@ -33,9 +36,9 @@ public sealed partial class PostgreSqlStore
             return last.Timestamp;
         }
 
-        if (_knownTimestamps.TryGetValue(AtomJson.WriteAddress([.. address.Take(address.Count - 1)]), out var known))
+        if (_knownTimestamps.TryGetValue(parentKey, out var known))
         {
-            return known.TryGetValue(address[^1], out var timestamp) ? timestamp : Timestamp.None;
+            return known.TryGetValue(id, out var timestamp) ? timestamp : Timestamp.None;
         }
 
         var stored = await ScalarAsync($"SELECT \"timestamp\" FROM {_schema.Meta} WHERE \"address\" = $1", cancellationToken, key).ConfigureAwait(false) is string text ? Unquoted(text) : Timestamp.None;

@@ -201,14 +201,15 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
                 _transaction = null;
             }
         }
-        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
+        catch (Exception exception)
         {
+            // Whatever failed (the flush, the commit), nothing of the unit stays buffered or open.
             await RollbackUnitAsync().ConfigureAwait(false);
-            throw Failure("commit", exception);
-        }
-        catch (PostgreSqlStoreException)
-        {
-            await RollbackUnitAsync().ConfigureAwait(false); // The flush failed: nothing of the unit stays buffered either.
+            if (exception is NpgsqlException or PostgresException)
+            {
+                throw Failure("commit", exception);
+            }
+
             throw;
         }
         finally
@@ -250,23 +251,35 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     internal async ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken)
     {
         string[] copy = [.. address];
+        var parents = ParentKeys(copy); // Each atom's key and its parents' keys, written once for all that follows.
         var key = AtomJson.WriteAddress(copy);
-        var previous = await GetTimestampAsync(copy, cancellationToken).ConfigureAwait(false);
+        var previous = await StoredTimestampAsync(key, parents[^1], copy[^1], cancellationToken).ConfigureAwait(false);
         _pendingMeta[key] = (copy, timestamp);
         _lastTimestampRead = (key, timestamp);
-        if (_knownTimestamps.TryGetValue(AtomJson.WriteAddress(copy[..^1]), out var known))
+        if (_knownTimestamps.TryGetValue(parents[^1], out var known))
         {
             known[copy[^1]] = timestamp;
         }
 
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
-        for (var length = 0; length < copy.Length; length++)
+        foreach (var parent in parents)
         {
-            var parent = AtomJson.WriteAddress(copy[..length]);
             _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
         }
 
         await StandAloneAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The keys of an address's parents, the root first: '[]', '["a"]', ... up to the atom's own parent.</summary>
+    private static string[] ParentKeys(string[] address)
+    {
+        var keys = new string[address.Length];
+        for (var length = 0; length < address.Length; length++)
+        {
+            keys[length] = AtomJson.WriteAddress(address[..length]);
+        }
+
+        return keys;
     }
 
     /// <summary>A write outside a unit of work stands alone: a transaction of its own, committed now.</summary>

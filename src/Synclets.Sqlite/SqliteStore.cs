@@ -374,7 +374,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private void Write(Action write) => _unit.Write(write, _catchUpAtBegin);
 
     /// <summary>Begins the unit of work's transaction at its first write, taking in first what other programs wrote before it.</summary>
-    private void EnsureTransaction() => _unit.Write(static () => { }, _catchUpAtBegin);
+    private void EnsureTransaction() => _unit.EnsureTransaction(_catchUpAtBegin);
 
     /// <summary>With the write lock just taken, nobody else can write until we commit: take in what others wrote before.</summary>
     private void CatchUpAtBegin()

@@ -29,15 +29,30 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection)
     /// <exception cref="SqliteStoreException">SQLite failed; the message says why and what to do.</exception>
     public void Write(Action write, Action? onBegin = null)
     {
+        EnsureTransaction(onBegin);
         try
         {
-            if (_depth > 0 && Transaction is null)
-            {
-                Transaction = connection.BeginTransaction(deferred: false);
-                onBegin?.Invoke();
-            }
-
             write();
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteErrors.Failure("write", exception);
+        }
+    }
+
+    /// <summary>Begins the unit's transaction if this is its first write (then <paramref name="onBegin"/> runs, under the write lock); outside a unit, nothing.</summary>
+    /// <exception cref="SqliteStoreException">SQLite could not begin it (locked, read-only); the message says why.</exception>
+    public void EnsureTransaction(Action? onBegin = null)
+    {
+        if (_depth == 0 || Transaction is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            Transaction = connection.BeginTransaction(deferred: false);
+            onBegin?.Invoke();
         }
         catch (SqliteException exception)
         {

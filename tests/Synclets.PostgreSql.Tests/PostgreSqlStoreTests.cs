@@ -176,12 +176,7 @@ public sealed class ConnectionLossTests(PostgresServer server)
         await using var synclet = new Synclet(store.Data, store.Meta);
         await synclet.SetAtomAsync(["a", "x"], "before");
 
-        await using (var admin = new NpgsqlConnection(server.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var kill = new NpgsqlCommand($"SELECT pg_terminate_backend({store.BackendProcessId})", admin);
-            Assert.Equal(true, await kill.ExecuteScalarAsync());
-        }
+        Assert.True(await server.TerminateSessionAsync(store.BackendProcessId));
 
         var lost = await Assert.ThrowsAsync<PostgreSqlStoreException>(() => synclet.SetAtomAsync(["b", "x"], "lost with the connection"));
         Assert.Contains("Nothing of this unit of work was kept", lost.Message, StringComparison.Ordinal);
@@ -216,12 +211,9 @@ public sealed class StandAloneWriteTests(PostgresServer server)
     {
         var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
         await using var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 1, options);
+        Assert.True(await server.TerminateSessionAsync(store.BackendProcessId));
         await using var admin = new NpgsqlConnection(server.ConnectionString);
         await admin.OpenAsync();
-        await using (var kill = new NpgsqlCommand($"SELECT pg_terminate_backend({store.BackendProcessId})", admin))
-        {
-            await kill.ExecuteScalarAsync();
-        }
 
         await Assert.ThrowsAsync<PostgreSqlStoreException>(async () => await store.Data.SetAtomAsync(["lost"], "no"));
         await store.Data.SetAtomAsync(["kept"], "yes");

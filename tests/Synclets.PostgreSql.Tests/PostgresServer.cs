@@ -31,6 +31,15 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>A schema name no other test uses.</summary>
     public string NewSchema() => $"t{Environment.ProcessId}_{Interlocked.Increment(ref _schemas)}";
 
+    /// <summary>Ends a server session as a crash or a network drop would (<c>pg_terminate_backend</c>); true when there was one to end.</summary>
+    public async Task<bool> TerminateSessionAsync(int processId)
+    {
+        await using var admin = new NpgsqlConnection(ConnectionString);
+        await admin.OpenAsync();
+        await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend({processId})", admin);
+        return await terminate.ExecuteScalarAsync() is true;
+    }
+
     public async Task InitializeAsync()
     {
         if (Environment.GetEnvironmentVariable("SYNCLETS_POSTGRES") is { Length: > 0 } given)
