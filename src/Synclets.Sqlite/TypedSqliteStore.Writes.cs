@@ -30,7 +30,7 @@ public sealed partial class TypedSqliteStore<TRow>
             return $"Table {TRow.SqlTableName} has no column '{address[1]}' (written at [{address[0]}, {address[1]}]). The peer's schema differs from this record's.";
         }
 
-        if (Ids.HasUnpairedSurrogate(address[0]))
+        if (!IsStorableRowId(address[0]))
         {
             return SqliteText.Refused($"The row id '{address[0]}' of table {TRow.SqlTableName}").Message;
         }
@@ -53,7 +53,7 @@ public sealed partial class TypedSqliteStore<TRow>
     public ValueTask SetTimestampAsync(IReadOnlyList<string> address, string timestamp, CancellationToken cancellationToken = default)
     {
         var (bit, _) = Column(address[1]);
-        if (Ids.HasUnpairedSurrogate(address[0]))
+        if (!IsStorableRowId(address[0]))
         {
             throw SqliteText.Refused($"The row id '{address[0]}' of table {TRow.SqlTableName}");
         }
@@ -97,7 +97,7 @@ public sealed partial class TypedSqliteStore<TRow>
     /// <summary>What this store buffered or read for the unit of work, forgotten when it rolls back.</summary>
     private void ForgetUnit()
     {
-        _pending.Clear();
+        ClearPending();
         _pendingRootDelta = 0;
         _knownTimestamps.Clear();
     }
@@ -107,15 +107,50 @@ public sealed partial class TypedSqliteStore<TRow>
             ? column
             : throw new SqliteStoreException($"Table {TRow.SqlTableName} has no column '{id}': the record has no such property. A peer with a newer record may have added it; update this app.");
 
+    /// <summary>
+    /// False when the row id holds half a surrogate pair (SQLite's UTF-8 text cannot keep it).
+    /// The engine writes a row's cells one after another under the same id string, so the last id
+    /// that passed is remembered and not scanned again for each cell and timestamp.
+    /// </summary>
+    private bool IsStorableRowId(string rowId)
+    {
+        if (ReferenceEquals(rowId, _lastStorableRowId))
+        {
+            return true;
+        }
+
+        if (Ids.HasUnpairedSurrogate(rowId))
+        {
+            return false;
+        }
+
+        _lastStorableRowId = rowId;
+        return true;
+    }
+
+    /// <summary>The buffer of a row written in this unit of work; the last one is kept at hand, as a row's cells come one after another.</summary>
     private PendingRow Pending(string rowId)
     {
+        if (_lastPending is { } last && string.Equals(last.RowId, rowId, StringComparison.Ordinal))
+        {
+            return last.Row;
+        }
+
         if (!_pending.TryGetValue(rowId, out var pending))
         {
             pending = _spareRows.TryPop(out var spare) ? spare : new PendingRow(_columns.Length);
             _pending[rowId] = pending;
         }
 
+        _lastPending = (rowId, pending);
         return pending;
+    }
+
+    /// <summary>Empties the buffered rows (written, or forgotten on rollback).</summary>
+    private void ClearPending()
+    {
+        _pending.Clear();
+        _lastPending = null;
     }
 
     private ValueTask FlushIfAlone()
@@ -202,7 +237,7 @@ public sealed partial class TypedSqliteStore<TRow>
             }
         }
 
-        _pending.Clear();
+        ClearPending();
     }
 
     private void Write(Action write) => _unit.Write(write);

@@ -65,6 +65,8 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
     private readonly long _allMask;
     private readonly Dictionary<string, PendingRow> _pending = new(StringComparer.Ordinal);
     private readonly Stack<PendingRow> _spareRows = new(); // Written rows' buffers, cleared for the next unit of work.
+    private (string RowId, PendingRow Row)? _lastPending; // The row of the last cell buffered (see Pending).
+    private string? _lastStorableRowId; // The last row id checked for half surrogate pairs (see IsStorableRowId).
     private readonly RawStatement _upsertData;
     private readonly RawStatement _upsertMeta;
     private readonly RawStatement _deleteIfEmpty;

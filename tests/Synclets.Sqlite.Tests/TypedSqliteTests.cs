@@ -84,6 +84,7 @@ public sealed class TypedSqliteStoreTests : IDisposable
         await items.UpsertAsync(new Item("i2", null, Done: false, Count: -1, Score: 2));
         await items.UpsertAsync(new Item("i3", string.Empty, Done: false, Count: 0, Score: 0));
         await items.UpsertAsync(new Item("i4", "Crème brûlée \u2713 \U0001F600 " + new string('x', 600), Done: true, Count: 1, Score: 1));
+        await items.UpsertAsync(new Item("i5", new string('\u00FC', 20_000), Done: true, Count: 1, Score: 1)); // Beyond the statements' reused text buffer.
         await typedSynclet.StartAsync();
         await genericSynclet.StartAsync();
         await Quiescence.WaitAsync(typedSynclet, genericSynclet, pool);
@@ -99,6 +100,7 @@ public sealed class TypedSqliteStoreTests : IDisposable
         Assert.Equal(string.Empty, await connection.QuerySingleAsync<string?>("SELECT Name FROM Item WHERE Id = 'i3'"));
         Assert.Equal(new Item("i3", string.Empty, false, 0, 0), await Item.CreateStore(genericSynclet).GetAsync("i3"));
         Assert.Equal("Crème brûlée \u2713 \U0001F600 " + new string('x', 600), (await Item.CreateStore(genericSynclet).GetAsync("i4"))!.Name);
+        Assert.Equal(new string('\u00FC', 20_000), await connection.QuerySingleAsync<string>("SELECT Name FROM Item WHERE Id = 'i5'"));
 
         // A deletion on the generic side removes the typed row once all its cells are gone.
         var genericItems = Item.CreateStore(genericSynclet);

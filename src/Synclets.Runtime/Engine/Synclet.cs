@@ -392,6 +392,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             _ = id ?? throw new ArgumentException("A row id is null.", nameof(rowIds));
         }
 
+        var longestChanges = 0;
+
         return RunAsync(() => InTransactionAsync(async () =>
         {
             // Stored rows are changed as they are read; the rest (new rows) after, from nothing.
@@ -422,10 +424,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             return written;
         }), cancellationToken);
 
+        // Each row's list starts as long as the longest so far: rows of a table change alike, and
+        // growing ten thousand lists from empty was the bulk upsert's largest allocation.
         List<KeyValuePair<string, Atom>> ChangesOf(string id, IReadOnlyDictionary<string, Atom> stored)
         {
-            var changes = new List<KeyValuePair<string, Atom>>();
+            var changes = new List<KeyValuePair<string, Atom>>(Math.Max(longestChanges, stored.Count));
             changesFor(id, stored, changes);
+            longestChanges = Math.Max(longestChanges, changes.Count);
             return changes;
         }
     }
