@@ -11,6 +11,7 @@ public sealed class NodeScript : IAsyncDisposable
     private readonly Process _node;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _errors = new();
+    private bool _disposed;
 
     private NodeScript(Process node)
     {
@@ -96,10 +97,31 @@ public sealed class NodeScript : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the script at once (its connections reset, nothing of it runs to an end).</summary>
+    public void Kill()
+    {
+        _node.Kill(entireProcessTree: true);
+        _node.WaitForExit();
+    }
+
     /// <summary>Closes the script's standard input (each script ends then) and waits for it to exit.</summary>
     public async ValueTask DisposeAsync()
     {
-        _node.StandardInput.Close();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            _node.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The script is gone already (killed): nothing reads its input.
+        }
+
         using var timeout = new CancellationTokenSource(Patience);
         try
         {

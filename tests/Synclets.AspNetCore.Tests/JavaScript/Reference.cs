@@ -48,3 +48,15 @@ public sealed class ReferenceFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs the JavaScript reference: skipped, saying why, where it is missing, except in CI.</summary>
+public sealed class ReferenceTheoryAttribute : TheoryAttribute
+{
+    public ReferenceTheoryAttribute()
+    {
+        if (!Reference.IsAvailable && !Reference.IsRequired)
+        {
+            Skip = Reference.WhyMissing;
+        }
+    }
+}

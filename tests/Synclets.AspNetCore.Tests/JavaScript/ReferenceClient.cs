@@ -1,0 +1,137 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Synclets.AspNetCore.Tests.JavaScript;
+
+/// <summary>
+/// tests/interop/ws-client.mjs: a reference synclet on one of the reference's connectors, on the
+/// reference's WebSocket client transport (or on none, offline), driven a command at a time.
+/// </summary>
+public sealed class ReferenceClient : IAsyncDisposable
+{
+    private readonly NodeScript _script;
+    private readonly List<string> _warnings = [];
+    private JsonNode? _lastData;
+    private int _sent;
+    private int _changes; // How many atoms the reference reported set, its own or a peer's.
+    private (int Done, string? Stamp) _lastDone;
+
+    private ReferenceClient(NodeScript script) => _script = script;
+
+    /// <summary>What the reference logged as warnings (an invalid message, a depth it refused...).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>
+    /// Starts a reference client in <paramref name="room"/> (null: offline, no transport) on
+    /// <paramref name="connector"/>: memory, sqlite3:FILE, file:FOLDER, directory:FOLDER, tinybase (depth 3) or pglite.
+    /// </summary>
+    public static async Task<ReferenceClient> StartAsync(Uri? room, int depth, string connector = "memory")
+    {
+        var script = NodeScript.StartWithReference("ws-client.mjs", room?.ToString() ?? "offline", depth.ToString(System.Globalization.CultureInfo.InvariantCulture), connector);
+        var client = new ReferenceClient(script);
+        var first = await client.NextAsync();
+        return first.GetValueKind() == JsonValueKind.String && first.GetValue<string>() == "ready" ? client : throw new InvalidOperationException($"The reference client said {first.ToJsonString()}. {script.Errors}");
+    }
+
+    /// <summary>Asks the reference to set an atom, without waiting.</summary>
+    public void Set(string[] address, JsonNode? atom) => Send(new JsonObject { ["set"] = new JsonArray(Address(address), atom) });
+
+    /// <summary>Sets an atom and waits until the reference did; returns the timestamp the address held right after.</summary>
+    public Task<string?> SetAsync(string[] address, JsonNode? atom)
+    {
+        Set(address, atom);
+        return DoneAsync();
+    }
+
+    /// <summary>Deletes an atom and waits until the reference did; returns the timestamp the address held right after.</summary>
+    public Task<string?> DeleteAsync(string[] address)
+    {
+        Send(new JsonObject { ["del"] = Address(address) });
+        return DoneAsync();
+    }
+
+    /// <summary>The reference's data once <paramref name="done"/> holds for it, checked again after each atom it sets.</summary>
+    public async Task<JsonNode> UntilAsync(Func<JsonNode, bool> done)
+    {
+        while (true)
+        {
+            var changesBefore = _changes;
+            var data = await GetDataAsync();
+            if (done(data))
+            {
+                return data;
+            }
+
+            while (_changes == changesBefore)
+            {
+                await NextAsync();
+            }
+        }
+    }
+
+    public async Task<JsonNode> GetDataAsync()
+    {
+        Send(new JsonObject { ["data"] = true });
+        await DoneAsync();
+        var data = _lastData!;
+        _lastData = null;
+        return data;
+    }
+
+    /// <summary>Ends the client the way a crash or a pulled cable does: its process is killed, its connection reset.</summary>
+    public ValueTask KillAsync()
+    {
+        _script.Kill();
+        return _script.DisposeAsync();
+    }
+
+    public ValueTask DisposeAsync() => _script.DisposeAsync();
+
+    private static JsonArray Address(string[] address) => new([.. address.Select(id => JsonValue.Create(id))]);
+
+    private void Send(JsonObject command)
+    {
+        _sent++;
+        _script.WriteLine(command.ToJsonString());
+    }
+
+    private async Task<string?> DoneAsync()
+    {
+        while (_lastDone.Done < _sent)
+        {
+            await NextAsync();
+        }
+
+        return _lastDone.Stamp;
+    }
+
+    private async Task<JsonNode> NextAsync()
+    {
+        var line = await _script.NextLineAsync();
+        var node = JsonNode.Parse(line) ?? throw new InvalidOperationException($"The reference client printed '{line}'. {_script.Errors}");
+        if (node is JsonObject fields)
+        {
+            if (fields["warn"] is { } warning)
+            {
+                _warnings.Add(warning.GetValue<string>());
+            }
+
+            if (fields["data"] is { } data)
+            {
+                _lastData = data;
+            }
+
+            if (fields.ContainsKey("changed"))
+            {
+                _changes++;
+            }
+
+            if (fields["done"] is { } done)
+            {
+                _lastDone = (done.GetValue<int>(), fields["stamp"]?.GetValue<string>());
+            }
+        }
+
+        return node;
+    }
+}
