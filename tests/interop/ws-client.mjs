@@ -4,8 +4,9 @@
 // connector: memory (the default) | sqlite3:<file> | file:<folder> | directory:<folder> | tinybase
 // (depth 3, TinyBase tables and values) | pglite (in memory). With "offline" there is no transport:
 // what is set stays in the connectors (the persistent ones keep it for the next run).
-//   stdin  {"set": [address, atom]} | {"del": address} | {"data": true}
-//   stdout "ready", {"changed": address} whenever an atom arrives from a peer, {"data": ...} when asked,
+//   stdin  {"set": [address, atom]} | {"del": address} | {"data": true} | {"meta": true}; a set or a delete may name
+//          a "probe" address (see below)
+//   stdout "ready", {"changed": address} whenever an atom arrives from a peer, {"data": ...} or {"meta": ...} when asked,
 //          {"done": n, "stamp": timestamp} after the n-th command was carried out (the timestamp the
 //          address holds right after a set or a delete), {"warn": "..."} for every warning.
 import {mkdirSync} from 'node:fs';
@@ -96,10 +97,16 @@ createInterface({input: process.stdin})
     queue = queue.then(async () => {
       const command = JSON.parse(line);
       const address = command.set?.[0] ?? command.del;
-      const writing = address ? written(address) : undefined;
+      // With a probe address, the probe is set to 0 after the change and waited for: the queue
+      // runs in order, so the change ran before it even when a peer's write to the same address
+      // came between (whose onSetAtom would otherwise be taken for the change's own).
+      const awaited = command.probe ?? address;
+      const writing = awaited ? written(awaited) : undefined;
       if (command.set) await synclet.setAtom(...command.set);
       else if (command.del) await synclet.delAtom(command.del);
       else if (command.data) say({data: await synclet.getData()});
+      else if (command.meta) say({meta: await synclet.getMeta()});
+      if (command.probe) await synclet.setAtom(command.probe, 0);
       await writing;
       const stamp = address ? address.reduce((node, id) => node?.[id], await synclet.getMeta()) : undefined;
       say({done: ++done, ...(typeof stamp == 'string' ? {stamp} : {})});

@@ -12,6 +12,7 @@ public sealed class ReferenceClient : IAsyncDisposable
     private readonly NodeScript _script;
     private readonly List<string> _warnings = [];
     private JsonNode? _lastData;
+    private JsonNode? _lastMeta;
     private int _sent;
     private int _changes; // How many atoms the reference reported set, its own or a peer's.
     private (int Done, string? Stamp) _lastDone;
@@ -36,19 +37,25 @@ public sealed class ReferenceClient : IAsyncDisposable
     /// <summary>Asks the reference to set an atom, without waiting.</summary>
     public void Set(string[] address, JsonNode? atom) => Send(new JsonObject { ["set"] = new JsonArray(Address(address), atom) });
 
-    /// <summary>Sets an atom and waits until the reference did; returns the timestamp the address held right after.</summary>
-    public Task<string?> SetAsync(string[] address, JsonNode? atom)
+    /// <summary>
+    /// Sets an atom and waits until the reference did; returns the timestamp the address held right
+    /// after. With <paramref name="probe"/>, the reference then sets that address to 0 and waits for
+    /// it, so that the change surely ran even when a peer wrote the same address meanwhile.
+    /// </summary>
+    public Task<string?> SetAsync(string[] address, JsonNode? atom, string[]? probe = null)
     {
-        Set(address, atom);
+        Send(new JsonObject { ["set"] = new JsonArray(Address(address), atom), ["probe"] = Probe(probe) });
         return DoneAsync();
     }
 
-    /// <summary>Deletes an atom and waits until the reference did; returns the timestamp the address held right after.</summary>
-    public Task<string?> DeleteAsync(string[] address)
+    /// <summary>Deletes an atom and waits until the reference did; returns the timestamp the address held right after (see <see cref="SetAsync"/>).</summary>
+    public Task<string?> DeleteAsync(string[] address, string[]? probe = null)
     {
-        Send(new JsonObject { ["del"] = Address(address) });
+        Send(new JsonObject { ["del"] = Address(address), ["probe"] = Probe(probe) });
         return DoneAsync();
     }
+
+    private static JsonArray? Probe(string[]? probe) => probe is null ? null : Address(probe);
 
     /// <summary>The reference's data once <paramref name="done"/> holds for it, checked again after each atom it sets.</summary>
     public async Task<JsonNode> UntilAsync(Func<JsonNode, bool> done)
@@ -76,6 +83,16 @@ public sealed class ReferenceClient : IAsyncDisposable
         var data = _lastData!;
         _lastData = null;
         return data;
+    }
+
+    /// <summary>The reference's timestamps, as a tree.</summary>
+    public async Task<JsonNode> GetMetaAsync()
+    {
+        Send(new JsonObject { ["meta"] = true });
+        await DoneAsync();
+        var meta = _lastMeta!;
+        _lastMeta = null;
+        return meta;
     }
 
     /// <summary>Ends the client the way a crash or a pulled cable does: its process is killed, its connection reset.</summary>
@@ -119,6 +136,11 @@ public sealed class ReferenceClient : IAsyncDisposable
             if (fields["data"] is { } data)
             {
                 _lastData = data;
+            }
+
+            if (fields["meta"] is { } meta)
+            {
+                _lastMeta = meta;
             }
 
             if (fields.ContainsKey("changed"))

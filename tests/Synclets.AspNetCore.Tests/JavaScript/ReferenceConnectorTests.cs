@@ -98,7 +98,7 @@ public sealed class ReferenceConnectorTests : IDisposable
         }
 
         var javaScriptData = await javaScript.UntilAsync(data => JsonNode.DeepEquals(data, want)).WaitAsync(Patience);
-        await UntilAsync(dotnet, want);
+        await SyncletData.UntilAsync(dotnet, want);
         Assert.True(JsonNode.DeepEquals(want, javaScriptData), $"expected {want.ToJsonString()}, the reference has {javaScriptData.ToJsonString()}");
 
         // A delete from .NET reaches the reference too.
@@ -130,25 +130,5 @@ public sealed class ReferenceConnectorTests : IDisposable
             2 => new JsonObject { ["r"] = row },
             _ => new JsonObject { ["t"] = new JsonObject { ["r"] = row } },
         };
-    }
-
-    /// <summary>Waits until the synclet's data is <paramref name="want"/>, checked again each time its atoms change.</summary>
-    private static async Task UntilAsync(Synclet synclet, JsonNode want)
-    {
-        var changed = new SemaphoreSlim(0);
-        synclet.AtomsChanged += (_, _) => changed.Release();
-        using var timeout = new CancellationTokenSource(Patience);
-        JsonNode data;
-        while (!JsonNode.DeepEquals(data = await synclet.GetDataAsync(), want))
-        {
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"expected {want.ToJsonString()}, .NET has {data.ToJsonString()}");
-            }
-        }
     }
 }
