@@ -4,9 +4,9 @@
 // connector: memory (the default) | sqlite3:<file> | file:<folder> | directory:<folder> | tinybase
 // (depth 3, TinyBase tables and values) | pglite (in memory). With "offline" there is no transport:
 // what is set stays in the connectors (the persistent ones keep it for the next run).
-//   stdin  {"set": [address, atom]} | {"del": address} | {"data": true} | {"meta": true}; a set or a delete may name
+//   stdin  {"set": [address, atom]} | {"del": address} | {"data": true} | {"meta": true} | {"codes": address}; a set or a delete may name
 //          a "probe" address (see below)
-//   stdout "ready", {"changed": address} whenever an atom arrives from a peer, {"data": ...} or {"meta": ...} when asked,
+//   stdout "ready", {"changed": address} whenever an atom arrives from a peer, {"data": ...}, {"meta": ...} or {"codes": [UTF-16 code units of the atom, a string]} when asked,
 //          {"done": n, "stamp": timestamp} after the n-th command was carried out (the timestamp the
 //          address holds right after a set or a delete), {"warn": "..."} for every warning.
 import {mkdirSync} from 'node:fs';
@@ -89,6 +89,10 @@ const synclet = await createSynclet({
 await synclet.start();
 say('ready');
 
+// An atom given as {"codes": [...]} is the string of those UTF-16 code units (System.Text.Json, on
+// the other end, cannot write half a surrogate pair); atoms themselves are never objects.
+const text = (atom) => (atom !== null && typeof atom == 'object' ? String.fromCharCode(...atom.codes) : atom);
+
 // Commands run one after another, in the order they came, each finished before the next.
 let done = 0;
 let queue = Promise.resolve();
@@ -102,10 +106,14 @@ createInterface({input: process.stdin})
       // came between (whose onSetAtom would otherwise be taken for the change's own).
       const awaited = command.probe ?? address;
       const writing = awaited ? written(awaited) : undefined;
-      if (command.set) await synclet.setAtom(...command.set);
+      if (command.set) await synclet.setAtom(command.set[0], text(command.set[1]));
       else if (command.del) await synclet.delAtom(command.del);
       else if (command.data) say({data: await synclet.getData()});
       else if (command.meta) say({meta: await synclet.getMeta()});
+      else if (command.codes) {
+        const text = String(command.codes.reduce((node, id) => node?.[id], await synclet.getData()) ?? '');
+        say({codes: Array.from({length: text.length}, (_, i) => text.charCodeAt(i))});
+      }
       if (command.probe) await synclet.setAtom(command.probe, 0);
       await writing;
       const stamp = address ? address.reduce((node, id) => node?.[id], await synclet.getMeta()) : undefined;

@@ -13,6 +13,7 @@ public sealed class ReferenceClient : IAsyncDisposable
     private readonly List<string> _warnings = [];
     private JsonNode? _lastData;
     private JsonNode? _lastMeta;
+    private JsonNode? _lastCodes;
     private int _sent;
     private int _changes; // How many atoms the reference reported set, its own or a peer's.
     private (int Done, string? Stamp) _lastDone;
@@ -47,6 +48,10 @@ public sealed class ReferenceClient : IAsyncDisposable
         Send(new JsonObject { ["set"] = new JsonArray(Address(address), atom), ["probe"] = Probe(probe) });
         return DoneAsync();
     }
+
+    /// <summary>Sets a string atom sent as its UTF-16 code units, so that half a surrogate pair reaches the reference as it is (see <see cref="GetTextAsync"/>).</summary>
+    public Task<string?> SetTextAsync(string[] address, string text) =>
+        SetAsync(address, new JsonObject { ["codes"] = new JsonArray([.. text.Select(code => JsonValue.Create((int)code))]) });
 
     /// <summary>Deletes an atom and waits until the reference did; returns the timestamp the address held right after (see <see cref="SetAsync"/>).</summary>
     public Task<string?> DeleteAsync(string[] address, string[]? probe = null)
@@ -83,6 +88,16 @@ public sealed class ReferenceClient : IAsyncDisposable
         var data = _lastData!;
         _lastData = null;
         return data;
+    }
+
+    /// <summary>A string atom as the reference holds it, rebuilt from its UTF-16 code units (so half surrogate pairs survive, which System.Text.Json cannot read).</summary>
+    public async Task<string> GetTextAsync(string[] address)
+    {
+        Send(new JsonObject { ["codes"] = Address(address) });
+        await DoneAsync();
+        var codes = _lastCodes!;
+        _lastCodes = null;
+        return new string([.. codes.AsArray().Select(code => (char)code!.GetValue<int>())]);
     }
 
     /// <summary>The reference's timestamps, as a tree.</summary>
@@ -136,6 +151,11 @@ public sealed class ReferenceClient : IAsyncDisposable
             if (fields["data"] is { } data)
             {
                 _lastData = data;
+            }
+
+            if (fields["codes"] is { } codes)
+            {
+                _lastCodes = codes;
             }
 
             if (fields["meta"] is { } meta)

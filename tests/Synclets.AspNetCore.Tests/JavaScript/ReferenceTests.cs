@@ -90,6 +90,58 @@ public sealed class ReferenceTests : IDisposable
     }
 
     [ReferenceFact]
+    public async Task Large_atoms_lone_surrogates_and_U_FFFC_cross_both_ways_as_the_reference_allows()
+    {
+        await using var host = await BrokerHost.StartAsync(stores: 2, shared: false);
+        var room = host.Room("edges-2");
+        await using var javaScript = await ReferenceClient.StartAsync(room, depth: 2);
+        await using var dotnet = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room), new SyncletOptions { Id = "dotnet" });
+        await dotnet.StartAsync();
+
+        // A megabyte each way (fragmented by both senders), half surrogate pairs each way, and
+        // U+FFFC inside a string; U+FFFC alone is the reference's deletion marker, so it arrives as one.
+        var megabyte = string.Concat(Enumerable.Repeat("0123456789abcdef", 65_536));
+        await javaScript.SetAsync(["js", "big"], megabyte + "js");
+        await javaScript.SetTextAsync(["js", "half"], "\uD800 then \uDC00");
+        await javaScript.SetAsync(["js", "fffc"], "a\uFFFCb");
+        await dotnet.SetAtomAsync(["net", "big"], megabyte + "net \U0001F600");
+        await dotnet.SetAtomAsync(["net", "half"], "\uDBFF alone");
+        await dotnet.SetAtomAsync(["net", "fffc"], "a\uFFFCb");
+        await dotnet.SetAtomAsync(["net", "marker"], "\uFFFC");
+
+        // System.Text.Json cannot read half a surrogate pair into a string: those cells are compared code unit by code unit.
+        var want = new JsonObject
+        {
+            ["js"] = new JsonObject { ["big"] = megabyte + "js", ["fffc"] = "a\uFFFCb" },
+            ["net"] = new JsonObject { ["big"] = megabyte + "net \U0001F600", ["fffc"] = "a\uFFFCb" },
+        };
+        await javaScript.UntilAsync(data => data["net"]?["fffc"] is not null && data["net"]?["half"] is not null).WaitAsync(Patience);
+        foreach (var (row, cells) in want)
+        {
+            foreach (var (cell, value) in (JsonObject)cells!)
+            {
+                Assert.True(value!.GetValue<string>() == await javaScript.GetTextAsync([row, cell]), $"the reference holds another {row}/{cell}");
+            }
+        }
+
+        Assert.Equal("\uDBFF alone", await javaScript.GetTextAsync(["net", "half"]));
+        Assert.Equal("\uD800 then \uDC00", await javaScript.GetTextAsync(["js", "half"]));
+        Assert.Equal(string.Empty, await javaScript.GetTextAsync(["net", "marker"])); // A deletion to the reference.
+        async Task<bool> DotnetHasAll() => (await dotnet.GetAtomAsync(["js", "half"])).Kind == AtomKind.String && (await dotnet.GetAtomAsync(["js", "fffc"])).Kind == AtomKind.String;
+        var dotnetHasAll = Holds(dotnet, DotnetHasAll);
+        if (!await DotnetHasAll())
+        {
+            await dotnetHasAll.WaitAsync(Patience);
+        }
+
+        Assert.Equal("\uD800 then \uDC00", (await dotnet.GetAtomAsync(["js", "half"])).AsString());
+        Assert.Equal(megabyte + "js", (await dotnet.GetAtomAsync(["js", "big"])).AsString());
+        Assert.Equal("a\uFFFCb", (await dotnet.GetAtomAsync(["js", "fffc"])).AsString());
+        Assert.Equal("\uFFFC", (await dotnet.GetAtomAsync(["net", "marker"])).AsString()); // .NET keeps what it set.
+        Assert.Empty(javaScript.Warnings);
+    }
+
+    [ReferenceFact]
     public async Task Dotnet_clients_sync_through_the_reference_broker_and_from_its_store()
     {
         // The reference's own broker, keeping a reference synclet as the room's store.
