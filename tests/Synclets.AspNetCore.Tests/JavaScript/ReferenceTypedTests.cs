@@ -1,0 +1,64 @@
+using Synclets.Connectors;
+using Synclets.Sqlite;
+using Synclets.Transports;
+
+namespace Synclets.AspNetCore.Tests.JavaScript;
+
+/// <summary>A row of a typed SQLite table, synced through the reference's broker.</summary>
+[SyncTree(depth: 2)]
+public partial record Chore(string Id, string? Title, bool Done, double Minutes);
+
+/// <summary>A .NET client on a typed SQLite table, through the reference's own broker and its store synclet.</summary>
+public sealed class ReferenceTypedTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _folder = Directory.CreateTempSubdirectory("synclets-reference-typed-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [ReferenceFact]
+    public async Task A_typed_SQLite_client_syncs_rows_through_the_reference_broker_and_back_from_its_store()
+    {
+        await using var broker = NodeScript.StartWithReference("ws-broker.mjs", "2", "store");
+        var listening = await broker.NextLineAsync();
+        Assert.StartsWith("listening ", listening, StringComparison.Ordinal);
+        var url = new Uri($"ws://127.0.0.1:{listening["listening ".Length..]}");
+
+        // The typed client writes rows (one offline, before it connects), updates one and deletes one, then leaves.
+        var path = Path.Combine(_folder, "chores.db");
+        await using (var store = await TypedSqliteStore.OpenAsync<Chore>(path))
+        await using (var laptop = new Synclet(store, store, new WebSocketTransport(url), new SyncletOptions { Id = "laptop" }))
+        {
+            var chores = Chore.CreateStore(laptop);
+            await chores.UpsertAsync(new Chore("c1", "Water the plants", false, 5));
+            await laptop.StartAsync();
+            await chores.UpsertManyAsync([new Chore("c2", "Bins out", true, 2.5), new Chore("c3", null, false, 0)]);
+            await chores.UpsertAsync(new Chore("c1", "Water the plants", true, 5));
+            await chores.DeleteAsync("c3");
+            await laptop.WhenIdleAsync();
+        }
+
+        // A fresh typed client, the laptop gone, gets the rows back from the reference's store.
+        await using var fresh = await TypedSqliteStore.OpenAsync<Chore>(Path.Combine(_folder, "fresh.db"));
+        await using var phone = new Synclet(fresh, fresh, new WebSocketTransport(url), new SyncletOptions { Id = "phone" });
+        var phoneChores = Chore.CreateStore(phone);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        phone.AtomsChanged += async (_, _) =>
+        {
+            if ((await phoneChores.ListAsync()).Count == 2 && (await phoneChores.GetAsync("c1"))?.Done == true)
+            {
+                arrived.TrySetResult();
+            }
+        };
+        await phone.StartAsync();
+        await arrived.Task.WaitAsync(Patience);
+        Assert.Equal(new Chore("c1", "Water the plants", true, 5), await phoneChores.GetAsync("c1"));
+        Assert.Equal(new Chore("c2", "Bins out", true, 2.5), await phoneChores.GetAsync("c2"));
+        Assert.Null(await phoneChores.GetAsync("c3"));
+
+        // And the same rows, read as the generic tree the reference holds.
+        await using var generic = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(url), new SyncletOptions { Id = "generic" });
+        await generic.StartAsync();
+        await SyncletData.UntilAsync(generic, await phone.GetDataAsync());
+    }
+}
