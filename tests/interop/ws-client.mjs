@@ -4,11 +4,13 @@
 // connector: memory (the default) | sqlite3:<file> | file:<folder> | directory:<folder> | tinybase
 // (depth 3, TinyBase tables and values) | pglite (in memory). With "offline" there is no transport:
 // what is set stays in the connectors (the persistent ones keep it for the next run).
-//   stdin  {"set": [address, atom]} | {"del": address} | {"data": true} | {"meta": true} | {"codes": address}; a set or a delete may name
-//          a "probe" address (see below)
-//   stdout "ready", {"changed": address} whenever an atom arrives from a peer, {"data": ...}, {"meta": ...} or {"codes": [UTF-16 code units of the atom, a string]} when asked,
-//          {"done": n, "stamp": timestamp} after the n-th command was carried out (the timestamp the
-//          address holds right after a set or a delete), {"warn": "..."} for every warning.
+//   stdin  {"set": [address, atom]} | {"del": address} | {"data": true} | {"meta": true} |
+//          {"codes": address}; a set or a delete may name a "probe" address (see below)
+//   stdout "ready"; {"changed": address} whenever an atom is written (its own or a peer's);
+//          {"data": ...}, {"meta": ...} or {"codes": [the UTF-16 code units of a string atom]}
+//          when asked; {"done": n, "stamp": timestamp} after the n-th command was carried out (the
+//          timestamp the address holds right after a set or a delete); {"warn": "..."} for every
+//          warning the reference logs.
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline';
@@ -111,8 +113,8 @@ createInterface({input: process.stdin})
       else if (command.data) say({data: await synclet.getData()});
       else if (command.meta) say({meta: await synclet.getMeta()});
       else if (command.codes) {
-        const text = String(command.codes.reduce((node, id) => node?.[id], await synclet.getData()) ?? '');
-        say({codes: Array.from({length: text.length}, (_, i) => text.charCodeAt(i))});
+        const value = String(command.codes.reduce((node, id) => node?.[id], await synclet.getData()) ?? '');
+        say({codes: Array.from({length: value.length}, (_, i) => value.charCodeAt(i))});
       }
       if (command.probe) await synclet.setAtom(command.probe, 0);
       await writing;
