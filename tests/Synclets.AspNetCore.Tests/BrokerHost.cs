@@ -56,6 +56,14 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public Uri Room(string room) => new(BaseUri, "/sync/" + room);
 
+    /// <summary>A store factory giving every room a SQLite store of its own, <c>ROOM.db</c> in <paramref name="folder"/>.</summary>
+    public static Func<string, IServiceProvider, CancellationToken, ValueTask<RoomStorage?>> SqliteRooms(string folder, int depth) =>
+        async (room, _, cancellationToken) =>
+        {
+            var store = await Sqlite.SqliteStore.OpenAsync(Path.Combine(folder, room + ".db"), depth, cancellationToken: cancellationToken);
+            return new RoomStorage(store.Data, store.Meta, store);
+        };
+
     public WebSocketTransport Client(string room) =>
         new(Room(room), new WebSocketTransportOptions { SharedActivity = Activity, ReconnectDelay = TimeSpan.FromMilliseconds(50) });
 

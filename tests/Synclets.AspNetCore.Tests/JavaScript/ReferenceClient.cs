@@ -11,9 +11,8 @@ public sealed class ReferenceClient : IAsyncDisposable
 {
     private readonly NodeScript _script;
     private readonly List<string> _warnings = [];
-    private JsonNode? _lastData;
-    private JsonNode? _lastMeta;
-    private JsonNode? _lastCodes;
+    private string? _asked; // The question waiting for its answer (data, meta, codes), and the answer once printed.
+    private JsonNode? _answer;
     private int _sent;
     private int _changes; // How many atoms the reference reported set, its own or a peer's.
     private (int Done, string? Stamp) _lastDone;
@@ -81,33 +80,16 @@ public sealed class ReferenceClient : IAsyncDisposable
         }
     }
 
-    public async Task<JsonNode> GetDataAsync()
-    {
-        Send(new JsonObject { ["data"] = true });
-        await DoneAsync();
-        var data = _lastData!;
-        _lastData = null;
-        return data;
-    }
+    public Task<JsonNode> GetDataAsync() => AskAsync("data", true);
+
+    /// <summary>The reference's timestamps, as a tree.</summary>
+    public Task<JsonNode> GetMetaAsync() => AskAsync("meta", true);
 
     /// <summary>A string atom as the reference holds it, rebuilt from its UTF-16 code units (so half surrogate pairs survive, which System.Text.Json cannot read).</summary>
     public async Task<string> GetTextAsync(string[] address)
     {
-        Send(new JsonObject { ["codes"] = Address(address) });
-        await DoneAsync();
-        var codes = _lastCodes!;
-        _lastCodes = null;
+        var codes = await AskAsync("codes", Address(address));
         return new string([.. codes.AsArray().Select(code => (char)code!.GetValue<int>())]);
-    }
-
-    /// <summary>The reference's timestamps, as a tree.</summary>
-    public async Task<JsonNode> GetMetaAsync()
-    {
-        Send(new JsonObject { ["meta"] = true });
-        await DoneAsync();
-        var meta = _lastMeta!;
-        _lastMeta = null;
-        return meta;
     }
 
     /// <summary>Ends the client the way a crash or a pulled cable does: its process is killed, its connection reset.</summary>
@@ -125,6 +107,17 @@ public sealed class ReferenceClient : IAsyncDisposable
     {
         _sent++;
         _script.WriteLine(command.ToJsonString());
+    }
+
+    /// <summary>Sends a question (data, meta, codes) and returns the answer the script prints under the same name.</summary>
+    private async Task<JsonNode> AskAsync(string question, JsonNode argument)
+    {
+        _asked = question;
+        Send(new JsonObject { [question] = argument });
+        await DoneAsync();
+        var answer = _answer ?? throw new InvalidOperationException($"The reference client answered no '{question}'. {_script.Errors}");
+        _answer = null;
+        return answer;
     }
 
     private async Task<string?> DoneAsync()
@@ -148,19 +141,10 @@ public sealed class ReferenceClient : IAsyncDisposable
                 _warnings.Add(warning.GetValue<string>());
             }
 
-            if (fields["data"] is { } data)
+            if (_asked is { } asked && fields[asked] is { } answer)
             {
-                _lastData = data;
-            }
-
-            if (fields["codes"] is { } codes)
-            {
-                _lastCodes = codes;
-            }
-
-            if (fields["meta"] is { } meta)
-            {
-                _lastMeta = meta;
+                _answer = answer;
+                _asked = null;
             }
 
             if (fields.ContainsKey("changed"))

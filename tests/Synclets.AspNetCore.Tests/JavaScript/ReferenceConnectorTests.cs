@@ -33,17 +33,7 @@ public sealed class ReferenceConnectorTests : IDisposable
     [InlineData("pglite", true, 2)]
     public async Task A_reference_client_syncs_with_a_dotnet_client_offline_online_and_in_conflict(string connector, bool storeRoom, int depth)
     {
-        await using var host = await BrokerHost.StartAsync(shared: false, configure: options =>
-        {
-            if (storeRoom)
-            {
-                options.StoreFactory = async (room, _, cancellationToken) =>
-                {
-                    var store = await SqliteStore.OpenAsync(Path.Combine(_folder, room + ".db"), depth, cancellationToken: cancellationToken);
-                    return new RoomStorage(store.Data, store.Meta, store);
-                };
-            }
-        });
+        await using var host = await BrokerHost.StartAsync(shared: false, configure: options => options.StoreFactory = storeRoom ? BrokerHost.SqliteRooms(_folder, depth) : null);
         var room = host.Room("mixed");
         var javaScriptStorage = connector switch
         {

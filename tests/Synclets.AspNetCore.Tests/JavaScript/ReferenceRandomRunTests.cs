@@ -32,12 +32,7 @@ public sealed class ReferenceRandomRunTests : IDisposable
         // .NET write to the same cell: the older value comes back on its side first, and nobody
         // ever hears of the newer one. Not yet explained beyond the reference's queue (see
         // docs/protocol.md), so that seed is left out until it is.
-        await using var host = await BrokerHost.StartAsync(shared: false, configure: options =>
-            options.StoreFactory = async (room, _, cancellationToken) =>
-            {
-                var store = await SqliteStore.OpenAsync(Path.Combine(_folder, room + ".db"), 2, cancellationToken: cancellationToken);
-                return new RoomStorage(store.Data, store.Meta, store);
-            });
+        await using var host = await BrokerHost.StartAsync(shared: false, configure: options => options.StoreFactory = BrokerHost.SqliteRooms(_folder, 2));
         var room = host.Room("random");
         var javaScriptStorage = $"sqlite3:{Path.Combine(_folder, "javascript.db")}";
         await using var dotnetStore = await SqliteStore.OpenAsync(Path.Combine(_folder, "dotnet.db"), 2);

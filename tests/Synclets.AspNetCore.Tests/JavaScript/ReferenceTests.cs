@@ -128,12 +128,7 @@ public sealed class ReferenceTests : IDisposable
         Assert.Equal("\uD800 then \uDC00", await javaScript.GetTextAsync(["js", "half"]));
         Assert.Equal(string.Empty, await javaScript.GetTextAsync(["net", "marker"])); // A deletion to the reference:
         Assert.NotNull((await javaScript.GetMetaAsync())["net"]?["marker"]); // stamped, and no value.
-        async Task<bool> DotnetHasAll() => (await dotnet.GetAtomAsync(["js", "half"])).Kind == AtomKind.String && (await dotnet.GetAtomAsync(["js", "fffc"])).Kind == AtomKind.String;
-        var dotnetHasAll = Holds(dotnet, DotnetHasAll);
-        if (!await DotnetHasAll())
-        {
-            await dotnetHasAll.WaitAsync(Patience);
-        }
+        await SyncletData.HoldsAsync(dotnet, async () => (await dotnet.GetAtomAsync(["js", "half"])).Kind == AtomKind.String && (await dotnet.GetAtomAsync(["js", "fffc"])).Kind == AtomKind.String, NotYet);
 
         Assert.Equal("\uD800 then \uDC00", (await dotnet.GetAtomAsync(["js", "half"])).AsString());
         Assert.Equal(megabyte + "js", (await dotnet.GetAtomAsync(["js", "big"])).AsString());
@@ -164,17 +159,15 @@ public sealed class ReferenceTests : IDisposable
 
             // A second client that is online at the same time gets it live from the broker too.
             await using var phone = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(url), new SyncletOptions { Id = "phone" });
-            var phoneHasIt = Holds(phone, async () => (await phone.GetAtomAsync(["r2", "title"])).Kind == AtomKind.String && (await phone.GetAtomAsync(["r1", "title"])).Kind == AtomKind.String);
             await phone.StartAsync();
-            await phoneHasIt.WaitAsync(Patience);
+            await SyncletData.HoldsAsync(phone, async () => (await phone.GetAtomAsync(["r2", "title"])).Kind == AtomKind.String && (await phone.GetAtomAsync(["r1", "title"])).Kind == AtomKind.String, NotYet);
             Assert.Equal("written online", (await phone.GetAtomAsync(["r2", "title"])).AsString());
         }
 
         // A fresh client, with the laptop gone, gets everything from the reference's store.
         await using var tablet = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(url), new SyncletOptions { Id = "tablet" });
-        var tabletHasIt = Holds(tablet, async () => (await tablet.GetAtomAsync(["r2", "title"])).Kind == AtomKind.String && (await tablet.GetAtomAsync(["r1", "title"])).Kind == AtomKind.String);
         await tablet.StartAsync();
-        await tabletHasIt.WaitAsync(Patience);
+        await SyncletData.HoldsAsync(tablet, async () => (await tablet.GetAtomAsync(["r2", "title"])).Kind == AtomKind.String && (await tablet.GetAtomAsync(["r1", "title"])).Kind == AtomKind.String, NotYet);
         Assert.Equal("written offline", (await tablet.GetAtomAsync(["r1", "title"])).AsString());
         Assert.True((await tablet.GetAtomAsync(["r1", "gone"])).IsAbsent);
     }
@@ -196,19 +189,7 @@ public sealed class ReferenceTests : IDisposable
         _ => Fnv1a.Hash(meta.GetValue<string>()),
     };
 
-    /// <summary>Completes once <paramref name="condition"/> holds, checked again each time the synclet's atoms change.</summary>
-    private static Task Holds(Synclet synclet, Func<Task<bool>> condition)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        synclet.AtomsChanged += async (_, _) =>
-        {
-            if (await condition())
-            {
-                done.TrySetResult();
-            }
-        };
-        return done.Task;
-    }
+    private static Task<string> NotYet() => Task.FromResult("the atoms did not arrive in time");
 
     private static Task Arrived(Synclet synclet, int atoms)
     {

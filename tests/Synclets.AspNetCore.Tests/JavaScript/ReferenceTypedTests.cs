@@ -11,7 +11,6 @@ public partial record Chore(string Id, string? Title, bool Done, double Minutes)
 /// <summary>A .NET client on a typed SQLite table, through the reference's own broker and its store synclet.</summary>
 public sealed class ReferenceTypedTests : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _folder = Directory.CreateTempSubdirectory("synclets-reference-typed-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -42,16 +41,11 @@ public sealed class ReferenceTypedTests : IDisposable
         await using var fresh = await TypedSqliteStore.OpenAsync<Chore>(Path.Combine(_folder, "fresh.db"));
         await using var phone = new Synclet(fresh, fresh, new WebSocketTransport(url), new SyncletOptions { Id = "phone" });
         var phoneChores = Chore.CreateStore(phone);
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        phone.AtomsChanged += async (_, _) =>
-        {
-            if ((await phoneChores.ListAsync()).Count == 2 && (await phoneChores.GetAsync("c1"))?.Done == true)
-            {
-                arrived.TrySetResult();
-            }
-        };
         await phone.StartAsync();
-        await arrived.Task.WaitAsync(Patience);
+        await SyncletData.HoldsAsync(
+            phone,
+            async () => (await phoneChores.ListAsync()).Count == 2 && (await phoneChores.GetAsync("c1"))?.Done == true,
+            async () => $"the phone has {(await phone.GetDataAsync()).ToJsonString()}");
         Assert.Equal(new Chore("c1", "Water the plants", true, 5), await phoneChores.GetAsync("c1"));
         Assert.Equal(new Chore("c2", "Bins out", true, 2.5), await phoneChores.GetAsync("c2"));
         Assert.Null(await phoneChores.GetAsync("c3"));

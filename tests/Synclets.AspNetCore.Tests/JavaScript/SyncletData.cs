@@ -2,13 +2,20 @@ using System.Text.Json.Nodes;
 
 namespace Synclets.AspNetCore.Tests.JavaScript;
 
-/// <summary>Waits on a .NET synclet's data in the interop tests.</summary>
+/// <summary>Waits on a .NET synclet in the interop tests: a condition checked now, then again each time its atoms change.</summary>
 public static class SyncletData
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    /// <summary>Waits until the synclet's data is <paramref name="want"/>, checked again each time its atoms change; fails with both trees after 30 seconds.</summary>
-    public static async Task UntilAsync(Synclet synclet, JsonNode want)
+    /// <summary>Waits until the synclet's data is <paramref name="want"/>; fails with both trees after 30 seconds.</summary>
+    public static async Task UntilAsync(Synclet synclet, JsonNode want) =>
+        await HoldsAsync(
+            synclet,
+            async () => JsonNode.DeepEquals(await synclet.GetDataAsync(), want),
+            async () => $"expected {want.ToJsonString()}, .NET has {(await synclet.GetDataAsync()).ToJsonString()}");
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="whyNot"/> after 30 seconds.</summary>
+    public static async Task HoldsAsync(Synclet synclet, Func<Task<bool>> condition, Func<Task<string>> whyNot)
     {
         using var changed = new SemaphoreSlim(0);
         void OnChanged(object? sender, AtomsChangedEventArgs e) => changed.Release();
@@ -16,8 +23,7 @@ public static class SyncletData
         try
         {
             using var timeout = new CancellationTokenSource(Patience);
-            JsonNode data;
-            while (!JsonNode.DeepEquals(data = await synclet.GetDataAsync(), want))
+            while (!await condition())
             {
                 try
                 {
@@ -25,7 +31,7 @@ public static class SyncletData
                 }
                 catch (OperationCanceledException)
                 {
-                    Assert.Fail($"expected {want.ToJsonString()}, .NET has {data.ToJsonString()}");
+                    Assert.Fail(await whyNot());
                 }
             }
         }
