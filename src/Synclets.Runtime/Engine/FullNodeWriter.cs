@@ -17,7 +17,10 @@ namespace Synclets;
 /// <remarks>
 /// Atoms must come grouped by parent (each parent's subtree contiguous), as the subtree reader
 /// promises and a received message's walk gives: a list is closed when the stream moves past it
-/// and is never reopened in the same message.
+/// and is never reopened in the same message. A list whose integer-like ids (<c>"2"</c>,
+/// <c>"10"</c>) come out of <c>JSON.stringify</c>'s order (see <see cref="JavaScriptKeyOrder"/>)
+/// makes its message be read back and written again in that order: rare, and so kept off the
+/// stream's fast path.
 /// </remarks>
 internal sealed class FullNodeWriter : IAppliedAtoms
 {
@@ -25,15 +28,17 @@ internal sealed class FullNodeWriter : IAppliedAtoms
 
     private readonly string _start;
     private readonly string _end;
+    private readonly int _depth;
     private readonly int _baseLength;
     private readonly int _maxNodes;
     private readonly Func<ReadOnlyMemory<char>, ValueTask> _send;
 
     // The ids of the lists open below the base list, outermost first, and for the base list and
-    // each of those whether a child has been written in it yet (so the next one needs a comma).
+    // each of those what has been written in it so far.
     private readonly List<string> _open = [];
-    private readonly List<bool> _hasChildren = [];
+    private readonly List<ListSoFar> _lists = [];
     private int _atomsInMessage;
+    private bool _outOfJavaScriptOrder;
 
     // The message being written, in a builder taken from the thread's cache for the message and
     // given back once it is sent: a writer is made per received message (to send on what it
@@ -54,6 +59,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         MessageWriter.WriteEnd(text, context);
         _end = text.ToString();
         TextBuilderCache.Release(text);
+        _depth = depth;
         _baseLength = baseAddress.Count;
         _maxNodes = maxNodes;
         _send = send;
@@ -104,8 +110,9 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     {
         _text = TextBuilderCache.Acquire().Append(_start).Append("[{");
         _open.Clear();
-        _hasChildren.Clear();
-        _hasChildren.Add(false);
+        _lists.Clear();
+        _lists.Add(default);
+        _outOfJavaScriptOrder = false;
     }
 
     private void OpenList(string id)
@@ -113,24 +120,37 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         WriteKey(id);
         _text.Append("[{");
         _open.Add(id);
-        _hasChildren.Add(false);
+        _lists.Add(default);
     }
 
     private void CloseList()
     {
         _text.Append(PartialListEnd);
         _open.RemoveAt(_open.Count - 1);
-        _hasChildren.RemoveAt(_hasChildren.Count - 1);
+        _lists.RemoveAt(_lists.Count - 1);
     }
 
     private void WriteKey(string id)
     {
-        if (_hasChildren[^1])
+        var list = _lists[^1];
+        if (list.HasChildren)
         {
             _text.Append(',');
         }
 
-        _hasChildren[^1] = true;
+        // JavaScript writes integer-like ids first, in ascending order: one after another kind of id,
+        // or after a greater one, means this message must be written again in that order.
+        if (JavaScriptKeyOrder.IsArrayIndex(id, out var index))
+        {
+            _outOfJavaScriptOrder |= list.HasOtherIds || (list.HasIndexIds && index <= list.LastIndex);
+            list = list with { HasIndexIds = true, LastIndex = index };
+        }
+        else
+        {
+            list = list with { HasOtherIds = true };
+        }
+
+        _lists[^1] = list with { HasChildren = true };
         JsonText.WriteString(_text, id);
         _text.Append(':');
     }
@@ -148,12 +168,26 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         _text = null!;
         try
         {
-            await SendAsync(text).ConfigureAwait(false);
+            if (_outOfJavaScriptOrder)
+            {
+                await SendInJavaScriptOrderAsync(text).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendAsync(text).ConfigureAwait(false);
+            }
         }
         finally
         {
             TextBuilderCache.Release(text);
         }
+    }
+
+    /// <summary>Reads the message back and writes it again, the writer putting each list's ids in JavaScript's order.</summary>
+    private ValueTask SendInJavaScriptOrderAsync(StringBuilder text)
+    {
+        var message = MessageReader.Read(text.ToString(), _depth);
+        return _send(MessageWriter.Write(message).AsMemory());
     }
 
     /// <summary>
@@ -181,4 +215,11 @@ internal sealed class FullNodeWriter : IAppliedAtoms
             ArrayPool<char>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>What has been written in one open list of the message.</summary>
+    /// <param name="HasChildren">Some child was written (so the next one needs a comma).</param>
+    /// <param name="HasIndexIds">Some child's id was integer-like.</param>
+    /// <param name="HasOtherIds">Some child's id was not.</param>
+    /// <param name="LastIndex">The last integer-like id written, as a number.</param>
+    private readonly record struct ListSoFar(bool HasChildren, bool HasIndexIds, bool HasOtherIds, uint LastIndex);
 }
