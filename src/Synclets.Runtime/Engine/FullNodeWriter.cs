@@ -19,8 +19,9 @@ namespace Synclets;
 /// promises and a received message's walk gives: a list is closed when the stream moves past it
 /// and is never reopened in the same message. A list whose integer-like ids (<c>"2"</c>,
 /// <c>"10"</c>) come out of <c>JSON.stringify</c>'s order (see <see cref="JavaScriptKeyOrder"/>)
-/// makes its message be read back and written again in that order: rare, and so kept off the
-/// stream's fast path.
+/// makes its message be read back and written again in that order, as does a base address that
+/// <see cref="MessageWriter"/> must rewrite for JavaScript (an id that is U+FFFC alone): rare, and
+/// so kept off the stream's fast path.
 /// </remarks>
 internal sealed class FullNodeWriter : IAppliedAtoms
 {
@@ -38,7 +39,8 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private readonly List<string> _open = [];
     private readonly List<ListSoFar> _lists = [];
     private int _atomsInMessage;
-    private bool _outOfJavaScriptOrder;
+    private readonly bool _baseHasMarkerId;
+    private bool _rewriteForJavaScript;
 
     // The message being written, in a builder taken from the thread's cache for the message and
     // given back once it is sent: a writer is made per received message (to send on what it
@@ -60,6 +62,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         _end = text.ToString();
         TextBuilderCache.Release(text);
         _depth = depth;
+        _baseHasMarkerId = MessageWriter.HasMarkerId(baseAddress);
         _baseLength = baseAddress.Count;
         _maxNodes = maxNodes;
         _send = send;
@@ -112,7 +115,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         _open.Clear();
         _lists.Clear();
         _lists.Add(default);
-        _outOfJavaScriptOrder = false;
+        _rewriteForJavaScript = _baseHasMarkerId;
     }
 
     private void OpenList(string id)
@@ -142,7 +145,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         // or after a greater one, means this message must be written again in that order.
         if (JavaScriptKeyOrder.IsArrayIndex(id, out var index))
         {
-            _outOfJavaScriptOrder |= list.HasOtherIds || (list.HasIndexIds && index <= list.LastIndex);
+            _rewriteForJavaScript |= list.HasOtherIds || (list.HasIndexIds && index <= list.LastIndex);
             list = list with { HasIndexIds = true, LastIndex = index };
         }
         else
@@ -168,7 +171,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         _text = null!;
         try
         {
-            if (_outOfJavaScriptOrder)
+            if (_rewriteForJavaScript)
             {
                 await SendInJavaScriptOrderAsync(text).ConfigureAwait(false);
             }
@@ -183,7 +186,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         }
     }
 
-    /// <summary>Reads the message back and writes it again, the writer putting each list's ids in JavaScript's order.</summary>
+    /// <summary>Reads the message back and writes it again, the writer putting each list's ids in JavaScript's order (and the address in words it reads right).</summary>
     private ValueTask SendInJavaScriptOrderAsync(StringBuilder text)
     {
         var message = MessageReader.Read(text.ToString(), _depth);

@@ -21,6 +21,9 @@ internal static class JsonText
     private static readonly SearchValues<char> MayNeedEscaping = SearchValues.Create(
         string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\\u2028\u2029" + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
 
+    /// <summary>The string a JavaScript peer takes for "undefined" wherever it is a value: an absent atom, a deletion.</summary>
+    public const string AbsentMarker = "\uFFFC";
+
     /// <summary>The atom's JSON text for the wire (an absent atom is written as the U+FFFC string).</summary>
     public static string Write(Atom atom)
     {

@@ -12,13 +12,57 @@ public static class MessageWriter
     public static string Write(Message message, bool forcePartial = false)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var (address, node) = WithoutMarkerIds(message.Address, message.Node);
         var builder = TextBuilderCache.Acquire();
-        WriteStart(builder, message.Depth, message.Address);
-        WriteNode(builder, message.Node, forcePartial);
+        WriteStart(builder, message.Depth, address);
+        WriteNode(builder, node, forcePartial);
         WriteEnd(builder, message.Context);
         var text = builder.ToString();
         TextBuilderCache.Release(builder);
         return text;
+    }
+
+    /// <summary>True when an id of <paramref name="address"/> is U+FFFC alone (see <see cref="WithoutMarkerIds"/>).</summary>
+    internal static bool HasMarkerId(IReadOnlyList<string> address)
+    {
+        for (var level = 0; level < address.Count; level++)
+        {
+            if (address[level] == JsonText.AbsentMarker)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The address and node to write, with no id in the address that is U+FFFC alone. A JavaScript
+    /// peer's parser takes that string, wherever it is a value, for its "undefined" marker, so an
+    /// address holding it names a child "undefined" there (which it would then sync back as a
+    /// row of its own); object keys are not revived. Such a message is written about the parent of
+    /// the first such id, the rest of its address becoming partial lists of one child each: the
+    /// same statement to every receiver, in words a JavaScript peer reads right.
+    /// </summary>
+    private static (IReadOnlyList<string> Address, Node Node) WithoutMarkerIds(IReadOnlyList<string> address, Node node)
+    {
+        if (!HasMarkerId(address))
+        {
+            return (address, node);
+        }
+
+        var first = 0;
+        while (address[first] != JsonText.AbsentMarker)
+        {
+            first++;
+        }
+
+        for (var level = address.Count - 1; level >= first; level--)
+        {
+            node = new SubNodesNode(new Dictionary<string, Node>(StringComparer.Ordinal) { [address[level]] = node }, partial: true);
+        }
+
+        return ([.. address.Take(first)], node);
     }
 
     /// <summary>Writes what comes before a message's node: the header and the address, up to the comma before the node.</summary>

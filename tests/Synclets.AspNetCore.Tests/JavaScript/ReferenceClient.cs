@@ -62,15 +62,19 @@ public sealed class ReferenceClient : IAsyncDisposable
     private static JsonArray? Probe(string[]? probe) => probe is null ? null : Address(probe);
 
     /// <summary>The reference's data once <paramref name="done"/> holds for it, checked again after each atom it sets.</summary>
-    public async Task<JsonNode> UntilAsync(Func<JsonNode, bool> done)
+    public async Task<JsonNode> UntilAsync(Func<JsonNode, bool> done) => (await UntilAsync((data, _) => done(data))).Data;
+
+    /// <summary>The reference's data and timestamps once <paramref name="done"/> holds for them, checked again after each atom it sets.</summary>
+    public async Task<(JsonNode Data, JsonNode Meta)> UntilAsync(Func<JsonNode, JsonNode, bool> done)
     {
         while (true)
         {
             var changesBefore = _changes;
             var data = await GetDataAsync();
-            if (done(data))
+            var meta = await GetMetaAsync();
+            if (done(data, meta))
             {
-                return data;
+                return (data, meta);
             }
 
             while (_changes == changesBefore)

@@ -9,8 +9,8 @@ namespace Synclets.AspNetCore.Tests.JavaScript;
 /// .NET client (generic SQLite) set and delete atoms of one small tree through our SQLite store room while
 /// each is now and then cut off (the reference's process killed, the .NET synclet closed) and
 /// comes back; both must end with what last-writer-wins says, from every write's timestamp.
-/// Before each of its own writes the reference is brought up to date (see the loop): it has a
-/// race of its own that loses such a write, documented in docs/protocol.md.
+/// Before each of its own writes the reference is brought up to date, timestamps and all (see the
+/// loop): it has a race of its own that loses such a write, documented in docs/protocol.md.
 /// </summary>
 public sealed class ReferenceRandomRunTests : IDisposable
 {
@@ -22,16 +22,12 @@ public sealed class ReferenceRandomRunTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [ReferenceTheory]
+    [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
     public async Task Both_sides_end_as_last_writer_wins_says(int seed)
     {
-        // Seed 1 (in a SQLite store room or a relay room) ends now and then, about one run in five,
-        // with the reference having lost a write of its own made right after it caught up with a
-        // .NET write to the same cell: the older value comes back on its side first, and nobody
-        // ever hears of the newer one. Not yet explained beyond the reference's queue (see
-        // docs/protocol.md), so that seed is left out until it is.
         await using var host = await BrokerHost.StartAsync(shared: false, configure: options => options.StoreFactory = BrokerHost.SqliteRooms(_folder, 2));
         var room = host.Room("random");
         var javaScriptStorage = $"sqlite3:{Path.Combine(_folder, "javascript.db")}";
@@ -45,11 +41,12 @@ public sealed class ReferenceRandomRunTests : IDisposable
         try
         {
             // Each side's clock id (a timestamp's last five characters), from an address only it writes.
-            var javaScriptClock = Clock(await javaScript.SetAsync(Probe, 0));
+            var javaScriptFirst = await javaScript.SetAsync(Probe, 0);
             await dotnet.SetAtomAsync(["_", "dotnet"], 0);
-            var dotnetClock = Clock(StampAt(await dotnet.GetMetaAsync(), ["_", "dotnet"]));
-            writes.Add(new Write(Probe, 0, javaScriptClock));
-            writes.Add(new Write(["_", "dotnet"], 0, dotnetClock));
+            var dotnetFirst = StampAt(await dotnet.GetMetaAsync(), ["_", "dotnet"]);
+            var (javaScriptClock, dotnetClock) = (Clock(javaScriptFirst), Clock(dotnetFirst));
+            writes.Add(new Write(Probe, 0, javaScriptFirst));
+            writes.Add(new Write(["_", "dotnet"], 0, dotnetFirst));
 
             var random = new Random(seed);
             for (var step = 0; step < Steps; step++)
@@ -61,8 +58,9 @@ public sealed class ReferenceRandomRunTests : IDisposable
                     // The reference checks a received atom's timestamp when the message arrives but
                     // writes it later, after whatever was queued meanwhile: its own set in between
                     // is then overwritten by the older value. So it writes only once it holds
-                    // everything written so far (.NET's writes may still be in flight to it).
-                    await JavaScriptHoldsAsync(LastWriterWins(writes));
+                    // everything written so far (.NET's writes may still be in flight to it), the
+                    // timestamps too: a .NET write of the value a cell already had changes no data.
+                    await JavaScriptHoldsAsync();
                 }
 
                 if (roll < 40)
@@ -100,9 +98,8 @@ public sealed class ReferenceRandomRunTests : IDisposable
                 }
             }
 
-            var want = LastWriterWins(writes);
-            await JavaScriptHoldsAsync(want);
-            await SyncletData.UntilAsync(dotnet, want);
+            await JavaScriptHoldsAsync();
+            await SyncletData.UntilAsync(dotnet, LastWriterWins(writes));
             Assert.Empty(javaScript.Warnings);
         }
         finally
@@ -111,11 +108,13 @@ public sealed class ReferenceRandomRunTests : IDisposable
             await javaScript.DisposeAsync();
         }
 
-        async Task JavaScriptHoldsAsync(JsonObject want)
+        async Task JavaScriptHoldsAsync()
         {
+            var want = LastWriterWins(writes);
+            var stamps = WinningStamps(writes);
             try
             {
-                await javaScript.UntilAsync(data => JsonNode.DeepEquals(data, want)).WaitAsync(Patience);
+                await javaScript.UntilAsync((data, meta) => JsonNode.DeepEquals(data, want) && stamps.All(pair => StampAt(meta, pair.Address) == pair.Stamp)).WaitAsync(Patience);
             }
             catch (TimeoutException)
             {
@@ -161,13 +160,19 @@ public sealed class ReferenceRandomRunTests : IDisposable
     private static string? StampAt(JsonNode meta, string[] address) =>
         address.Aggregate((JsonNode?)meta, (node, id) => node?[id])?.GetValue<string>();
 
+    /// <summary>At each address, the write with the greatest timestamp.</summary>
+    private static IEnumerable<Write> Winners(List<Write> writes) => writes.Where(write => write.Stamp is not null)
+        .GroupBy(write => (Row: write.Address[0], Cell: write.Address[1]))
+        .Select(writesThere => writesThere.MaxBy(write => write.Stamp, StringComparer.Ordinal)!);
+
+    /// <summary>The timestamp each address must hold, but the probe's (the reference restamps it at each of its writes, unrecorded).</summary>
+    private static List<Write> WinningStamps(List<Write> writes) => [.. Winners(writes).Where(winner => !winner.Address.SequenceEqual(Probe))];
+
     /// <summary>The tree last-writer-wins gives: at each address, the write with the greatest timestamp (a delete leaves nothing).</summary>
     private static JsonObject LastWriterWins(List<Write> writes)
     {
         var tree = new JsonObject();
-        var winners = writes.Where(write => write.Stamp is not null)
-            .GroupBy(write => (Row: write.Address[0], Cell: write.Address[1]))
-            .Select(writesThere => writesThere.MaxBy(write => write.Stamp, StringComparer.Ordinal)!)
+        var winners = Winners(writes)
             .Where(winner => winner.Value is not null)
             .OrderBy(winner => winner.Address[0], StringComparer.Ordinal).ThenBy(winner => winner.Address[1], StringComparer.Ordinal);
         foreach (var winner in winners)

@@ -138,6 +138,47 @@ public sealed class ReferenceTests : IDisposable
     }
 
     [ReferenceFact]
+    public async Task Ids_of_every_kind_cross_both_ways_and_reach_a_fresh_reference_client()
+    {
+        await using var host = await BrokerHost.StartAsync(stores: 2, shared: false);
+        var room = host.Room("ids");
+        await using var javaScript = await ReferenceClient.StartAsync(room, depth: 2);
+        await using var dotnet = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room), new SyncletOptions { Id = "dotnet" });
+        await dotnet.StartAsync();
+
+        // Long ids, U+FFFC alone and inside, integer-like ids (and one with a leading zero, which is
+        // not), U+FFFA; U+2028 only from .NET (the reference's sender strips raw line separators).
+        // U+FFFC alone in a message's address would reach the reference as "undefined": we never
+        // write it there (see MessageWriter).
+        var longId = new string('i', 4_000);
+        string[] fromJavaScript = [longId, "\uFFFC", "a\uFFFCb", "7", "007", "\uFFFAv"];
+        string[] fromDotnet = [longId + "net", "\uFFFC", "a\u2028b", "10", "2", "\uFFFAv"];
+        foreach (var id in fromJavaScript)
+        {
+            await javaScript.SetAsync(["js", id], $"js {id.Length}");
+        }
+
+        foreach (var id in fromDotnet)
+        {
+            await dotnet.SetAtomAsync(["net", id], $"net {id.Length}");
+        }
+
+        var want = new JsonObject
+        {
+            ["js"] = new JsonObject(fromJavaScript.Select(id => KeyValuePair.Create(id, (JsonNode?)$"js {id.Length}"))),
+            ["net"] = new JsonObject(fromDotnet.Select(id => KeyValuePair.Create(id, (JsonNode?)$"net {id.Length}"))),
+        };
+        await javaScript.UntilAsync(data => JsonNode.DeepEquals(data, want)).WaitAsync(Patience);
+        await SyncletData.UntilAsync(dotnet, want);
+
+        // A reference client that comes later gets them all from the store room.
+        await using var fresh = await ReferenceClient.StartAsync(room, depth: 2);
+        await fresh.UntilAsync(data => JsonNode.DeepEquals(data, want)).WaitAsync(Patience);
+        Assert.Empty(javaScript.Warnings);
+        Assert.Empty(fresh.Warnings);
+    }
+
+    [ReferenceFact]
     public async Task Dotnet_clients_sync_through_the_reference_broker_and_from_its_store()
     {
         // The reference's own broker, keeping a reference synclet as the room's store.

@@ -10,7 +10,7 @@ namespace Synclets.Tests.Engine;
 /// </summary>
 public class FullNodeWriterTests
 {
-    private static readonly Gen<string> Ids = Gen.OneOfConst("a", "b", "c", "q\"uote", "line\nbreak", "é😀", "\uD800lone", "0", "2", "10", "01");
+    private static readonly Gen<string> Ids = Gen.OneOfConst("a", "b", "c", "q\"uote", "line\nbreak", "é😀", "\uD800lone", "0", "2", "10", "01", "\uFFFC");
 
     private static readonly Gen<Atom> Atoms = Gen.OneOf(
         Gen.OneOfConst(Atom.Absent, Atom.Null, true, false),

@@ -154,6 +154,21 @@ public class CodecTests
             MessageWriter.Write(new Message(2, [], node, context)));
     }
 
+    [Fact]
+    public void An_address_id_that_is_U_FFFC_alone_is_written_as_a_partial_list_key_which_JavaScript_does_not_take_for_undefined()
+    {
+        // The reference's JSON.parse reviver turns the value "\uFFFC" into undefined: in an address
+        // the id would become "undefined"; as an object key it stays what it is.
+        var message = new Message(3, ["t", "\uFFFC", "c"], new TimestampAndAtomNode("OhqqeV-----BT7zq", "x"), Message.EmptyContext);
+        var text = MessageWriter.Write(message);
+        Assert.Equal("[1,0,3,[\"t\"],[{\"\uFFFC\":[{\"c\":[\"OhqqeV-----BT7zq\",\"x\"]},1]},1],{}]", text);
+
+        var read = MessageReader.Read(text, 3);
+        Assert.Equal(["t"], read.Address);
+        var row = Assert.IsType<SubNodesNode>(Assert.IsType<SubNodesNode>(read.Node).Children["\uFFFC"]);
+        Assert.Equal("x", Assert.IsType<TimestampAndAtomNode>(row.Children["c"]).Atom.AsString());
+    }
+
     [Theory]
     [InlineData("[2,0,2,[],0,{}]", "version 2")]
     [InlineData("[1,1,2,[],0,{}]", "type is 1")]
