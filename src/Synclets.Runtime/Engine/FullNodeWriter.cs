@@ -12,7 +12,8 @@ namespace Synclets;
 /// none of it, where a whole list would ask the peer for nothing more) and what a received message
 /// applied, sent on to the other peers (always partial). The builder keeps a tree of nodes per
 /// message and then writes it; for the initial sync of a large store, building those trees cost
-/// more than writing the text.
+/// more than writing the text. The words of the text (pairs, lists, keys) are
+/// <see cref="MessageWriter"/>'s: this writer only decides where lists open and close.
 /// </summary>
 /// <remarks>
 /// Atoms must come grouped by parent (each parent's subtree contiguous), as the subtree reader
@@ -25,8 +26,6 @@ namespace Synclets;
 /// </remarks>
 internal sealed class FullNodeWriter : IAppliedAtoms
 {
-    private const string PartialListEnd = "},1]";
-
     private readonly string _start;
     private readonly string _end;
     private readonly int _depth;
@@ -95,11 +94,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
         }
 
         WriteKey(address[^1]);
-        _text.Append('[');
-        JsonText.WriteString(_text, timestamp);
-        _text.Append(',');
-        JsonText.WriteAtom(_text, atom);
-        _text.Append(']');
+        MessageWriter.WritePair(_text, timestamp, atom);
         return ++_atomsInMessage >= _maxNodes ? SendMessageAsync() : ValueTask.CompletedTask;
     }
 
@@ -111,7 +106,8 @@ internal sealed class FullNodeWriter : IAppliedAtoms
 
     private void BeginMessage()
     {
-        _text = TextBuilderCache.Acquire().Append(_start).Append("[{");
+        _text = TextBuilderCache.Acquire().Append(_start);
+        MessageWriter.OpenList(_text);
         _open.Clear();
         _lists.Clear();
         _lists.Add(default);
@@ -121,14 +117,14 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private void OpenList(string id)
     {
         WriteKey(id);
-        _text.Append("[{");
+        MessageWriter.OpenList(_text);
         _open.Add(id);
         _lists.Add(default);
     }
 
     private void CloseList()
     {
-        _text.Append(PartialListEnd);
+        MessageWriter.CloseList(_text, partial: true);
         _open.RemoveAt(_open.Count - 1);
         _lists.RemoveAt(_lists.Count - 1);
     }
@@ -136,11 +132,6 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private void WriteKey(string id)
     {
         var list = _lists[^1];
-        if (list.HasChildren)
-        {
-            _text.Append(',');
-        }
-
         // JavaScript writes integer-like ids first, in ascending order: one after another kind of id,
         // or after a greater one, means this message must be written again in that order.
         if (JavaScriptKeyOrder.IsArrayIndex(id, out var index))
@@ -153,9 +144,8 @@ internal sealed class FullNodeWriter : IAppliedAtoms
             list = list with { HasOtherIds = true };
         }
 
+        MessageWriter.WriteKey(_text, id, first: !list.HasChildren);
         _lists[^1] = list with { HasChildren = true };
-        JsonText.WriteString(_text, id);
-        _text.Append(':');
     }
 
     private async ValueTask SendMessageAsync()
@@ -165,7 +155,8 @@ internal sealed class FullNodeWriter : IAppliedAtoms
             CloseList();
         }
 
-        _text.Append(PartialListEnd).Append(_end);
+        MessageWriter.CloseList(_text, partial: true);
+        _text.Append(_end);
         _atomsInMessage = 0;
         var text = _text;
         _text = null!;

@@ -113,17 +113,13 @@ public static class MessageWriter
                 JsonText.WriteString(builder, timestamp.Timestamp);
                 break;
             case TimestampAndAtomNode pair:
-                builder.Append('[');
-                JsonText.WriteString(builder, pair.Timestamp);
-                builder.Append(',');
-                JsonText.WriteAtom(builder, pair.Atom);
-                builder.Append(']');
+                WritePair(builder, pair.Timestamp, pair.Atom);
                 break;
             case HashNode hash:
                 builder.Append(hash.Hash);
                 break;
             case SubNodesNode subNodes:
-                builder.Append("[{");
+                OpenList(builder);
                 var first = true;
                 if (JavaScriptKeyOrder.NeedsReordering(subNodes.Children))
                 {
@@ -140,7 +136,7 @@ public static class MessageWriter
                     }
                 }
 
-                builder.Append(subNodes.Partial || forcePartial ? "},1]" : "}]");
+                CloseList(builder, subNodes.Partial || forcePartial);
                 break;
             default:
                 throw new ArgumentException($"Unknown node kind {node.GetType().Name}.", nameof(node));
@@ -150,14 +146,39 @@ public static class MessageWriter
     /// <summary>Writes one <c>"id":node</c> pair, after a comma unless it is the first.</summary>
     private static void WriteChild(StringBuilder builder, string id, Node child, ref bool first, bool forcePartial)
     {
+        WriteKey(builder, id, first);
+        first = false;
+        WriteNode(builder, child, forcePartial);
+    }
+
+    // The words of a node's text, shared with the writer that streams full nodes (FullNodeWriter),
+    // so that the wire's grammar is written down here only.
+
+    /// <summary>Writes a full node: <c>[timestamp,atom]</c>.</summary>
+    internal static void WritePair(StringBuilder builder, string timestamp, Atom atom)
+    {
+        builder.Append('[');
+        JsonText.WriteString(builder, timestamp);
+        builder.Append(',');
+        JsonText.WriteAtom(builder, atom);
+        builder.Append(']');
+    }
+
+    /// <summary>Opens a sub-nodes list: <c>[{</c>.</summary>
+    internal static void OpenList(StringBuilder builder) => builder.Append("[{");
+
+    /// <summary>Closes a sub-nodes list: <c>}]</c>, or <c>},1]</c> when it is partial.</summary>
+    internal static void CloseList(StringBuilder builder, bool partial) => builder.Append(partial ? "},1]" : "}]");
+
+    /// <summary>Writes a child's <c>"id":</c>, after a comma unless it is the list's first.</summary>
+    internal static void WriteKey(StringBuilder builder, string id, bool first)
+    {
         if (!first)
         {
             builder.Append(',');
         }
 
-        first = false;
         JsonText.WriteString(builder, id);
         builder.Append(':');
-        WriteNode(builder, child, forcePartial);
     }
 }
