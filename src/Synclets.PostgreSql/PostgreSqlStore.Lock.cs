@@ -24,6 +24,7 @@ public sealed partial class PostgreSqlStore
         {
             _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await LockAsync(_connection, _schemaName, _description, cancellationToken).ConfigureAwait(false);
+            await MarkStoreSessionAsync(_connection, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is NpgsqlException or PostgresException)
         {

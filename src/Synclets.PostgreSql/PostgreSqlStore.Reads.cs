@@ -109,7 +109,7 @@ public sealed partial class PostgreSqlStore
     internal async ValueTask<uint> GetHashAsync(IReadOnlyList<string> parent, CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
-        return await ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = $1", cancellationToken, AtomJson.WriteAddress(parent)).ConfigureAwait(false) is long hash ? (uint)hash : 0;
+        return await StoredHashAsync(AtomJson.WriteAddress(parent), cancellationToken).ConfigureAwait(false);
     }
 
     internal async ValueTask<string> GetLatestTimestampAsync(CancellationToken cancellationToken) =>
@@ -117,33 +117,19 @@ public sealed partial class PostgreSqlStore
 
     /// <summary>
     /// A store without a stored root hash (new, or written by another program, the reference's
-    /// PGlite connector among them) gets every parent's hash built once from the meta table.
+    /// PGlite connector among them) gets every parent's hash built once from the meta table; one
+    /// whose meta table another program wrote while no store had it open, again.
     /// </summary>
     private async Task EnsureRootHashAsync(CancellationToken cancellationToken)
     {
         if (await ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = '[]'", cancellationToken).ConfigureAwait(false) is long)
         {
+            await StoredHashAsync("[]", cancellationToken).ConfigureAwait(false); // Rebuilds them if the flag is set.
             return;
         }
 
         BeginUnit();
-        var levels = string.Join(", ", _schema.Levels.Select(PostgreSqlSchema.Quote));
-        await ReadAsync($"SELECT \"timestamp\", {levels} FROM {_schema.Meta}", reader =>
-        {
-            var hash = Fnv1a.Hash(Unquoted(reader.GetString(0)));
-            var address = new string[Depth];
-            for (var level = 0; level < Depth; level++)
-            {
-                address[level] = reader.GetString(level + 1);
-            }
-
-            for (var length = 0; length < Depth; length++)
-            {
-                var parent = AtomJson.WriteAddress(address[..length]);
-                _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ hash;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        _pendingHashes.TryAdd("[]", 0); // Stored even when 0, so the next open knows it was built.
+        await AddHashesOfEveryTimestampAsync(cancellationToken).ConfigureAwait(false);
         await CommitUnitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -126,6 +126,7 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
         {
             connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await LockAsync(connection, options.Schema, description, cancellationToken).ConfigureAwait(false);
+            await MarkStoreSessionAsync(connection, cancellationToken).ConfigureAwait(false);
             var schema = new PostgreSqlSchema(options, depth);
             await schema.EnsureAsync(connection, options, cancellationToken).ConfigureAwait(false);
             var store = new PostgreSqlStore(dataSource, ownsDataSource, options.Schema, connection, schema, description);
@@ -370,6 +371,7 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     {
         _knownTimestamps.Clear();
         _lastTimestampRead = null;
+        _hashesCheckedInUnit = false;
     }
 
     /// <summary>The reference keeps a timestamp as JSON text, quotes included (its characters need no escaping).</summary>

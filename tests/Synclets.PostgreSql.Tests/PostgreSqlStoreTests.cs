@@ -67,6 +67,76 @@ public sealed class PostgreSqlStoreTests(PostgresServer server)
     }
 
     [PostgresFact]
+    public async Task Stored_hashes_stay_right_when_another_program_writes_the_meta_table_open_or_closed()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        var pool = new MemoryPool();
+        var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+        await using var postgres = new Synclet(store.Data, store.Meta, pool.CreateTransport(), new SyncletOptions { Id = "postgres" });
+        await using var peer = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "peer" });
+        await postgres.StartAsync();
+        await peer.StartAsync();
+        await peer.SetAtomAsync(["a", "x"], "ours");
+        await Quiescence.WaitAsync(postgres, peer, pool);
+
+        // Another program (psql, an app of its own) writes a row and restamps ours while the store is open.
+        await using var other = new NpgsqlConnection(server.ConnectionString);
+        await other.OpenAsync();
+        await RunAsync(other, $"""
+            INSERT INTO "{options.Schema}".data VALUES ('["b","y"]', '"theirs"', 'b', 'y');
+            INSERT INTO "{options.Schema}".meta VALUES ('["b","y"]', '"{Timestamp.Encode(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1_000, 0, 99)}"', 'b', 'y');
+            """);
+        Assert.Equal(await HashOfMetaAsync(other, options.Schema, []), await postgres.GetHashAsync([]));
+        Assert.Equal(await HashOfMetaAsync(other, options.Schema, ["b"]), await postgres.GetHashAsync(["b"]));
+
+        // So a peer that was in sync hears of it when it next compares: the root hashes differ.
+        await peer.SyncAsync([]);
+        await Quiescence.WaitAsync(postgres, peer, pool);
+        Assert.Equal("""{"a":{"x":"ours"},"b":{"y":"theirs"}}""", (await peer.GetDataAsync()).ToJsonString());
+
+        // And while no store has it open: the next open sees the flag and rebuilds.
+        await postgres.StopAsync();
+        await store.DisposeAsync();
+        await RunAsync(other, $"""DELETE FROM "{options.Schema}".meta WHERE address = '["a","x"]'""");
+        await using var reopened = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+        Assert.Equal(await HashOfMetaAsync(other, options.Schema, []), await new Synclet(reopened.Data, reopened.Meta).GetHashAsync([]));
+
+        // The store's own writes do not set the flag: its hashes are kept with them.
+        await new Synclet(reopened.Data, reopened.Meta).SetAtomAsync(["c", "z"], "mine");
+        Assert.Equal(0L, await ScalarAsync(other, $"""SELECT "hash" FROM "{options.Schema}".meta_hashes WHERE parent = 'written by another program'"""));
+    }
+
+    private static async Task RunAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>The hash of a parent as the protocol defines it, from the meta table's rows: the XOR of the hashes of the timestamps below it.</summary>
+    private static async Task<uint> HashOfMetaAsync(NpgsqlConnection connection, string schema, string[] parent)
+    {
+        await using var command = new NpgsqlCommand($"SELECT address, timestamp FROM \"{schema}\".meta", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var hash = 0u;
+        var prefix = parent.Length == 0 ? "[" : "[" + string.Join(",", parent.Select(id => $"\"{id}\"")) + ",";
+        while (await reader.ReadAsync())
+        {
+            if (reader.GetString(0).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                hash ^= Fnv1a.Hash(reader.GetString(1).Trim('"'));
+            }
+        }
+
+        return hash;
+    }
+
+    [PostgresFact]
     public async Task A_SQLite_client_a_PostgreSQL_store_and_a_memory_client_converge()
     {
         var pool = new MemoryPool();
