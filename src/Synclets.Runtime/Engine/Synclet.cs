@@ -18,33 +18,25 @@ namespace Synclets;
 /// so it applies in order and the connectors need no locks. Await <see cref="WhenIdleAsync"/>, or
 /// <see cref="Quiescence.WaitAsync(IEnumerable{IIdleSource}, CancellationToken)"/> for a group, to know when sync has settled.
 /// </remarks>
-public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, IMessageSender
+public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 {
     private readonly Channel<Func<ValueTask>> _inbox = Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ActivityCounter _activity = new();
-    private readonly HashSet<string> _toldOurDepth = new(StringComparer.Ordinal);
     private readonly StoreReader _store;
     private readonly IReadOnlyList<Transport> _transports;
     private readonly DeclaredHooks _hooks;
     private readonly ILogger _logger;
     private readonly string _logId; // The id as log lines show it (Ids.Readable).
     private readonly SyncProtocol _protocol;
+    private readonly PeerRouter _router;
     private readonly ITransactionalConnector[] _transactional;
     private readonly Task _loop;
     private readonly List<AtomChange> _pendingChanges = [];
     private readonly ReceiveBacklog _backlog;
 
     private readonly Acknowledgements _acknowledgements = new();
-    private readonly HeldMessages _held = new();
-    private bool _inUnitOfWork;
     private readonly TimeSpan _acknowledgementRetry;
 
-    // True when the hooks declare read rules: a broadcast is then cut per recipient (see ReadFilter).
-    private readonly bool _readRules;
-
-    // Cancelled when stopping: a send waiting for a full carrier (flow control) gives up, so the
-    // loop can reach the stop instead of waiting on a peer that does not read.
-    private CancellationTokenSource _sending = new();
     private EventHandler<AtomsChangedEventArgs>? _atomsChanged;
     private bool _started;
     private bool _disposed;
@@ -76,18 +68,18 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
         _store = new StoreReader(dataConnector, metaConnector);
         _hooks = new DeclaredHooks(options.Hooks);
-        _readRules = _hooks.HasReadRules;
         _logger = options.LoggerFactory?.CreateLogger<Synclet>() ?? (ILogger)NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNodesPerMessage, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClockDrift, TimeSpan.Zero, nameof(options));
-        _logId = Ids.Readable(Id);
-        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, this, _logger, _logId);
-        _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
-        _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AcknowledgementRetry, TimeSpan.Zero, nameof(options));
-        _acknowledgementRetry = options.AcknowledgementRetry;
+        _logId = Ids.Readable(Id);
+        _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
         Statistics = new SyncletStatistics(_backlog);
+        _router = new PeerRouter(_transports, _hooks, Depth, Statistics, _logger, _logId);
+        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _logger, _logId);
+        _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
+        _acknowledgementRetry = options.AcknowledgementRetry;
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -151,12 +143,6 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             return;
         }
 
-        if (_sending.IsCancellationRequested)
-        {
-            _sending.Dispose();
-            _sending = new CancellationTokenSource();
-        }
-
         var attached = new List<Transport>();
         try
         {
@@ -177,6 +163,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         _started = true;
+        _router.Open();
         Log.Started(_logger, _logId, _transports.Count);
         _hooks.OnStart();
         await _protocol.SyncAsync([], cancellationToken).ConfigureAwait(false);
@@ -185,7 +172,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
     /// <summary>Detaches the transports. Local changes still work, and sync when started again.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        _sending.Cancel(); // Outside the loop: it may be waiting in a send.
+        _router.CancelSends(); // Outside the loop: it may be waiting in a send.
         return RunAsync(() => DetachAllAsync(cancellationToken), cancellationToken);
     }
 
@@ -197,6 +184,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         _started = false;
+        _router.Close();
         foreach (var transport in _transports)
         {
             await transport.DetachAsync(cancellationToken).ConfigureAwait(false);
@@ -565,6 +553,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         _disposed = true;
         _inbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _router.Dispose();
         _acknowledgements.CancelAll();
         _backlog.Close();
     }
@@ -590,178 +579,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             }
         });
 
-    async ValueTask IMessageSender.SendAsync(Transport transport, string to, Message message, bool forcePartial)
-    {
-        if (!_started || !transport.IsAttached)
-        {
-            return;
-        }
-
-        _hooks.OnSendMessage(message, to);
-        await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial).AsMemory()).ConfigureAwait(false);
-    }
-
-    ValueTask IMessageSender.SendTextAsync(Transport transport, string to, ReadOnlyMemory<char> messageText) =>
-        _started && transport.IsAttached ? SendSafelyAsync(transport, to, messageText) : ValueTask.CompletedTask;
-
-    bool IMessageSender.CanBroadcast => _started && HasOthers(origin: null, from: null);
-
-    ValueTask IMessageSender.BroadcastAsync(Message message, bool forcePartial) =>
-        _started ? SendToOthersAsync(message, forcePartial, origin: null, from: null) : ValueTask.CompletedTask;
-
-    bool IMessageSender.CanPropagate(Transport origin) =>
-        _started && (origin.RelaysBetweenPeers || _transports.Any(transport => transport != origin && transport.IsAttached));
-
-    ValueTask IMessageSender.PropagateAsync(Message message, bool forcePartial, Transport origin, string from) =>
-        _started ? SendToOthersAsync(message, forcePartial, origin, from) : ValueTask.CompletedTask;
-
-    ValueTask IMessageSender.PropagateTextAsync(ReadOnlyMemory<char> messageText, Transport origin, string from) =>
-        _started ? SendTextToOthersAsync(messageText, origin, from) : ValueTask.CompletedTask;
-
-    /// <summary>
-    /// Sends to every attached transport but <paramref name="origin"/>, and through the origin to
-    /// its peers other than <paramref name="from"/> when it relays. With read rules (hooks other
-    /// than the defaults), each peer a transport can name gets only what it may read.
-    /// </summary>
-    private async ValueTask SendToOthersAsync(Message message, bool forcePartial, Transport? origin, string? from)
-    {
-        if (!HasOthers(origin, from))
-        {
-            return; // Nobody to tell: nothing to write.
-        }
-
-        _hooks.OnSendMessage(message, Packet.Everyone);
-        if (!_readRules)
-        {
-            await SendTextToOthersAsync(MessageWriter.Write(message, forcePartial).AsMemory(), origin, from).ConfigureAwait(false);
-            return;
-        }
-
-        ReadOnlyMemory<char>? text = null;
-        foreach (var transport in _transports)
-        {
-            var relayed = transport == origin;
-            if (!transport.IsAttached || (relayed && (!transport.RelaysBetweenPeers || from is null)))
-            {
-                continue;
-            }
-
-            if (transport.PeerIds is not { } peers)
-            {
-                text ??= MessageWriter.Write(message, forcePartial).AsMemory();
-                await SendSafelyAsync(transport, Packet.Everyone, text.Value, exceptPeer: relayed ? from : null).ConfigureAwait(false);
-                continue;
-            }
-
-            foreach (var peer in peers)
-            {
-                if (peer != from && await ReadFilter.ForRecipientAsync(_hooks, message, peer).ConfigureAwait(false) is { } readable)
-                {
-                    await SendSafelyAsync(transport, peer, MessageWriter.Write(readable, forcePartial).AsMemory()).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    private bool HasOthers(Transport? origin, string? from)
-    {
-        foreach (var transport in _transports)
-        {
-            if (transport != origin && transport.IsAttached)
-            {
-                return true;
-            }
-        }
-
-        return origin is { RelaysBetweenPeers: true, IsAttached: true } && from is not null;
-    }
-
-    private async ValueTask SendTextToOthersAsync(ReadOnlyMemory<char> text, Transport? origin, string? from)
-    {
-        foreach (var transport in _transports)
-        {
-            if (transport != origin && transport.IsAttached)
-            {
-                await SendSafelyAsync(transport, Packet.Everyone, text).ConfigureAwait(false);
-            }
-        }
-
-        if (origin is { RelaysBetweenPeers: true, IsAttached: true } && from is not null)
-        {
-            await SendSafelyAsync(origin, Packet.Everyone, text, exceptPeer: from).ConfigureAwait(false);
-        }
-    }
-
-    void IMessageSender.Writing()
-    {
-        if (_inUnitOfWork && !_held.Holding)
-        {
-            _held.StartHolding();
-        }
-    }
-
-    private ValueTask SendSafelyAsync(Transport transport, string to, ReadOnlyMemory<char> text, string? exceptPeer = null)
-    {
-        if (_held.Holding)
-        {
-            _held.Hold(transport, to, text.Span, exceptPeer);
-            return ValueTask.CompletedTask;
-        }
-
-        return SendNowAsync(transport, to, text, exceptPeer);
-    }
-
-    private async ValueTask SendNowAsync(Transport transport, string to, ReadOnlyMemory<char> text, string? exceptPeer)
-    {
-        if (!transport.IsAttached)
-        {
-            return; // Detached while the message was held.
-        }
-
-        Statistics.Sent(text.Span);
-        if (_logger.IsEnabled(LogLevel.Trace))
-        {
-            Log.Sending(_logger, _logId, Ids.Readable(to), text.Length, transport.GetType().Name);
-        }
-
-        try
-        {
-            await transport.SendMessageAsync(to, text, _sending.Token, exceptPeer).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_sending.IsCancellationRequested)
-        {
-            // Stopping while the carrier was full: the message is dropped, as one in flight would be.
-        }
-#pragma warning disable CA1031 // A transport that fails to send must not stop the synclet: the next sync retries.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.SendFailed(_logger, exception, _logId, transport.GetType().Name);
-        }
-    }
-
-    /// <summary>
-    /// A peer whose tree has another depth would otherwise be cut off in silence (on our side a
-    /// warning only). So it is sent, once, a message of our depth: every peer, this library's
-    /// and the JavaScript reference, refuses it with a warning that names the depth, which tells
-    /// the person reading that peer's logs what is wrong. Once per peer, so two such peers do not
-    /// answer each other forever.
-    /// </summary>
-    private async ValueTask TellOurDepthAsync(Transport transport, string peer)
-    {
-        if (_toldOurDepth.Count >= 4096)
-        {
-            _toldOurDepth.Clear(); // Bounded: a long-lived server meets many peers.
-        }
-
-        if (_toldOurDepth.Add(peer))
-        {
-            var reason = new Dictionary<string, Atom>(StringComparer.Ordinal) { [DepthReasonKey] = $"This peer keeps a tree of depth {Depth}; it drops messages of any other depth." };
-            await SendSafelyAsync(transport, peer, MessageWriter.Write(new Message(Depth, [], new HashNode(0), reason), false).AsMemory()).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The context key of the reason sent with <see cref="TellOurDepthAsync"/>.</summary>
+    /// <summary>The context key of the reason sent to a peer of another depth (see <see cref="PeerRouter.TellOurDepthAsync"/>).</summary>
     internal const string DepthReasonKey = "\uFFFAdepth";
 
     private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char>[] messageParts, long queuedSize)
@@ -788,7 +606,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), exception.Message);
             if (exception.WrongDepth is not null)
             {
-                await TellOurDepthAsync(transport, from).ConfigureAwait(false);
+                await _router.TellOurDepthAsync(transport, from).ConfigureAwait(false);
             }
 
             return;
@@ -915,7 +733,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         }
 
         T result;
-        _inUnitOfWork = true;
+        _router.BeginUnit();
         try
         {
             result = await work().ConfigureAwait(false);
@@ -927,7 +745,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
         catch
         {
             _pendingChanges.Clear(); // Nothing was written: observers must not hear of it.
-            _held.Drop(); // Nor peers.
+            _router.RollBackUnit(); // Nor peers.
             foreach (var connector in _transactional)
             {
                 await connector.RollbackWritesAsync().ConfigureAwait(false);
@@ -935,12 +753,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver, I
 
             throw;
         }
-        finally
-        {
-            _inUnitOfWork = false;
-        }
 
-        await _held.ReleaseAsync(SendNowAsync).ConfigureAwait(false);
+        await _router.CommitUnitAsync().ConfigureAwait(false);
         return result;
     }
 
