@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Synclets.Connectors;
@@ -14,14 +13,12 @@ namespace Synclets;
 /// atom, by hybrid-logical-clock timestamp.
 /// </summary>
 /// <remarks>
-/// All work (local changes, received messages, reads) goes through one queue drained by one loop,
+/// All work (local changes, received messages, reads) goes through one queue drained by one loop (WorkLoop),
 /// so it applies in order and the connectors need no locks. Await <see cref="WhenIdleAsync"/>, or
 /// <see cref="Quiescence.WaitAsync(IEnumerable{IIdleSource}, CancellationToken)"/> for a group, to know when sync has settled.
 /// </remarks>
 public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 {
-    private readonly Channel<Func<ValueTask>> _inbox = Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ActivityCounter _activity = new();
     private readonly StoreReader _store;
     private readonly IReadOnlyList<Transport> _transports;
     private readonly DeclaredHooks _hooks;
@@ -29,9 +26,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     private readonly string _logId; // The id as log lines show it (Ids.Readable).
     private readonly SyncProtocol _protocol;
     private readonly PeerRouter _router;
-    private readonly ITransactionalConnector[] _transactional;
-    private readonly Task _loop;
-    private readonly List<AtomChange> _pendingChanges = [];
+    private readonly PendingChanges _changes = new();
+    private readonly UnitOfWork _unit;
+    private readonly WorkLoop _work;
     private readonly ReceiveBacklog _backlog;
 
     private readonly Acknowledgements _acknowledgements = new();
@@ -78,9 +75,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         Statistics = new SyncletStatistics(_backlog);
         _router = new PeerRouter(_transports, _hooks, Depth, Statistics, _logger, _logId);
         _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _logger, _logId);
-        _transactional = new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct().ToArray();
+        _unit = new UnitOfWork([.. new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct()], _router, _changes);
         _acknowledgementRetry = options.AcknowledgementRetry;
-        _loop = Task.Run(RunLoopAsync);
+        _work = new WorkLoop(StartClockAsync, _changes, changes => _atomsChanged?.Invoke(this, changes), _logger, _logId);
     }
 
     /// <summary>Creates a stopped synclet with one transport.</summary>
@@ -104,7 +101,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         add
         {
             _atomsChanged += value;
-            _protocol.OnWritten = RecordChange;
+            _protocol.OnWritten = _changes.Record;
         }
 
         remove
@@ -130,10 +127,10 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     public SyncletStatistics Statistics { get; }
 
     /// <inheritdoc/>
-    public bool IsIdle => _activity.IsIdle;
+    public bool IsIdle => _work.IsIdle;
 
     /// <inheritdoc/>
-    public long Generation => _activity.Generation;
+    public long Generation => _work.Generation;
 
     /// <summary>Attaches the transports and asks every peer to compare trees (sends the root hash).</summary>
     public Task StartAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
@@ -206,7 +203,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         }
 
         var copy = address.ToArray();
-        return RunAsync(() => InTransactionAsync(() => _protocol.SetLocalAsync(copy, atom, cancellationToken)), cancellationToken);
+        return RunAsync(() => _unit.RunAsync(() => _protocol.SetLocalAsync(copy, atom, cancellationToken)), cancellationToken);
     }
 
     /// <summary>
@@ -227,7 +224,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
             Ids.ValidateAtomAddress([.. parent, id], Depth, nameof(cells));
         }
 
-        return RunAsync(() => InTransactionAsync(async () =>
+        return RunAsync(() => _unit.RunAsync(async () =>
         {
             await _protocol.SetLocalManyAsync(parent, copy, cancellationToken).ConfigureAwait(false);
             return true;
@@ -240,7 +237,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     {
         Ids.ValidateAtomAddress(address, Depth, nameof(address));
         var copy = address.ToArray();
-        return RunAsync(() => InTransactionAsync(() => _protocol.SetLocalAsync(copy, Atom.Absent, cancellationToken)), cancellationToken);
+        return RunAsync(() => _unit.RunAsync(() => _protocol.SetLocalAsync(copy, Atom.Absent, cancellationToken)), cancellationToken);
     }
 
     /// <summary>Asks every peer to compare the subtree at <paramref name="address"/> (the root when empty) with ours.</summary>
@@ -382,7 +379,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 
         var longestChanges = 0;
 
-        return RunAsync(() => InTransactionAsync(async () =>
+        return RunAsync(() => _unit.RunAsync(async () =>
         {
             // Stored rows are changed as they are read; the rest (new rows) after, from nothing.
             var changed = new Dictionary<string, List<KeyValuePair<string, Atom>>>(ids.Length, StringComparer.Ordinal);
@@ -440,7 +437,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         RunAsync(() => new ValueTask<JsonObject>(TreeReader.ReadMetaAsync(_store.Meta, cancellationToken)), cancellationToken);
 
     /// <inheritdoc/>
-    public Task WhenIdleAsync(CancellationToken cancellationToken = default) => _activity.WhenIdleAsync(cancellationToken);
+    public Task WhenIdleAsync(CancellationToken cancellationToken = default) => _work.WhenIdleAsync(cancellationToken);
 
     /// <summary>
     /// Completes when a peer has acknowledged that it applied, and committed to its storage,
@@ -551,8 +548,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 
         await StopAsync().ConfigureAwait(false);
         _disposed = true;
-        _inbox.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _work.CompleteAsync().ConfigureAwait(false);
         _router.Dispose();
         _acknowledgements.CancelAll();
         _backlog.Close();
@@ -635,7 +631,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 
         try
         {
-            await InTransactionAsync(async () =>
+            await _unit.RunAsync(async () =>
             {
                 await _protocol.HandleAsync(transport, from, message).ConfigureAwait(false);
                 return true;
@@ -681,98 +677,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     private Task<T> RunAsync<T>(Func<ValueTask<T>> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(async () =>
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                completion.TrySetCanceled(cancellationToken);
-                return;
-            }
-
-            try
-            {
-                completion.TrySetResult(await work().ConfigureAwait(false));
-            }
-#pragma warning disable CA1031 // The failure is handed to the caller through the task.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                completion.TrySetException(exception);
-            }
-        });
-        return completion.Task;
+        return _work.RunAsync(work, cancellationToken);
     }
 
-    private bool Post(Func<ValueTask> work)
-    {
-        _activity.Enter();
-        if (_inbox.Writer.TryWrite(work))
-        {
-            return true;
-        }
+    private bool Post(Func<ValueTask> work) => _work.Post(work);
 
-        _activity.Exit(); // Disposed: nothing will run it.
-        return false;
-    }
-
-    /// <summary>
-    /// Runs one unit of work inside the connectors' transaction, if they have one. What it sends
-    /// after its first write is held until the commit, and dropped if it rolls back.
-    /// </summary>
-    private async ValueTask<T> InTransactionAsync<T>(Func<ValueTask<T>> work)
-    {
-        if (_transactional.Length == 0)
-        {
-            return await work().ConfigureAwait(false);
-        }
-
-        foreach (var connector in _transactional)
-        {
-            await connector.BeginWritesAsync().ConfigureAwait(false);
-        }
-
-        T result;
-        _router.BeginUnit();
-        try
-        {
-            result = await work().ConfigureAwait(false);
-            foreach (var connector in _transactional)
-            {
-                await connector.CommitWritesAsync().ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            _pendingChanges.Clear(); // Nothing was written: observers must not hear of it.
-            _router.RollBackUnit(); // Nor peers.
-            foreach (var connector in _transactional)
-            {
-                await connector.RollbackWritesAsync().ConfigureAwait(false);
-            }
-
-            throw;
-        }
-
-        await _router.CommitUnitAsync().ConfigureAwait(false);
-        return result;
-    }
-
-    private void RecordChange(IReadOnlyList<string> address, Atom atom) => _pendingChanges.Add(new AtomChange(address.ToArray(), atom));
-
-    private void RaiseChanges()
-    {
-        if (_pendingChanges.Count == 0)
-        {
-            return;
-        }
-
-        var changes = new AtomsChangedEventArgs([.. _pendingChanges]);
-        _pendingChanges.Clear();
-        _atomsChanged?.Invoke(this, changes);
-    }
-
-    private async Task RunLoopAsync()
+    /// <summary>The work loop's first step: the clock starts after the newest timestamp in the store.</summary>
+    private async ValueTask StartClockAsync()
     {
         try
         {
@@ -783,26 +694,6 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 #pragma warning restore CA1031
         {
             Log.HandlingFailed(_logger, exception, _logId, "its own store (reading the newest timestamp)");
-        }
-
-        await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                await work().ConfigureAwait(false);
-                RaiseChanges();
-            }
-#pragma warning disable CA1031 // A failing change handler must not stop the loop.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Log.HandlingFailed(_logger, exception, _logId, "a change observer");
-            }
-            finally
-            {
-                _pendingChanges.Clear();
-                _activity.Exit();
-            }
         }
     }
 }
