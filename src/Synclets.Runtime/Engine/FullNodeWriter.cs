@@ -29,6 +29,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private readonly string _start;
     private readonly string _end;
     private readonly int _depth;
+    private readonly bool _baseHasMarkerId;
     private readonly int _baseLength;
     private readonly int _maxNodes;
     private readonly Func<ReadOnlyMemory<char>, ValueTask> _send;
@@ -38,8 +39,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private readonly List<string> _open = [];
     private readonly List<ListSoFar> _lists = [];
     private int _atomsInMessage;
-    private readonly bool _baseHasMarkerId;
-    private bool _rewriteForJavaScript;
+    private bool _rewriteForJavaScript; // This message must be read back and written again (see the remarks).
 
     // The message being written, in a builder taken from the thread's cache for the message and
     // given back once it is sent: a writer is made per received message (to send on what it
@@ -132,6 +132,7 @@ internal sealed class FullNodeWriter : IAppliedAtoms
     private void WriteKey(string id)
     {
         var list = _lists[^1];
+
         // JavaScript writes integer-like ids first, in ascending order: one after another kind of id,
         // or after a greater one, means this message must be written again in that order.
         if (JavaScriptKeyOrder.IsArrayIndex(id, out var index))
