@@ -8,8 +8,17 @@ internal sealed class PendingChanges
 {
     private readonly List<AtomChange> _changes = [];
 
-    /// <summary>Records one written atom (the address is copied).</summary>
-    public void Record(IReadOnlyList<string> address, Atom atom) => _changes.Add(new AtomChange(address.ToArray(), atom));
+    /// <summary>True while someone listens for changes: only then is anything recorded (an address copy per atom).</summary>
+    public bool IsRecording { get; set; }
+
+    /// <summary>Records one written atom (the address is copied), if someone listens.</summary>
+    public void Record(IReadOnlyList<string> address, Atom atom)
+    {
+        if (IsRecording)
+        {
+            _changes.Add(new AtomChange(address.ToArray(), atom));
+        }
+    }
 
     /// <summary>Forgets what was recorded.</summary>
     public void Clear() => _changes.Clear();

@@ -17,6 +17,7 @@ internal sealed class SyncProtocol(
     DeclaredHooks hooks,
     int maxNodesPerMessage,
     IMessageSender sender,
+    PendingChanges changes,
     ILogger logger,
     string syncletId)
 {
@@ -31,9 +32,6 @@ internal sealed class SyncProtocol(
     // sent-message observer watches every message, which text written without a message cannot
     // show: only hooks that declare neither take the streaming and text-writing paths.
     private readonly bool _streams = hooks.AllowStreaming;
-
-    /// <summary>Called for every atom written, when someone listens for changes.</summary>
-    public Action<IReadOnlyList<string>, Atom>? OnWritten { get; set; }
 
     public int Depth => depth;
 
@@ -623,6 +621,6 @@ internal sealed class SyncProtocol(
 
         await store.Meta.SetTimestampAsync(address, timestamp, cancellationToken).ConfigureAwait(false);
         hooks.OnSetAtom(address, atom);
-        OnWritten?.Invoke(address, atom);
+        changes.Record(address, atom);
     }
 }

@@ -74,7 +74,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
         Statistics = new SyncletStatistics(_backlog);
         _router = new PeerRouter(_transports, _hooks, Depth, Statistics, _logger, _logId);
-        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _logger, _logId);
+        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _changes, _logger, _logId);
         _unit = new UnitOfWork([.. new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct()], _router, _changes);
         _acknowledgementRetry = options.AcknowledgementRetry;
         _work = new WorkLoop(StartClockAsync, _changes, changes => _atomsChanged?.Invoke(this, changes), _logger, _logId);
@@ -101,16 +101,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         add
         {
             _atomsChanged += value;
-            _protocol.OnWritten = _changes.Record;
+            _changes.IsRecording = true;
         }
 
         remove
         {
             _atomsChanged -= value;
-            if (_atomsChanged is null)
-            {
-                _protocol.OnWritten = null;
-            }
+            _changes.IsRecording = _atomsChanged is not null;
         }
     }
 
