@@ -26,6 +26,57 @@ internal static class PostgresScenarios
         return await SyncOnceAsync(atoms);
     }
 
+    /// <summary>
+    /// One change among <paramref name="atoms"/>: a SQLite replica and a PostgreSQL store in sync
+    /// (the initial sync not measured), then one atom changed on the replica, timed until the
+    /// store holds it and both are idle.
+    /// </summary>
+    public static async Task<ScenarioResult> OneChangeAsync(long atoms)
+    {
+        var folder = Directory.CreateTempSubdirectory("synclets-pg-bench-");
+        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            await using var source = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
+            await using var target = await PostgreSqlStore.OpenAsync(ConnectionString!, 2, new PostgreSqlStoreOptions { Schema = schema });
+            var hub = new MemoryPool();
+            await using var replica = new Synclet(source.Data, source.Meta, hub.CreateTransport(), new SyncletOptions { Id = "replica" });
+            await using var server = new Synclet(target.Data, target.Meta, hub.CreateTransport(), new SyncletOptions { Id = "server" });
+            await SqliteScenarios.FillAsync(source, atoms);
+            await replica.StartAsync();
+            await server.StartAsync();
+            await Quiescence.WaitAsync(replica, server, hub);
+
+            var (messagesBefore, bytesBefore) = (replica.Statistics.MessagesSent + server.Statistics.MessagesSent, replica.Statistics.BytesSent + server.Statistics.BytesSent);
+            string[] address = [$"r{atoms / 20}", "c5"];
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await replica.SetAtomAsync(address, "changed");
+            await Quiescence.WaitAsync(replica, server, hub);
+            watch.Stop();
+            return new ScenarioResult
+            {
+                Scenario = "one-change",
+                Store = Store,
+                Transport = "memory",
+                Depth = 2,
+                Atoms = atoms,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = replica.Statistics.MessagesSent + server.Statistics.MessagesSent - messagesBefore,
+                Bytes = replica.Statistics.BytesSent + server.Statistics.BytesSent - bytesBefore,
+                PeakMemoryBytes = memory.Peak,
+                BaseMemoryBytes = memory.Base,
+                Converged = (await server.GetAtomAsync(address)).AsString() == "changed" && await replica.GetHashAsync([]) == await server.GetHashAsync([]),
+                Note = "a SQLite replica's change reaching a PostgreSQL store in sync with it",
+            };
+        }
+        finally
+        {
+            await DropAsync(schema);
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static async Task<ScenarioResult> SyncOnceAsync(long atoms)
     {
         var folder = Directory.CreateTempSubdirectory("synclets-pg-bench-");

@@ -79,10 +79,13 @@ internal static class ScenarioRunner
         }
 
         Func<Task<ScenarioResult>>? postgres = null;
+        Func<Task<ScenarioResult>>? postgresChange = null;
         if (PostgresScenarios.ConnectionString is not null)
         {
             postgres = () => PostgresScenarios.InitialSyncAsync(atoms ?? 100_000);
             plans.Add(("initial-sync", "memory", postgres));
+            postgresChange = () => PostgresScenarios.OneChangeAsync(atoms ?? 1_000_000);
+            plans.Add(("one-change", "memory", postgresChange));
         }
 
         foreach (var operation in new[] { "table-query-page", "table-query-all" })
@@ -129,7 +132,7 @@ internal static class ScenarioRunner
 
         foreach (var (scenario, transport, run) in plans)
         {
-            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : run == postgres ? PostgresScenarios.Store : scenario == "tracker" ? "none" : "memory";
+            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : run == postgres || run == postgresChange ? PostgresScenarios.Store : scenario == "tracker" ? "none" : "memory";
             if (!filters.TrueForAll(filter => Matches(filter, scenario) || Matches(filter, store) || Matches(filter, transport)))
             {
                 continue;
