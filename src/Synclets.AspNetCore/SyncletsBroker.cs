@@ -24,6 +24,8 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IServiceProvider _services;
     private readonly CancellationToken _shuttingDown;
+    private readonly System.Diagnostics.Metrics.IMeterFactory? _meters;
+    private readonly ServerMetrics _metrics;
 
     /// <summary>Creates the broker (done by <c>AddSynclets</c>).</summary>
     public SyncletsBroker(IOptions<SyncletsServerOptions> options, ILoggerFactory loggers, IServiceProvider services)
@@ -36,6 +38,8 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<SyncletsBroker>();
         _services = services;
+        _meters = services.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory)) as System.Diagnostics.Metrics.IMeterFactory;
+        _metrics = new ServerMetrics(_meters);
     }
 
     /// <summary>Raised when a connection has left its room, for whatever reason (metrics, tests).</summary>
@@ -106,6 +110,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
 
         using var socket = connection.Socket;
+        _metrics.Connections.Add(1);
         var user = UserName(context);
         LogJoined(_logger, roomName, user, room.ConnectionCount);
         LogJoinedAs(_logger, connection.Id, roomName, user);
@@ -118,6 +123,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             LogDropped(_logger, connection.Id, roomName, $"it read too slowly (over {_options.MaxQueuedPacketsPerConnection} packets or {_options.MaxQueuedBytesPerConnection} bytes queued); aborted");
             socket.Abort();
             (closeStatus, reason) = (null, "too slow: packets queued past the limit");
+            _metrics.ConnectionsDropped.Add(1, new KeyValuePair<string, object?>("synclets.reason", "too_slow"));
         }
 
         room.Remove(connection);
@@ -129,6 +135,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
         await ending.CancelAsync().ConfigureAwait(false);
         await writing.ConfigureAwait(false);
+        _metrics.Connections.Add(-1);
         LogLeft(_logger, roomName, user, reason);
         LogLeftAs(_logger, connection.Id, roomName);
         connection.Closing.Dispose();
@@ -142,6 +149,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         foreach (var room in _rooms.Values)
         {
             await CloseStoreAsync(room).ConfigureAwait(false);
+            _metrics.Rooms.Add(-1);
         }
 
         _rooms.Clear();
@@ -268,15 +276,22 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     {
         if (!TryDecodeReaddressed(packet, connection.Id, out var to, out var readdressed, out var length))
         {
+            _metrics.Dropped("malformed");
             LogDropped(_logger, connection.Id, room.Name, "a packet is not '<to> <messageId> <index> <total> <fragment>' text");
         }
         else if (length > _options.MaxPacketLength)
         {
+            _metrics.Dropped("too_large");
             LogDropped(_logger, connection.Id, room.Name, $"a packet of {length} characters is over the limit of {_options.MaxPacketLength}");
         }
         else if (room.Send(connection, to, readdressed) is { } refusal)
         {
+            _metrics.Dropped("refused");
             LogRefused(_logger, connection.Id, room.Name, refusal);
+        }
+        else
+        {
+            _metrics.PacketsRouted.Add(1);
         }
 
         // A client sharing the counter entered this packet when it sent it.
@@ -347,6 +362,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
                 room = await OpenRoomAsync(name, context.RequestAborted).ConfigureAwait(false);
                 _rooms[name] = room;
+                _metrics.Rooms.Add(1);
             }
 
             room.Holders++;
@@ -371,7 +387,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             }
 
             room.StoreTransport = room.CreateTransport(_options.RoomTransport);
-            room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom });
+            room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, MeterFactory = _meters, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom });
             room.StoreOwner = storage.Owner;
             await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -396,6 +412,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             }
 
             await CloseStoreAsync(room).ConfigureAwait(false);
+            _metrics.Rooms.Add(-1);
             LogRoomReleased(_logger, room.Name);
         }
         finally

@@ -29,6 +29,9 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public SyncletsBroker Broker { get; }
 
+    /// <summary>The server's services (its IMeterFactory, say).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a server; with <paramref name="stores"/>, every room keeps a memory store of that depth.</summary>
     /// <remarks>With <paramref name="shared"/> false, clients outside the counter (raw sockets) may connect; tests then wait on signals.</remarks>
     public static async Task<BrokerHost> StartAsync(int? stores = null, Action<SyncletsServerOptions>? configure = null, int port = 0, bool shared = true)

@@ -21,7 +21,7 @@ internal enum RefusalKind
 /// them in the next one (see <see cref="Acknowledgements"/>) instead of the replicas staying apart
 /// in silence.
 /// </summary>
-internal sealed class Refusals
+internal sealed class Refusals(SyncletMetrics metrics)
 {
     /// <summary>How many peers' refusals are kept for their next acknowledgement.</summary>
     private const int MaxPeers = 4096;
@@ -34,6 +34,7 @@ internal sealed class Refusals
 
     public void Refuse(RefusalKind kind, string detail)
     {
+        metrics.Refused(kind);
         ref var slot = ref _inMessage[(int)kind];
         slot.Count++;
         slot.First ??= detail;
@@ -42,6 +43,7 @@ internal sealed class Refusals
     /// <summary>A refusal at <paramref name="address"/>, written out only if it is the first of its kind in the message (a flood of refusals costs no text each).</summary>
     public void Refuse(RefusalKind kind, IReadOnlyList<string> address)
     {
+        metrics.Refused(kind);
         ref var slot = ref _inMessage[(int)kind];
         slot.Count++;
         slot.First ??= Protocol.AtomJson.WriteAddress(address);

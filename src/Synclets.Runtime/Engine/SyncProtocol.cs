@@ -18,6 +18,7 @@ internal sealed class SyncProtocol(
     int maxNodesPerMessage,
     IMessageSender sender,
     PendingChanges changes,
+    SyncletMetrics metrics,
     ILogger logger,
     string syncletId)
 {
@@ -26,7 +27,7 @@ internal sealed class SyncProtocol(
 
     private readonly ListingRecords _listings = new();
 
-    private readonly Refusals _refusals = new();
+    private readonly Refusals _refusals = new(metrics);
 
     // Read rules filter children parent by parent, which a streamed subtree cannot honour, and a
     // sent-message observer watches every message, which text written without a message cannot
@@ -128,7 +129,7 @@ internal sealed class SyncProtocol(
     public async ValueTask<string> SetLocalAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken)
     {
         var timestamp = clock.Next();
-        await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(address, timestamp, atom, local: true, cancellationToken).ConfigureAwait(false);
         var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
         await sender.BroadcastAsync(new Message(depth, [.. address], new TimestampAndAtomNode(timestamp, atom), context), forcePartial: false).ConfigureAwait(false);
         return timestamp;
@@ -155,7 +156,7 @@ internal sealed class SyncProtocol(
     private async ValueTask WriteLocalAsync(List<string> address, Atom atom, ReplyBuilder? broadcast, CancellationToken cancellationToken)
     {
         var timestamp = clock.Next();
-        await WriteAsync(address, timestamp, atom, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(address, timestamp, atom, local: true, cancellationToken).ConfigureAwait(false);
         if (broadcast is not null)
         {
             await broadcast.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);
@@ -310,7 +311,7 @@ internal sealed class SyncProtocol(
             return (null, false);
         }
 
-        await WriteAsync(address, theirs, atom.Value, CancellationToken.None).ConfigureAwait(false);
+        await WriteAsync(address, theirs, atom.Value, local: false, CancellationToken.None).ConfigureAwait(false);
         clock.Seen(theirs);
         return (null, true);
     }
@@ -607,7 +608,7 @@ internal sealed class SyncProtocol(
         return await hooks.FilterChildIdsAsync(path, ids, context).ConfigureAwait(false);
     }
 
-    private async ValueTask WriteAsync(IReadOnlyList<string> address, string timestamp, Atom atom, CancellationToken cancellationToken)
+    private async ValueTask WriteAsync(IReadOnlyList<string> address, string timestamp, Atom atom, bool local, CancellationToken cancellationToken)
     {
         sender.Writing();
         if (atom.IsAbsent)
@@ -622,5 +623,6 @@ internal sealed class SyncProtocol(
         await store.Meta.SetTimestampAsync(address, timestamp, cancellationToken).ConfigureAwait(false);
         hooks.OnSetAtom(address, atom);
         changes.Record(address, atom);
+        metrics.Written(local);
     }
 }

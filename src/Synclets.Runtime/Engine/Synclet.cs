@@ -27,6 +27,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     private readonly SyncProtocol _protocol;
     private readonly PeerRouter _router;
     private readonly PendingChanges _changes = new();
+    private readonly SyncletMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly UnitOfWork _unit;
     private readonly WorkLoop _work;
     private readonly ReceiveBacklog _backlog;
@@ -72,9 +74,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AcknowledgementRetry, TimeSpan.Zero, nameof(options));
         _logId = Ids.Readable(Id);
         _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
-        Statistics = new SyncletStatistics(_backlog);
+        _metrics = SyncletMetrics.For(options.MeterFactory);
+        _time = options.TimeProvider;
+        Statistics = new SyncletStatistics(_backlog, _metrics);
         _router = new PeerRouter(_transports, _hooks, Depth, Statistics, _logger, _logId);
-        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _changes, _logger, _logId);
+        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _changes, _metrics, _logger, _logId);
         _unit = new UnitOfWork([.. new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct()], _router, _changes);
         _acknowledgementRetry = options.AcknowledgementRetry;
         _work = new WorkLoop(StartClockAsync, _changes, changes => _atomsChanged?.Invoke(this, changes), _logger, _logId);
@@ -596,6 +600,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         }
         catch (ProtocolException exception)
         {
+            _metrics.Dropped(exception.WrongDepth is null ? "invalid" : "depth");
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), exception.Message);
             if (exception.WrongDepth is not null)
             {
@@ -616,6 +621,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         message = message with { Context = context };
         if (!await _hooks.CanReceiveMessageAsync(message.Context).ConfigureAwait(false))
         {
+            _metrics.Dropped("refused");
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), "the CanReceiveMessage hook refused it.");
             return;
         }
@@ -626,6 +632,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
             await AcknowledgedAsync(from, theirs.Hash, context).ConfigureAwait(false);
         }
 
+        var started = _time.GetTimestamp();
         try
         {
             await _unit.RunAsync(async () =>
@@ -639,11 +646,14 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
             {
                 await _protocol.AcknowledgeAsync(transport, from, nonce).ConfigureAwait(false);
             }
+
+            _metrics.ApplyDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
         }
 #pragma warning disable CA1031 // One failed message (a storage error, say) must not stop the loop; a later sync retries.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            _metrics.Dropped("failed");
             Log.HandlingFailed(_logger, exception, _logId, from);
         }
     }

@@ -14,6 +14,13 @@ public sealed class SyncletOptions
     /// <summary>Where logs go; nowhere when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>
+    /// Where the synclet's meter comes from (see <see cref="SyncletsMeters"/>): the host's
+    /// <c>IMeterFactory</c> in an app with dependency injection; a meter shared by every synclet in
+    /// the process when null.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     /// <summary>Authorization, filtering, context and observers.</summary>
     public SyncletHooks Hooks { get; init; } = SyncletHooks.AllowAll;
 

@@ -4,6 +4,7 @@ namespace Synclets;
 public sealed class SyncletStatistics
 {
     private readonly ReceiveBacklog _backlog;
+    private readonly SyncletMetrics _metrics;
     private long _messagesSent;
     private long _bytesSent;
     private long _messagesReceived;
@@ -30,12 +31,19 @@ public sealed class SyncletStatistics
     /// <summary>The most bytes of received messages that ever waited in the queue at once (about <see cref="SyncletOptions.MaxQueuedBytes"/> at most when the carrier pauses for it).</summary>
     public long PeakQueuedBytes => _backlog.PeakBytes;
 
-    internal SyncletStatistics(ReceiveBacklog backlog) => _backlog = backlog;
+    internal SyncletStatistics(ReceiveBacklog backlog, SyncletMetrics metrics)
+    {
+        _backlog = backlog;
+        _metrics = metrics;
+    }
 
     internal void Sent(ReadOnlySpan<char> messageText)
     {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(messageText);
         Interlocked.Increment(ref _messagesSent);
-        Interlocked.Add(ref _bytesSent, System.Text.Encoding.UTF8.GetByteCount(messageText));
+        Interlocked.Add(ref _bytesSent, bytes);
+        _metrics.MessagesSent.Add(1);
+        _metrics.BytesSent.Add(bytes);
     }
 
     internal void Received(ReadOnlyMemory<char>[] messageParts)
@@ -48,5 +56,7 @@ public sealed class SyncletStatistics
         }
 
         Interlocked.Add(ref _bytesReceived, bytes);
+        _metrics.MessagesReceived.Add(1);
+        _metrics.BytesReceived.Add(bytes);
     }
 }
