@@ -3,15 +3,15 @@ using System.Diagnostics.Metrics;
 namespace Synclets.AspNetCore;
 
 /// <summary>
-/// The server's instruments (System.Diagnostics.Metrics) on the meter <see cref="SyncletsMeters.Server"/>,
+/// The server's instruments (System.Diagnostics.Metrics) on the meter <see cref="SyncletsTelemetry.ServerMeter"/>,
 /// from the host's <see cref="IMeterFactory"/> (or a meter of their own without one). Stored
-/// rooms' synclets measure on <see cref="SyncletsMeters.Synclet"/> from the same factory.
+/// rooms' synclets measure on <see cref="SyncletsTelemetry.SyncletMeter"/> from the same factory.
 /// </summary>
 internal sealed class ServerMetrics
 {
     public ServerMetrics(IMeterFactory? factory)
     {
-        var meter = factory?.Create(SyncletsMeters.Server) ?? new Meter(SyncletsMeters.Server);
+        var meter = factory?.Create(SyncletsTelemetry.ServerMeter) ?? new Meter(SyncletsTelemetry.ServerMeter);
         Connections = meter.CreateUpDownCounter<long>("synclets.server.connections", "{connection}", "Client WebSockets open now.");
         Rooms = meter.CreateUpDownCounter<long>("synclets.server.rooms", "{room}", "Rooms open now (held by a connection, their store loaded).");
         PacketsRouted = meter.CreateCounter<long>("synclets.server.packets.routed", "{packet}", "Packets read from clients and routed in their room.");

@@ -16,7 +16,7 @@ public sealed class MetricsTests
     {
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var factory = services.GetRequiredService<IMeterFactory>();
-        using var recorded = new RecordedMeasurements(factory, SyncletsMeters.Synclet);
+        using var recorded = new RecordedMeasurements(factory, SyncletsTelemetry.SyncletMeter);
         var pool = new MemoryPool();
         await using var measured = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "measured", MeterFactory = factory, Hooks = new NoLockedRows() });
         await using var other = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "other" });
@@ -47,8 +47,8 @@ public sealed class MetricsTests
     public async Task The_server_counts_connections_rooms_and_packets_on_the_hosts_meter_factory()
     {
         await using var host = await BrokerHost.StartAsync(stores: 2, shared: false);
-        using var recorded = new RecordedMeasurements(host.Services.GetRequiredService<IMeterFactory>(), SyncletsMeters.Server);
-        using var stored = new RecordedMeasurements(host.Services.GetRequiredService<IMeterFactory>(), SyncletsMeters.Synclet);
+        using var recorded = new RecordedMeasurements(host.Services.GetRequiredService<IMeterFactory>(), SyncletsTelemetry.ServerMeter);
+        using var stored = new RecordedMeasurements(host.Services.GetRequiredService<IMeterFactory>(), SyncletsTelemetry.SyncletMeter);
         await using (var client = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(host.Room("metrics")), new SyncletOptions { Id = "client" }))
         {
             await client.StartAsync();

@@ -588,6 +588,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         }
 
         Statistics.Received(messageParts);
+        using var activity = SyncletTracing.StartReceive(Id, from, queuedSize / 2);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Receiving(_logger, _logId, Ids.Readable(from), (int)(queuedSize / 2));
@@ -601,6 +602,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         catch (ProtocolException exception)
         {
             _metrics.Dropped(exception.WrongDepth is null ? "invalid" : "depth");
+            SyncletTracing.Dropped(activity, exception.WrongDepth is null ? "invalid" : "depth", exception.Message);
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), exception.Message);
             if (exception.WrongDepth is not null)
             {
@@ -622,6 +624,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         if (!await _hooks.CanReceiveMessageAsync(message.Context).ConfigureAwait(false))
         {
             _metrics.Dropped("refused");
+            SyncletTracing.Dropped(activity, "refused", "the CanReceiveMessage hook refused it");
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), "the CanReceiveMessage hook refused it.");
             return;
         }
@@ -654,6 +657,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 #pragma warning restore CA1031
         {
             _metrics.Dropped("failed");
+            SyncletTracing.Dropped(activity, "failed", exception.Message);
+            activity?.AddException(exception);
             Log.HandlingFailed(_logger, exception, _logId, from);
         }
     }

@@ -4,14 +4,14 @@ namespace Synclets;
 
 /// <summary>
 /// A synclet's instruments (System.Diagnostics.Metrics), named as OpenTelemetry's conventions
-/// would have them, on the meter <see cref="SyncletsMeters.Synclet"/>: from the synclet's
+/// would have them, on the meter <see cref="SyncletsTelemetry.SyncletMeter"/>: from the synclet's
 /// <see cref="SyncletOptions.MeterFactory"/> when it has one (the host's, in ASP.NET Core), else
 /// from one meter shared by every synclet in the process. An instrument nobody listens to costs a
 /// check per measurement.
 /// </summary>
 internal sealed class SyncletMetrics
 {
-    private static readonly Meter SharedMeter = new(SyncletsMeters.Synclet);
+    private static readonly Meter SharedMeter = new(SyncletsTelemetry.SyncletMeter);
 
     /// <summary>The instruments of synclets that were given no meter factory.</summary>
     public static SyncletMetrics Shared { get; } = new(SharedMeter);
@@ -45,7 +45,7 @@ internal sealed class SyncletMetrics
     public Histogram<double> ApplyDuration { get; }
 
     /// <summary>The instruments for a synclet with <paramref name="factory"/> (shared ones when null).</summary>
-    public static SyncletMetrics For(IMeterFactory? factory) => factory is null ? Shared : new(factory.Create(SyncletsMeters.Synclet));
+    public static SyncletMetrics For(IMeterFactory? factory) => factory is null ? Shared : new(factory.Create(SyncletsTelemetry.SyncletMeter));
 
     /// <summary>Counts a dropped message with its reason.</summary>
     public void Dropped(string reason) => MessagesDropped.Add(1, new KeyValuePair<string, object?>("synclets.reason", reason));

@@ -15,7 +15,7 @@ public sealed class SyncletOptions
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>
-    /// Where the synclet's meter comes from (see <see cref="SyncletsMeters"/>): the host's
+    /// Where the synclet's meter comes from (see <see cref="SyncletsTelemetry"/>): the host's
     /// <c>IMeterFactory</c> in an app with dependency injection; a meter shared by every synclet in
     /// the process when null.
     /// </summary>
