@@ -601,8 +601,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         }
         catch (ProtocolException exception)
         {
-            _metrics.Dropped(exception.WrongDepth is null ? "invalid" : "depth");
-            SyncletTracing.Dropped(activity, exception.WrongDepth is null ? "invalid" : "depth", exception.Message);
+            Dropped(activity, exception.WrongDepth is null ? "invalid" : "depth", exception.Message);
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), exception.Message);
             if (exception.WrongDepth is not null)
             {
@@ -623,8 +622,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         message = message with { Context = context };
         if (!await _hooks.CanReceiveMessageAsync(message.Context).ConfigureAwait(false))
         {
-            _metrics.Dropped("refused");
-            SyncletTracing.Dropped(activity, "refused", "the CanReceiveMessage hook refused it");
+            Dropped(activity, "refused", "the CanReceiveMessage hook refused it");
             Log.DroppedMessage(_logger, _logId, Ids.Readable(from), "the CanReceiveMessage hook refused it.");
             return;
         }
@@ -656,11 +654,17 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            _metrics.Dropped("failed");
-            SyncletTracing.Dropped(activity, "failed", exception.Message);
+            Dropped(activity, "failed", exception.Message);
             activity?.AddException(exception);
             Log.HandlingFailed(_logger, exception, _logId, from);
         }
+    }
+
+    /// <summary>A received message that was not applied: counted by reason, and its activity marked.</summary>
+    private void Dropped(System.Diagnostics.Activity? activity, string reason, string description)
+    {
+        _metrics.Dropped(reason);
+        SyncletTracing.Dropped(activity, reason, description);
     }
 
     /// <summary>A peer's acknowledgement: reports what it refused, and ends the wait for it, if any.</summary>
