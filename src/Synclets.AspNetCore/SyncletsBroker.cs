@@ -48,6 +48,12 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     /// <summary>The names of the rooms open now.</summary>
     public IReadOnlyCollection<string> RoomNames => [.. _rooms.Keys];
 
+    /// <summary>How many client connections the open rooms hold now.</summary>
+    internal int ConnectionCount => _rooms.Values.Sum(room => room.ConnectionCount);
+
+    /// <summary>True once the host is stopping: connections are being closed and the rooms drained.</summary>
+    internal bool IsShuttingDown => _shuttingDown.IsCancellationRequested;
+
     /// <summary>The synclet of a stored room, while the room is open (for inspection and tests).</summary>
     public Synclet? GetRoomStore(string room) => _rooms.TryGetValue(room, out var open) ? open.Store : null;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Synclets.AspNetCore;
 
@@ -20,6 +21,17 @@ public static class SyncletsEndpointExtensions
 
         services.AddSingleton<SyncletsBroker>();
         return services;
+    }
+
+    /// <summary>
+    /// Adds the server's health check (named <paramref name="name"/>): healthy with the rooms and
+    /// connections it holds, unhealthy once the host is stopping and draining. Map it with
+    /// <c>app.MapHealthChecks("/healthz")</c>.
+    /// </summary>
+    public static IHealthChecksBuilder AddSyncletsCheck(this IHealthChecksBuilder builder, string name = "synclets", IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(name, services => new SyncletsHealthCheck(services.GetRequiredService<SyncletsBroker>()), HealthStatus.Unhealthy, tags));
     }
 
     /// <summary>

@@ -87,9 +87,11 @@ internal static class ServeCommand
                 };
             }
         });
+        builder.Services.AddHealthChecks().AddSyncletsCheck();
         await using var app = builder.Build();
         app.UseWebSockets();
         app.MapSynclets("/sync/{room}");
+        app.MapHealthChecks("/healthz"); // 200 "Healthy" while serving; 503 once stopping and draining.
         await app.StartAsync(cancellationToken);
         foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
         {

@@ -55,6 +55,12 @@ public sealed class CliEndToEndTests : IDisposable
             Assert.Contains("depth 2, 2 atoms", inspect.Output, StringComparison.Ordinal);
             Assert.Contains("Ship the CLI", inspect.Output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(_folder, "server", "todos.db")), "the server keeps the room in its data folder");
+
+            // Its health check, for a load balancer: healthy while it serves.
+            using var http = new HttpClient();
+            var health = await http.GetAsync(new Uri(room.Replace("ws://", "http://", StringComparison.Ordinal).Replace("/sync/todos", "/healthz", StringComparison.Ordinal)));
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         }
         finally
         {
