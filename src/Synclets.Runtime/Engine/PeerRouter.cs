@@ -93,6 +93,7 @@ internal sealed class PeerRouter : IMessageSender, IDisposable
         _held.Drop();
     }
 
+    /// <inheritdoc/>
     public async ValueTask SendAsync(Transport transport, string to, Message message, bool forcePartial)
     {
         if (!IsOpen || !transport.IsAttached)
@@ -104,20 +105,26 @@ internal sealed class PeerRouter : IMessageSender, IDisposable
         await SendSafelyAsync(transport, to, MessageWriter.Write(message, forcePartial).AsMemory()).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public ValueTask SendTextAsync(Transport transport, string to, ReadOnlyMemory<char> messageText) =>
         IsOpen && transport.IsAttached ? SendSafelyAsync(transport, to, messageText) : ValueTask.CompletedTask;
 
+    /// <inheritdoc/>
     public bool CanBroadcast => IsOpen && HasOthers(origin: null, from: null);
 
+    /// <inheritdoc/>
     public ValueTask BroadcastAsync(Message message, bool forcePartial) =>
         IsOpen ? SendToOthersAsync(message, forcePartial, origin: null, from: null) : ValueTask.CompletedTask;
 
+    /// <inheritdoc/>
     public bool CanPropagate(Transport origin) =>
         IsOpen && (origin.RelaysBetweenPeers || _transports.Any(transport => transport != origin && transport.IsAttached));
 
+    /// <inheritdoc/>
     public ValueTask PropagateAsync(Message message, bool forcePartial, Transport origin, string from) =>
         IsOpen ? SendToOthersAsync(message, forcePartial, origin, from) : ValueTask.CompletedTask;
 
+    /// <inheritdoc/>
     public ValueTask PropagateTextAsync(ReadOnlyMemory<char> messageText, Transport origin, string from) =>
         IsOpen ? SendTextToOthersAsync(messageText, origin, from) : ValueTask.CompletedTask;
 
@@ -195,6 +202,7 @@ internal sealed class PeerRouter : IMessageSender, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Writing()
     {
         if (_inUnitOfWork && !_held.Holding)
