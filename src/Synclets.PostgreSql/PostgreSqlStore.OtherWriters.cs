@@ -34,12 +34,25 @@ public sealed partial class PostgreSqlStore
     /// </summary>
     private async ValueTask<uint> StoredHashAsync(string parentKey, CancellationToken cancellationToken)
     {
-        if (_hashesCheckedInUnit)
+        if (!_hashesCheckedInUnit)
         {
-            return await ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = $1", cancellationToken, parentKey).ConfigureAwait(false) is long known ? (uint)known : 0;
+            _hashesCheckedInUnit = _units > 0;
+            var (hash, writtenElsewhere) = await ReadHashAndFlagAsync(parentKey, cancellationToken).ConfigureAwait(false);
+            if (!writtenElsewhere)
+            {
+                return hash is { } stored ? (uint)stored : 0;
+            }
+
+            await RebuildHashesAsync(cancellationToken).ConfigureAwait(false);
+            _hashesCheckedInUnit = _units > 0;
         }
 
-        _hashesCheckedInUnit = _units > 0;
+        return await ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = $1", cancellationToken, parentKey).ConfigureAwait(false) is long known ? (uint)known : 0;
+    }
+
+    /// <summary>A parent's stored hash (null when none is stored) and whether another program wrote the meta table since the hashes were last right.</summary>
+    private async ValueTask<(long? Hash, bool WrittenElsewhere)> ReadHashAndFlagAsync(string parentKey, CancellationToken cancellationToken)
+    {
         long? hash = null;
         var writtenElsewhere = false;
         await ReadAsync(
@@ -57,14 +70,7 @@ public sealed partial class PostgreSqlStore
             },
             cancellationToken,
             parentKey).ConfigureAwait(false);
-        if (!writtenElsewhere)
-        {
-            return hash is { } stored ? (uint)stored : 0;
-        }
-
-        await RebuildHashesAsync(cancellationToken).ConfigureAwait(false);
-        _hashesCheckedInUnit = _units > 0;
-        return await ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = $1", cancellationToken, parentKey).ConfigureAwait(false) is long rebuilt ? (uint)rebuilt : 0;
+        return (hash, writtenElsewhere);
     }
 
     /// <summary>

@@ -122,9 +122,14 @@ public sealed partial class PostgreSqlStore
     /// </summary>
     private async Task EnsureRootHashAsync(CancellationToken cancellationToken)
     {
-        if (await ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = '[]'", cancellationToken).ConfigureAwait(false) is long)
+        var (root, writtenElsewhere) = await ReadHashAndFlagAsync("[]", cancellationToken).ConfigureAwait(false);
+        if (root is not null)
         {
-            await StoredHashAsync("[]", cancellationToken).ConfigureAwait(false); // Rebuilds them if the flag is set.
+            if (writtenElsewhere)
+            {
+                await RebuildHashesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 

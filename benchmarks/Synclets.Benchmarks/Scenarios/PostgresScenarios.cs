@@ -33,63 +33,44 @@ internal static class PostgresScenarios
     /// </summary>
     public static async Task<ScenarioResult> OneChangeAsync(long atoms)
     {
-        var folder = Directory.CreateTempSubdirectory("synclets-pg-bench-");
-        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
-        try
-        {
-            await using var source = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
-            await using var target = await PostgreSqlStore.OpenAsync(ConnectionString!, 2, new PostgreSqlStoreOptions { Schema = schema });
-            var hub = new MemoryPool();
-            await using var replica = new Synclet(source.Data, source.Meta, hub.CreateTransport(), new SyncletOptions { Id = "replica" });
-            await using var server = new Synclet(target.Data, target.Meta, hub.CreateTransport(), new SyncletOptions { Id = "server" });
-            await SqliteScenarios.FillAsync(source, atoms);
-            await replica.StartAsync();
-            await server.StartAsync();
-            await Quiescence.WaitAsync(replica, server, hub);
+        await using var pair = await SqliteAndPostgres.OpenAsync(atoms);
+        var (replica, server, hub) = (pair.Sqlite, pair.Postgres, pair.Hub);
+        await replica.StartAsync();
+        await server.StartAsync();
+        await Quiescence.WaitAsync(replica, server, hub);
 
-            var (messagesBefore, bytesBefore) = (replica.Statistics.MessagesSent + server.Statistics.MessagesSent, replica.Statistics.BytesSent + server.Statistics.BytesSent);
-            string[] address = [$"r{atoms / 20}", "c5"];
-            using var memory = new MemorySampler();
-            var watch = Stopwatch.StartNew();
-            await replica.SetAtomAsync(address, "changed");
-            await Quiescence.WaitAsync(replica, server, hub);
-            watch.Stop();
-            return new ScenarioResult
-            {
-                Scenario = "one-change",
-                Store = Store,
-                Transport = "memory",
-                Depth = 2,
-                Atoms = atoms,
-                Seconds = watch.Elapsed.TotalSeconds,
-                Messages = replica.Statistics.MessagesSent + server.Statistics.MessagesSent - messagesBefore,
-                Bytes = replica.Statistics.BytesSent + server.Statistics.BytesSent - bytesBefore,
-                PeakMemoryBytes = memory.Peak,
-                BaseMemoryBytes = memory.Base,
-                Converged = (await server.GetAtomAsync(address)).AsString() == "changed" && await replica.GetHashAsync([]) == await server.GetHashAsync([]),
-                Note = "a SQLite replica's change reaching a PostgreSQL store in sync with it",
-            };
-        }
-        finally
+        var (messagesBefore, bytesBefore) = (replica.Statistics.MessagesSent + server.Statistics.MessagesSent, replica.Statistics.BytesSent + server.Statistics.BytesSent);
+        string[] address = [$"r{atoms / 20}", "c5"];
+        using var memory = new MemorySampler();
+        var watch = Stopwatch.StartNew();
+        await replica.SetAtomAsync(address, "changed");
+        await Quiescence.WaitAsync(replica, server, hub);
+        watch.Stop();
+        return new ScenarioResult
         {
-            await DropAsync(schema);
-            folder.Delete(recursive: true);
-        }
+            Scenario = "one-change",
+            Store = Store,
+            Transport = "memory",
+            Depth = 2,
+            Atoms = atoms,
+            Seconds = watch.Elapsed.TotalSeconds,
+            Messages = replica.Statistics.MessagesSent + server.Statistics.MessagesSent - messagesBefore,
+            Bytes = replica.Statistics.BytesSent + server.Statistics.BytesSent - bytesBefore,
+            PeakMemoryBytes = memory.Peak,
+            BaseMemoryBytes = memory.Base,
+            Converged = (await server.GetAtomAsync(address)).AsString() == "changed" && await replica.GetHashAsync([]) == await server.GetHashAsync([]),
+            Note = "a SQLite replica's change reaching a PostgreSQL store in sync with it",
+        };
     }
 
     private static async Task<ScenarioResult> SyncOnceAsync(long atoms)
     {
-        var folder = Directory.CreateTempSubdirectory("synclets-pg-bench-");
-        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+        await using var pair = await SqliteAndPostgres.OpenAsync(atoms);
+        var (full, empty, hub) = (pair.Sqlite, pair.Postgres, pair.Hub);
+        var copySchema = pair.Schema + "_copy";
         try
         {
-            var baseline = await CopyBaselineAsync(schema + "_copy", atoms);
-            await using var source = await SqliteStore.OpenAsync(Path.Combine(folder.FullName, "source.db"), 2);
-            await using var target = await PostgreSqlStore.OpenAsync(ConnectionString!, 2, new PostgreSqlStoreOptions { Schema = schema });
-            var hub = new MemoryPool();
-            await using var full = new Synclet(source.Data, source.Meta, hub.CreateTransport(), new SyncletOptions { Id = "full" });
-            await using var empty = new Synclet(target.Data, target.Meta, hub.CreateTransport(), new SyncletOptions { Id = "empty" });
-            await SqliteScenarios.FillAsync(source, atoms);
+            var baseline = await CopyBaselineAsync(copySchema, atoms);
             await full.StartAsync();
             await Quiescence.WaitAsync(full, hub);
 
@@ -119,9 +100,7 @@ internal static class PostgresScenarios
         }
         finally
         {
-            await DropAsync(schema);
-            await DropAsync(schema + "_copy");
-            folder.Delete(recursive: true);
+            await DropAsync(copySchema);
         }
     }
 
@@ -162,5 +141,75 @@ internal static class PostgresScenarios
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
         await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// A SQLite store filled with <c>atoms</c> atoms and an empty PostgreSQL store in a schema of its
+    /// own, each with a stopped synclet on one memory hub; disposing drops the schema and the folder.
+    /// </summary>
+    private sealed class SqliteAndPostgres : IAsyncDisposable
+    {
+        private readonly DirectoryInfo _folder;
+        private SqliteStore? _sqliteStore;
+        private PostgreSqlStore? _postgresStore;
+
+        private SqliteAndPostgres(DirectoryInfo folder, string schema)
+        {
+            _folder = folder;
+            Schema = schema;
+        }
+
+        public string Schema { get; }
+
+        public MemoryPool Hub { get; } = new();
+
+        public Synclet Sqlite { get; private set; } = null!;
+
+        public Synclet Postgres { get; private set; } = null!;
+
+        public static async Task<SqliteAndPostgres> OpenAsync(long atoms)
+        {
+            var pair = new SqliteAndPostgres(Directory.CreateTempSubdirectory("synclets-pg-bench-"), "bench_" + Guid.NewGuid().ToString("N")[..12]);
+            try
+            {
+                pair._sqliteStore = await SqliteStore.OpenAsync(Path.Combine(pair._folder.FullName, "source.db"), 2);
+                pair._postgresStore = await PostgreSqlStore.OpenAsync(ConnectionString!, 2, new PostgreSqlStoreOptions { Schema = pair.Schema });
+                pair.Sqlite = new Synclet(pair._sqliteStore.Data, pair._sqliteStore.Meta, pair.Hub.CreateTransport(), new SyncletOptions { Id = "sqlite" });
+                pair.Postgres = new Synclet(pair._postgresStore.Data, pair._postgresStore.Meta, pair.Hub.CreateTransport(), new SyncletOptions { Id = "postgres" });
+                await SqliteScenarios.FillAsync(pair._sqliteStore, atoms);
+                return pair;
+            }
+            catch
+            {
+                await pair.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Sqlite is not null)
+            {
+                await Sqlite.DisposeAsync();
+            }
+
+            if (Postgres is not null)
+            {
+                await Postgres.DisposeAsync();
+            }
+
+            if (_sqliteStore is not null)
+            {
+                await _sqliteStore.DisposeAsync();
+            }
+
+            if (_postgresStore is not null)
+            {
+                await _postgresStore.DisposeAsync();
+            }
+
+            await DropAsync(Schema);
+            _folder.Delete(recursive: true);
+        }
     }
 }

@@ -23,17 +23,20 @@ public static class MessageWriter
     }
 
     /// <summary>True when an id of <paramref name="address"/> is U+FFFC alone (see <see cref="WithoutMarkerIds"/>).</summary>
-    internal static bool HasMarkerId(IReadOnlyList<string> address)
+    internal static bool HasMarkerId(IReadOnlyList<string> address) => FirstMarkerId(address) >= 0;
+
+    /// <summary>The level of the first id of <paramref name="address"/> that is U+FFFC alone; -1 when none is.</summary>
+    private static int FirstMarkerId(IReadOnlyList<string> address)
     {
         for (var level = 0; level < address.Count; level++)
         {
             if (address[level] == JsonText.AbsentMarker)
             {
-                return true;
+                return level;
             }
         }
 
-        return false;
+        return -1;
     }
 
     /// <summary>
@@ -46,15 +49,10 @@ public static class MessageWriter
     /// </summary>
     private static (IReadOnlyList<string> Address, Node Node) WithoutMarkerIds(IReadOnlyList<string> address, Node node)
     {
-        if (!HasMarkerId(address))
+        var first = FirstMarkerId(address);
+        if (first < 0)
         {
             return (address, node);
-        }
-
-        var first = 0;
-        while (address[first] != JsonText.AbsentMarker)
-        {
-            first++;
         }
 
         for (var level = address.Count - 1; level >= first; level--)
