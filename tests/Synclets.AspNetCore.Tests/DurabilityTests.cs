@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Synclets.Connectors;
 using Synclets.Transports;
+using Synclets.Tests.Support;
 
 namespace Synclets.AspNetCore.Tests;
 
@@ -78,7 +77,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task An_app_starts_offline_works_locally_and_syncs_when_the_server_comes_up()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         await using var client = Client(new Uri($"ws://127.0.0.1:{port}/sync/later"), "offline-first");
         await client.StartAsync(); // No server yet: it starts all the same.
         await client.SetAtomAsync(["todo", "title"], "written offline");
@@ -88,12 +87,6 @@ public sealed class DurabilityTests
         Assert.Equal("written offline", (await host.Broker.GetRoomStore("later")!.GetAtomAsync(["todo", "title"])).AsString());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Synclet Client(Uri room, string id) =>
         new(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(room, new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50) }), new SyncletOptions { Id = id, AcknowledgementRetry = TimeSpan.FromMilliseconds(500) });

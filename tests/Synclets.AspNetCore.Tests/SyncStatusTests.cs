@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Synclets.Connectors;
 using Synclets.Transports;
+using Synclets.Tests.Support;
 
 namespace Synclets.AspNetCore.Tests;
 
@@ -14,7 +13,7 @@ public sealed class SyncStatusTests
     [Fact]
     public async Task The_status_follows_the_connection_and_the_acknowledgements()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var transport = new WebSocketTransport(new Uri($"ws://127.0.0.1:{port}/sync/status"), new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50) });
         await using var client = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), transport, new SyncletOptions { Id = "app", AcknowledgementRetry = TimeSpan.FromMilliseconds(500) });
         await using var status = new SyncStatusMonitor(client, transport);
@@ -71,12 +70,6 @@ public sealed class SyncStatusTests
         return statuses;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class LockedRows : SyncletHooks
     {

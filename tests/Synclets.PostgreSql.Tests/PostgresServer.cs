@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Synclets.Tests.Support;
 
 namespace Synclets.PostgreSql.Tests;
 
@@ -50,7 +49,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
         var bin = BinFolder.Value ?? throw new InvalidOperationException(WhyMissing);
         _dataFolder = Path.Combine(Path.GetTempPath(), "synclets-pg-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
+        var port = FreePorts.Next();
         await RunAsync(bin, "initdb", "-D", _dataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
         // Durability is not what these tests measure: fsync off keeps the suite fast. pg_ctl -w
         // returns when the server accepts connections (its own readiness signal, not a sleep).
@@ -86,12 +85,6 @@ public sealed class PostgresServer : IAsyncLifetime
             : null;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Runs a PostgreSQL program, as nobody when we are root; throws with its output when it fails.</summary>
     private static async Task RunAsync(string bin, string program, params string[] arguments)
