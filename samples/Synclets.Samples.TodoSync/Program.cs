@@ -3,6 +3,7 @@
 // edit online and offline; when they reconnect, everything converges, last writer wins per
 // field, so two edits to different fields of one todo both survive.
 using Synclets;
+using Synclets.AspNetCore;
 using TodoSync;
 
 var dataFolder = Path.Combine(Path.GetTempPath(), "synclets-todo-sample");
@@ -12,7 +13,7 @@ if (Directory.Exists(dataFolder))
 }
 
 Directory.CreateDirectory(dataFolder);
-var activity = new ActivityCounter();
+var activity = new InProcessWire();
 await using var server = await SyncServer.StartAsync(dataFolder, activity);
 var room = new Uri(server.BaseUri, "/sync/family-todos");
 Console.WriteLine($"Sync server on {server.BaseUri}, room 'family-todos'; SQLite files in {dataFolder}");

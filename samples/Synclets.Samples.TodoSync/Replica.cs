@@ -1,4 +1,5 @@
 using Synclets;
+using Synclets.AspNetCore;
 using Synclets.Sqlite;
 using Synclets.Transports;
 
@@ -23,10 +24,10 @@ internal sealed class Replica : IAsyncDisposable
 
     public SyncTable<Todo> Todos { get; }
 
-    public static async Task<Replica> OpenAsync(string name, string dataFolder, Uri room, ActivityCounter activity)
+    public static async Task<Replica> OpenAsync(string name, string dataFolder, Uri room, InProcessWire activity)
     {
         var store = await SqliteStore.OpenAsync(Path.Combine(dataFolder, $"{name}.db"), 2);
-        var transport = new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity });
+        var transport = new WebSocketTransport(room, new WebSocketTransportOptions { Observer = activity });
         return new Replica(name, store, new Synclet(store.Data, store.Meta, transport, new SyncletOptions { Id = name }));
     }
 

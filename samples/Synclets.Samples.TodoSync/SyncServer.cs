@@ -25,14 +25,14 @@ internal sealed class SyncServer : IAsyncDisposable
 
     public SyncletsBroker Broker => _app.Services.GetRequiredService<SyncletsBroker>();
 
-    public static async Task<SyncServer> StartAsync(string dataFolder, ActivityCounter activity)
+    public static async Task<SyncServer> StartAsync(string dataFolder, InProcessWire activity)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddSynclets(options =>
         {
-            options.SharedActivity = activity; // An in-process demo: lets it wait until everything is quiet.
+            options.Observer = activity; // An in-process demo: lets it wait until everything is quiet.
             options.StoreFactory = async (room, _, cancellationToken) =>
             {
                 var store = await SqliteStore.OpenAsync(Path.Combine(dataFolder, $"server-{room}.db"), 2, cancellationToken: cancellationToken);

@@ -15,7 +15,7 @@ internal sealed class Connection : IHubMember
 {
     private readonly Channel<string> _outbox;
     private readonly ActivityCounter _activity;
-    private readonly WireLedger? _ledger;
+    private readonly IServerConnectionObserver? _observer;
     private readonly long _maxQueuedChars;
     private readonly Lock _writableGate = new();
     private readonly TimeSpan _slowTimeout;
@@ -24,12 +24,12 @@ internal sealed class Connection : IHubMember
     private TaskCompletionSource? _writable; // Set while a sender waits for the queue to drain.
     private volatile bool _writeLoopEnded;
 
-    public Connection(string id, int maxQueuedPackets, long maxQueuedBytes, ActivityCounter activity, WireLedger? ledger, TimeSpan? slowTimeout = null)
+    public Connection(string id, int maxQueuedPackets, long maxQueuedBytes, ActivityCounter activity, IServerConnectionObserver? observer, TimeSpan? slowTimeout = null)
     {
         Id = id;
         _slowTimeout = slowTimeout ?? TimeSpan.FromSeconds(30);
         _activity = activity;
-        _ledger = ledger;
+        _observer = observer;
         _maxQueuedChars = Math.Max(1, maxQueuedBytes / 2);
         _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(maxQueuedPackets) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
@@ -148,13 +148,13 @@ internal sealed class Connection : IHubMember
         SignalIfWritable();
     }
 
-    /// <summary>True when the client shares the activity counter (it counted what it sends; it releases what it receives).</summary>
-    public bool SharesActivity => _ledger is not null;
+    /// <summary>Watches this connection when the server has an observer and the client is one it watches.</summary>
+    public IServerConnectionObserver? Observer => _observer;
 
     public void Complete()
     {
         _outbox.Writer.TryComplete();
-        _ledger?.Close();
+        _observer?.Closed();
     }
 
     /// <summary>Writes queued packets until the connection ends; then releases what is still queued.</summary>
@@ -164,8 +164,8 @@ internal sealed class Connection : IHubMember
         {
             await foreach (var packet in _outbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                // With a shared counter the client releases the packet on receipt, so the ledger hears of it before it can arrive.
-                _ledger?.Written();
+                // Watched, the packet is released when the client receives it, so the observer hears of it before it can arrive.
+                _observer?.PacketWriting();
                 Interlocked.Add(ref _queuedChars, -packet.Length);
                 SignalIfWritable();
                 var written = false;
@@ -176,13 +176,13 @@ internal sealed class Connection : IHubMember
                 }
                 finally
                 {
-                    if (_ledger is null)
+                    if (_observer is null)
                     {
                         _activity.Exit();
                     }
                     else if (!written)
                     {
-                        _ledger.Unwritten();
+                        _observer.PacketNotWritten();
                     }
                 }
             }

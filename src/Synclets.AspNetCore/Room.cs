@@ -10,7 +10,7 @@ namespace Synclets.AspNetCore;
 /// connections talk to the store only, and the store relays what it applies to the others, so a
 /// new client gets one copy of the room (the store's), not one from every connected client.
 /// </summary>
-internal sealed class Room(string name, ActivityCounter? sharedActivity) : PacketHub(sharedActivity)
+internal sealed class Room(string name, ActivityCounter? inFlight) : PacketHub(inFlight)
 {
     private readonly ConcurrentDictionary<string, Connection> _connections = new(StringComparer.Ordinal);
 

@@ -90,8 +90,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             return;
         }
 
-        var ledger = _options.SharedActivity is { } shared && context.Request.Headers[WebSocketTransport.LedgerHeader].ToString() is { Length: > 0 } key ? shared.Ledger(key) : null;
-        var connection = new Connection(NewConnectionId(), _options.MaxQueuedPacketsPerConnection, _options.MaxQueuedBytesPerConnection, room.Activity, ledger, _options.SlowConnectionTimeout)
+        var connection = new Connection(NewConnectionId(), _options.MaxQueuedPacketsPerConnection, _options.MaxQueuedBytesPerConnection, room.Activity, _options.Observer?.Connected(context), _options.SlowConnectionTimeout)
         {
             User = context.User,
             ReadOnly = _options.IsReadOnly?.Invoke(context) == true,
@@ -300,11 +299,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             _metrics.PacketsRouted.Add(1);
         }
 
-        // A client sharing the counter entered this packet when it sent it.
-        if (connection.SharesActivity)
-        {
-            _options.SharedActivity!.Exit();
-        }
+        connection.Observer?.PacketRouted();
     }
 
     /// <summary>
@@ -382,7 +377,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
     private async Task<Room> OpenRoomAsync(string name, CancellationToken cancellationToken)
     {
-        var room = new Room(name, _options.SharedActivity);
+        var room = new Room(name, _options.Observer?.RoomOpening(name));
         var storage = _options.StoreFactory is null ? null : await _options.StoreFactory(name, _services, cancellationToken).ConfigureAwait(false);
         if (storage is not null)
         {

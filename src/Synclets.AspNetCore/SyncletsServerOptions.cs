@@ -100,9 +100,8 @@ public sealed class SyncletsServerOptions
     public Func<string, IServiceProvider, SyncletHooks>? HooksFactory { get; set; }
 
     /// <summary>
-    /// For tests and in-process demos: a counter shared with the clients' transports, so the whole
-    /// network can be awaited as idle. Every client must then share it: the server counts each
-    /// packet it reads as one the client entered.
+    /// For tests, benchmarks and in-process demos only: told of every room, connection and packet,
+    /// so the process can see the whole network idle (<see cref="InProcessWire"/>). None by default.
     /// </summary>
-    public ActivityCounter? SharedActivity { get; set; }
+    public ISyncletsServerObserver? Observer { get; set; }
 }

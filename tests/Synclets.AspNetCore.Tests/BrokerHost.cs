@@ -9,12 +9,12 @@ using Synclets.Transports;
 
 namespace Synclets.AspNetCore.Tests;
 
-/// <summary>A real Kestrel server on loopback with the Synclets endpoint, and a counter shared with its clients.</summary>
+/// <summary>A real Kestrel server on loopback with the Synclets endpoint, and an in-process wire observer shared with its clients.</summary>
 public sealed class BrokerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private BrokerHost(WebApplication app, ActivityCounter activity)
+    private BrokerHost(WebApplication app, InProcessWire activity)
     {
         _app = app;
         Activity = activity;
@@ -25,7 +25,7 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public ActivityCounter Activity { get; }
+    public InProcessWire Activity { get; }
 
     public SyncletsBroker Broker { get; }
 
@@ -36,13 +36,13 @@ public sealed class BrokerHost : IAsyncDisposable
     /// <remarks>With <paramref name="shared"/> false, clients outside the counter (raw sockets) may connect; tests then wait on signals.</remarks>
     public static async Task<BrokerHost> StartAsync(int? stores = null, Action<SyncletsServerOptions>? configure = null, int port = 0, bool shared = true)
     {
-        var activity = new ActivityCounter();
+        var activity = new InProcessWire();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         builder.Services.AddSynclets(options =>
         {
-            options.SharedActivity = shared ? activity : null;
+            options.Observer = shared ? activity : null;
             if (stores is { } depth)
             {
                 options.StoreFactory = (_, _, _) => ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(depth), new MemoryMetaConnector(depth)));
@@ -68,7 +68,7 @@ public sealed class BrokerHost : IAsyncDisposable
         };
 
     public WebSocketTransport Client(string room) =>
-        new(Room(room), new WebSocketTransportOptions { SharedActivity = Activity, ReconnectDelay = TimeSpan.FromMilliseconds(50) });
+        new(Room(room), new WebSocketTransportOptions { Observer = Activity, ReconnectDelay = TimeSpan.FromMilliseconds(50) });
 
     public async ValueTask DisposeAsync()
     {

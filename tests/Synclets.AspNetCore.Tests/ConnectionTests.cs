@@ -12,7 +12,7 @@ public class ConnectionTests
         // room's in-flight count above zero for good (and a shared counter never idle).
         var activity = new ActivityCounter();
         using var socket = WebSocket.CreateFromStream(new MemoryStream(), new WebSocketCreationOptions { IsServer = true });
-        var connection = new Connection("client", maxQueuedPackets: 8, maxQueuedBytes: 1 << 20, activity, ledger: null) { Socket = socket };
+        var connection = new Connection("client", maxQueuedPackets: 8, maxQueuedBytes: 1 << 20, activity, observer: null) { Socket = socket };
         using var ended = new CancellationTokenSource();
         await ended.CancelAsync();
         await connection.WriteLoopAsync(ended.Token);
@@ -28,7 +28,7 @@ public class ConnectionTests
     public void A_connection_that_does_not_read_is_dropped_past_its_byte_limit_not_only_its_packet_limit()
     {
         var activity = new ActivityCounter();
-        var connection = new Connection("client", maxQueuedPackets: 10_000, maxQueuedBytes: 1 << 20, activity, ledger: null);
+        var connection = new Connection("client", maxQueuedPackets: 10_000, maxQueuedBytes: 1 << 20, activity, observer: null);
         var packet = "client 0123456789abcdef 0 1 " + new string('x', 64 * 1024);
         for (var i = 0; i < 7 && !connection.TooSlow; i++)
         {

@@ -79,7 +79,7 @@ internal static class WebSocketScenarios
         try
         {
             var baseline = Baselines.Wide(folder.FullName, rows);
-            var activity = new ActivityCounter();
+            var activity = new InProcessWire();
             await using var server = await StartServerAsync(activity, async (name, cancellationToken) =>
             {
                 var store = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, name + "-server.db"), cancellationToken);
@@ -88,8 +88,8 @@ internal static class WebSocketScenarios
             var room = new Uri(server.BaseUri(), "/sync/bench");
             await using var sourceStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "source.db"));
             await using var targetStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "target.db"));
-            await using var source = new Synclet(sourceStore, sourceStore, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "source" });
-            await using var target = new Synclet(targetStore, targetStore, new WebSocketTransport(room, new WebSocketTransportOptions { SharedActivity = activity }), new SyncletOptions { Id = "target" });
+            await using var source = new Synclet(sourceStore, sourceStore, new WebSocketTransport(room, new WebSocketTransportOptions { Observer = activity }), new SyncletOptions { Id = "source" });
+            await using var target = new Synclet(targetStore, targetStore, new WebSocketTransport(room, new WebSocketTransportOptions { Observer = activity }), new SyncletOptions { Id = "target" });
             await TypedSqliteScenario.FillAsync(sourceStore, rows);
 
             using var memory = new MemorySampler();
@@ -189,7 +189,7 @@ internal static class WebSocketScenarios
     }
 
     /// <summary>A Kestrel broker on a loopback port; <paramref name="stores"/> opens each room's store (null: relay-only rooms).</summary>
-    internal static async Task<WebApplication> StartServerAsync(ActivityCounter? activity, Func<string, CancellationToken, ValueTask<RoomStorage?>>? stores)
+    internal static async Task<WebApplication> StartServerAsync(InProcessWire? activity, Func<string, CancellationToken, ValueTask<RoomStorage?>>? stores)
     {
         // As synclets serve: no configuration watcher on the working folder, so the figures do not
         // depend on where the benchmark is started from (docs/server.md).
@@ -198,7 +198,7 @@ internal static class WebSocketScenarios
         builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddSynclets(options =>
         {
-            options.SharedActivity = activity;
+            options.Observer = activity;
             options.MaxQueuedPacketsPerConnection = 100_000;
             if (stores is not null)
             {

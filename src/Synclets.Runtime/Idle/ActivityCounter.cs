@@ -10,16 +10,12 @@ public sealed class ActivityCounter : IIdleSource
     private long _active;
     private long _generation;
     private TaskCompletionSource? _idle;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WireLedger> _ledgers = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public bool IsIdle => Interlocked.Read(ref _active) == 0;
 
     /// <inheritdoc/>
     public long Generation => Interlocked.Read(ref _generation);
-
-    /// <summary>The ledger of one network connection whose two ends share this counter (see <see cref="WireLedger"/>).</summary>
-    public WireLedger Ledger(string connection) => _ledgers.GetOrAdd(connection, _ => new WireLedger(this));
 
     /// <summary>Records that one piece of work has started.</summary>
     public void Enter()

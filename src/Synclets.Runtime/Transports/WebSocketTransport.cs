@@ -22,10 +22,7 @@ public sealed partial class WebSocketTransport : Transport
     private CancellationToken _connection = new(canceled: true); // The current connection's; cancelled while there is none.
     private Task _sendLoop = Task.CompletedTask; // The current connection's.
     private volatile bool _stopRequested;
-    private WireLedger? _ledger;
-
-    /// <summary>The request header that names this connection's <see cref="WireLedger"/> to a server sharing the counter.</summary>
-    public const string LedgerHeader = "X-Synclets-Activity";
+    private IWebSocketConnectionObserver? _connectionObserver; // The current connection's, when the options have an observer.
 
     /// <summary>Creates a transport for the broker at <paramref name="uri"/> (ws:// or wss://).</summary>
     public WebSocketTransport(Uri uri, WebSocketTransportOptions? options = null)
@@ -110,7 +107,7 @@ public sealed partial class WebSocketTransport : Transport
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _ledger?.Close(); // What the server sends from now on will not be read.
+        _connectionObserver?.Closed(); // What the server sends from now on will not be read.
         if (_running is not null)
         {
             await _running.ConfigureAwait(false);
@@ -143,7 +140,7 @@ public sealed partial class WebSocketTransport : Transport
             return ValueTask.CompletedTask;
         }
 
-        _options.SharedActivity?.Enter();
+        _options.Observer?.PacketQueued();
         var packet = EncodedPacket.Encode(header, fragment);
         if (outbox.Writer.TryWrite(packet))
         {
@@ -177,7 +174,7 @@ public sealed partial class WebSocketTransport : Transport
     private void Dropped(EncodedPacket packet)
     {
         packet.Release();
-        _options.SharedActivity?.Exit();
+        _options.Observer?.PacketDropped();
     }
 
     /// <summary>Marks a connection failure where the server answered and refused: retrying will not help.</summary>
@@ -190,13 +187,7 @@ public sealed partial class WebSocketTransport : Transport
         socket.Options.KeepAliveTimeout = _options.KeepAliveTimeout;
         socket.Options.CollectHttpResponseDetails = true;
         _options.ConfigureSocket?.Invoke(socket.Options);
-        string? ledgerKey = null;
-        if (_options.SharedActivity is { } shared)
-        {
-            ledgerKey = Guid.NewGuid().ToString("N");
-            socket.Options.SetRequestHeader(LedgerHeader, ledgerKey);
-            _ledger = shared.Ledger(ledgerKey);
-        }
+        _connectionObserver = _options.Observer?.Connecting(socket.Options);
 
         try
         {
@@ -233,7 +224,7 @@ public sealed partial class WebSocketTransport : Transport
                 _connection = connection.Token;
                 var sending = _sendLoop = SendLoopAsync(socket, connection.Token);
                 var reason = await ReceiveLoopAsync(socket, connection.Token).ConfigureAwait(false);
-                _ledger?.Close();
+                _connectionObserver?.Closed();
                 await connection.CancelAsync().ConfigureAwait(false);
                 await sending.ConfigureAwait(false);
                 socket.Dispose();
@@ -301,7 +292,7 @@ public sealed partial class WebSocketTransport : Transport
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
                     ReceivePacket(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
-                    _ledger?.Received();
+                    _connectionObserver?.PacketReceived();
                 }
 
                 message.SetLength(0);

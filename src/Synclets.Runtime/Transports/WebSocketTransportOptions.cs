@@ -26,10 +26,11 @@ public sealed class WebSocketTransportOptions
     public Action<System.Net.WebSockets.ClientWebSocketOptions>? ConfigureSocket { get; init; }
 
     /// <summary>
-    /// For tests and in-process demos: a counter shared with the server's, so packets on the wire
-    /// count as work and <see cref="Quiescence"/> sees the whole network idle.
+    /// For tests, benchmarks and in-process demos only: told of every packet queued, dropped and
+    /// received and of every connection, so the process can see the whole network idle (see
+    /// <see cref="IWebSocketTransportObserver"/>). None by default.
     /// </summary>
-    public ActivityCounter? SharedActivity { get; init; }
+    public IWebSocketTransportObserver? Observer { get; init; }
 
     /// <summary>
     /// How long stopping may take to hand the queued packets to the socket and complete the close
