@@ -67,7 +67,7 @@ internal sealed class PostgreSqlSchema(PostgreSqlStoreOptions options, int depth
         await RunAsync(connection, $"""
             CREATE OR REPLACE FUNCTION {Schema}.{Quote(Name)}() RETURNS trigger LANGUAGE plpgsql AS {Body}
             BEGIN
-              IF current_setting('{PostgreSqlStore.StoreSessionSetting}', true) IS DISTINCT FROM 'on' THEN
+              IF current_setting('{PostgreSqlSession.StoreSessionSetting}', true) IS DISTINCT FROM 'on' THEN
                 INSERT INTO {Hashes} ("parent", "hash") VALUES ('{PostgreSqlStore.WrittenElsewhereKey}', 1)
                   ON CONFLICT ("parent") DO UPDATE SET "hash" = 1;
               END IF;

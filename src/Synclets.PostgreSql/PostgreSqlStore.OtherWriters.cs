@@ -18,16 +18,6 @@ public sealed partial class PostgreSqlStore
     /// <summary>The hashes table's row that says another program wrote the meta table: never a parent's key, which is a JSON array.</summary>
     internal const string WrittenElsewhereKey = "written by another program";
 
-    /// <summary>The session setting that tells the trigger a write is the store's own (its hashes kept with it).</summary>
-    internal const string StoreSessionSetting = "synclets.store_session";
-
-    /// <summary>Marks the session as the store's, after taking the lock: the trigger then lets its writes be.</summary>
-    private static async Task MarkStoreSessionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var mark = new NpgsqlCommand($"SET {StoreSessionSetting} = 'on'", connection);
-        await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// A parent's stored hash, first rebuilding them all if another program wrote the meta table
     /// since they were last right; the flag and the hash come back in one query.
@@ -36,7 +26,7 @@ public sealed partial class PostgreSqlStore
     {
         if (!_hashesCheckedInUnit)
         {
-            _hashesCheckedInUnit = _units > 0;
+            _hashesCheckedInUnit = _session.InUnit;
             var (hash, writtenElsewhere) = await ReadHashAndFlagAsync(parentKey, cancellationToken).ConfigureAwait(false);
             if (!writtenElsewhere)
             {
@@ -44,7 +34,7 @@ public sealed partial class PostgreSqlStore
             }
 
             await RebuildHashesAsync(cancellationToken).ConfigureAwait(false);
-            _hashesCheckedInUnit = _units > 0;
+            _hashesCheckedInUnit = _session.InUnit;
         }
 
         return await ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = $1", cancellationToken, parentKey).ConfigureAwait(false) is long known ? (uint)known : 0;
@@ -83,8 +73,7 @@ public sealed partial class PostgreSqlStore
         BeginUnit();
         try
         {
-            await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-            _transaction ??= await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await _session.TransactionAsync(cancellationToken).ConfigureAwait(false);
             await ScalarAsync($"UPDATE {_schema.Hashes} SET \"hash\" = 0 WHERE \"parent\" = '{WrittenElsewhereKey}'", cancellationToken).ConfigureAwait(false);
             await ScalarAsync($"DELETE FROM {_schema.Hashes} WHERE \"parent\" <> '{WrittenElsewhereKey}'", cancellationToken).ConfigureAwait(false);
             await AddHashesOfEveryTimestampAsync(cancellationToken).ConfigureAwait(false);

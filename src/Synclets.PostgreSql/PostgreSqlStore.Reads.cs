@@ -88,7 +88,7 @@ public sealed partial class PostgreSqlStore
     internal async ValueTask PrefetchChildTimestampsAsync(IReadOnlyList<string> grandparent, IReadOnlyCollection<string> parentIds, CancellationToken cancellationToken)
     {
         var unknown = parentIds.Where(id => !_knownTimestamps.ContainsKey(AtomJson.WriteAddress([.. grandparent, id]))).ToArray();
-        if (_units == 0 || unknown.Length == 0 || grandparent.Count != Depth - 2)
+        if (!_session.InUnit || unknown.Length == 0 || grandparent.Count != Depth - 2)
         {
             return;
         }
@@ -142,49 +142,11 @@ public sealed partial class PostgreSqlStore
     private string Below(IReadOnlyList<string> parent) =>
         parent.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", parent.Select((_, i) => $"{PostgreSqlSchema.Quote(_schema.Levels[i])} = ${i + 1}"));
 
-    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params object[] values)
-    {
-        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(sql, values);
-        try
-        {
-            var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return result is DBNull ? null : result;
-        }
-        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
-        {
-            throw Failure("read", exception);
-        }
-    }
+    private Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params object[] values) =>
+        _session.ScalarAsync(sql, cancellationToken, values);
 
-    private async Task ReadAsync(string sql, Action<NpgsqlDataReader> onRow, CancellationToken cancellationToken, params object[] values)
-    {
-        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(sql, values);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                onRow(reader);
-            }
-        }
-        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
-        {
-            throw Failure("read", exception);
-        }
-    }
-
-    private NpgsqlCommand Command(string sql, object[] values)
-    {
-        var command = new NpgsqlCommand(sql, _connection, _transaction);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
-    }
+    private Task ReadAsync(string sql, Action<NpgsqlDataReader> onRow, CancellationToken cancellationToken, params object[] values) =>
+        _session.ReadAsync(sql, onRow, cancellationToken, values);
 
     private static Atom Parse(string json, IReadOnlyList<string> address)
     {

@@ -19,15 +19,8 @@ namespace Synclets.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlStore : IAsyncDisposable
 {
-    /// <summary>The first key of our advisory locks ("SYNC"); the second is the schema's hash.</summary>
-    private const int LockSpace = 0x53594E43;
-
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
-    private readonly string _schemaName;
-    private NpgsqlConnection _connection;
+    private readonly PostgreSqlSession _session;
     private readonly PostgreSqlSchema _schema;
-    private readonly string _description;
     private readonly Dictionary<string, (string[] Address, string? Json)> _pendingData = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string[] Address, string Timestamp)> _pendingMeta = new(StringComparer.Ordinal);
     private readonly Dictionary<string, uint> _pendingHashes = new(StringComparer.Ordinal);
@@ -37,18 +30,12 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     // atom's timestamp just before it replaces it).
     private readonly Dictionary<string, Dictionary<string, string>> _knownTimestamps = new(StringComparer.Ordinal);
     private (string Key, string Timestamp)? _lastTimestampRead;
-    private NpgsqlTransaction? _transaction;
-    private int _units;
     private bool _disposed;
 
-    private PostgreSqlStore(NpgsqlDataSource dataSource, bool ownsDataSource, string schemaName, NpgsqlConnection connection, PostgreSqlSchema schema, string description)
+    private PostgreSqlStore(PostgreSqlSession session, PostgreSqlSchema schema)
     {
-        _dataSource = dataSource;
-        _ownsDataSource = ownsDataSource;
-        _schemaName = schemaName;
-        _connection = connection;
+        _session = session;
         _schema = schema;
-        _description = description;
         Data = new PostgreSqlDataConnector(this);
         Meta = new PostgreSqlMetaConnector(this);
     }
@@ -57,7 +44,7 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     public int Depth => _schema.Depth;
 
     /// <summary>The server process of the store's session, for tests that break it.</summary>
-    internal int BackendProcessId => _connection.ProcessID;
+    internal int BackendProcessId => _session.Connection.ProcessID;
 
     /// <summary>The data connector to give a synclet.</summary>
     public PostgreSqlDataConnector Data { get; }
@@ -70,19 +57,7 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     /// <exception cref="PostgreSqlStoreException">The server cannot be reached, refuses the login or a permission, another process holds the store, or its tables have another shape; the message says which and what to do.</exception>
     public static async Task<PostgreSqlStore> OpenAsync(string connectionString, int depth, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        NpgsqlConnectionStringBuilder builder;
-        try
-        {
-            builder = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException exception)
-        {
-            throw new PostgreSqlStoreException($"The PostgreSQL connection string is not valid: {exception.Message} Write it as 'Host=...;Username=...;Password=...;Database=...'.", exception);
-        }
-
-        builder.ApplicationName ??= "synclets";
-        var dataSource = NpgsqlDataSource.Create(builder);
+        var dataSource = PostgreSqlSession.CreateDataSource(connectionString);
         try
         {
             return await OpenAsync(dataSource, ownsDataSource: true, depth, options ?? PostgreSqlStoreOptions.Default, cancellationToken).ConfigureAwait(false);
@@ -120,37 +95,14 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         ArgumentException.ThrowIfNullOrEmpty(options.Schema, nameof(options));
-        var description = $"schema '{options.Schema}' of {Describe(dataSource)}";
-        NpgsqlConnection? connection = null;
-        try
+        return await PostgreSqlSession.OpenStoreAsync(dataSource, ownsDataSource, options.Schema, async session =>
         {
-            connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await LockAsync(connection, options.Schema, description, cancellationToken).ConfigureAwait(false);
-            await MarkStoreSessionAsync(connection, cancellationToken).ConfigureAwait(false);
             var schema = new PostgreSqlSchema(options, depth);
-            await schema.EnsureAsync(connection, options, cancellationToken).ConfigureAwait(false);
-            var store = new PostgreSqlStore(dataSource, ownsDataSource, options.Schema, connection, schema, description);
+            await schema.EnsureAsync(session.Connection, options, cancellationToken).ConfigureAwait(false);
+            var store = new PostgreSqlStore(session, schema);
             await store.EnsureRootHashAsync(cancellationToken).ConfigureAwait(false);
             return store;
-        }
-        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
-        {
-            await CloseAsync(connection).ConfigureAwait(false);
-            throw OpenFailure(exception, description);
-        }
-        catch
-        {
-            await CloseAsync(connection).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static async ValueTask CloseAsync(NpgsqlConnection? connection)
-    {
-        if (connection is not null)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the store (rolling back a unit of work left open, and releasing the store's lock).</summary>
@@ -162,84 +114,28 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
         }
 
         _disposed = true;
-        await RollbackUnitAsync().ConfigureAwait(false);
-        try
-        {
-            // A pooled connection outlives this store: release the lock now, not when the pool resets it.
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection);
-            await unlock.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
-        {
-            // The connection is gone, and the server released the lock with its session.
-        }
-
-        await _connection.DisposeAsync().ConfigureAwait(false);
-        if (_ownsDataSource)
-        {
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
-        }
+        ForgetBuffers();
+        await _session.DisposeAsync().ConfigureAwait(false);
     }
 
-    internal void BeginUnit() => _units++;
+    internal void BeginUnit() => _session.BeginUnit();
 
-    internal async ValueTask CommitUnitAsync(CancellationToken cancellationToken)
-    {
-        if (_units > 1)
-        {
-            _units--;
-            return;
-        }
-
-        try
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            _units = 0;
-            if (_transaction is not null)
-            {
-                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                await _transaction.DisposeAsync().ConfigureAwait(false);
-                _transaction = null;
-            }
-        }
-        catch (Exception exception)
-        {
-            // Whatever failed (the flush, the commit), nothing of the unit stays buffered or open.
-            await RollbackUnitAsync().ConfigureAwait(false);
-            if (exception is NpgsqlException or PostgresException)
-            {
-                throw Failure("commit", exception);
-            }
-
-            throw;
-        }
-        finally
-        {
-            ForgetUnit();
-        }
-    }
+    internal ValueTask CommitUnitAsync(CancellationToken cancellationToken) =>
+        _session.CommitUnitAsync(FlushAsync, ForgetBuffers, ForgetUnit, cancellationToken);
 
     internal async ValueTask RollbackUnitAsync()
     {
-        _units = 0;
         ForgetUnit();
+        ForgetBuffers();
+        await _session.RollbackUnitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The unit's writes not yet sent, dropped (it rolled back, or the store closes).</summary>
+    private void ForgetBuffers()
+    {
         _pendingData.Clear();
         _pendingMeta.Clear();
         _pendingHashes.Clear();
-        if (_transaction is not null)
-        {
-            try
-            {
-                await _transaction.RollbackAsync().ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
-            {
-                // The connection broke: the server rolled the transaction back itself.
-            }
-
-            await _transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null;
-        }
     }
 
     internal ValueTask SetAtomAsync(IReadOnlyList<string> address, Atom atom, CancellationToken cancellationToken)
@@ -286,7 +182,7 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     /// <summary>A write outside a unit of work stands alone: a transaction of its own, committed now.</summary>
     private async ValueTask StandAloneAsync(CancellationToken cancellationToken)
     {
-        if (_units == 0)
+        if (!_session.InUnit)
         {
             BeginUnit();
             await CommitUnitAsync(cancellationToken).ConfigureAwait(false);
@@ -303,20 +199,19 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
 
         try
         {
-            await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-            _transaction ??= await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var batch = new NpgsqlBatch(_connection, _transaction);
+            var transaction = await _session.TransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(_session.Connection, transaction);
             AddUpserts(batch, _schema.Data, "atom", _pendingData.Where(p => p.Value.Json is not null).Select(p => (p.Key, p.Value.Address, p.Value.Json!)).ToList());
             if (_pendingData.Where(p => p.Value.Json is null).Select(p => p.Key).ToArray() is { Length: > 0 } removed)
             {
-                batch.BatchCommands.Add(Statement($"DELETE FROM {_schema.Data} WHERE \"address\" = ANY($1)", (object)removed)); // One parameter, the array: not params spread.
+                batch.BatchCommands.Add(PostgreSqlSession.Statement($"DELETE FROM {_schema.Data} WHERE \"address\" = ANY($1)", (object)removed)); // One parameter, the array: not params spread.
             }
 
             AddUpserts(batch, _schema.Meta, "timestamp", _pendingMeta.Select(p => (p.Key, p.Value.Address, Quoted(p.Value.Timestamp))).ToList());
             if (_pendingHashes.Count > 0)
             {
                 // XOR is PostgreSQL's #; hashes are kept as the unsigned 32-bit values they are.
-                batch.BatchCommands.Add(Statement(
+                batch.BatchCommands.Add(PostgreSqlSession.Statement(
                     $"INSERT INTO {_schema.Hashes} (\"parent\", \"hash\") SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = {_schema.Hashes}.\"hash\" # excluded.\"hash\"",
                     _pendingHashes.Keys.ToArray(),
                     _pendingHashes.Values.Select(hash => (long)hash).ToArray()));
@@ -326,12 +221,10 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
         }
         catch (Exception exception) when (exception is NpgsqlException or PostgresException)
         {
-            throw Failure("write", exception);
+            throw _session.Failure("write", exception);
         }
 
-        _pendingData.Clear();
-        _pendingMeta.Clear();
-        _pendingHashes.Clear();
+        ForgetBuffers();
     }
 
     /// <summary>One INSERT ... SELECT FROM unnest(arrays) ON CONFLICT for every buffered row of a table: the address, the leaf, and each level.</summary>
@@ -350,20 +243,9 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
             values.Add(rows.Select(row => row.Address[level]).ToArray());
         }
 
-        batch.BatchCommands.Add(Statement(
+        batch.BatchCommands.Add(PostgreSqlSession.Statement(
             $"INSERT INTO {table} (\"address\", {PostgreSqlSchema.Quote(leaf)}, {columns}) SELECT * FROM unnest($1::text[], $2::text[], {arrays}) ON CONFLICT (\"address\") DO UPDATE SET {PostgreSqlSchema.Quote(leaf)} = excluded.{PostgreSqlSchema.Quote(leaf)}",
             [.. values]));
-    }
-
-    private static NpgsqlBatchCommand Statement(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 
     /// <summary>The forgotten caches of a unit that ended (committed or not).</summary>
@@ -379,10 +261,4 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
 
     private static string Unquoted(string stored) =>
         stored.Length >= 2 && stored[0] == '"' ? (stored.Contains('\\', StringComparison.Ordinal) ? AtomJson.Parse(stored).AsString() : stored[1..^1]) : stored;
-
-    private PostgreSqlStoreException Failure(string what, Exception exception) => new(
-        exception is PostgresException { SqlState: "42501" }
-            ? $"Could not {what} the PostgreSQL store ({_description}): permission denied ({exception.Message}). Grant the store's user the rights on the schema, or open a schema it owns. Nothing of this unit of work was kept."
-            : $"Could not {what} the PostgreSQL store ({_description}): {exception.Message}. Nothing of this unit of work was kept; the next sync retries it.",
-        exception);
 }

@@ -135,7 +135,7 @@ internal static class PostgresScenarios
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task DropAsync(string schema)
+    internal static async Task DropAsync(string schema)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();

@@ -80,12 +80,19 @@ internal static class ScenarioRunner
 
         Func<Task<ScenarioResult>>? postgres = null;
         Func<Task<ScenarioResult>>? postgresChange = null;
+        var postgresTyped = new List<Func<Task<ScenarioResult>>>();
         if (PostgresScenarios.ConnectionString is not null)
         {
             postgres = () => PostgresScenarios.InitialSyncAsync(atoms ?? 100_000);
             plans.Add(("initial-sync", "memory", postgres));
             postgresChange = () => PostgresScenarios.OneChangeAsync(atoms ?? 1_000_000);
             plans.Add(("one-change", "memory", postgresChange));
+            foreach (var transport in new[] { "memory", "websocket" })
+            {
+                Func<Task<ScenarioResult>> typedPostgres = () => TypedPostgresScenarios.InitialSyncAsync(transport, atoms is { } cells ? cells / 10 : 100_000);
+                postgresTyped.Add(typedPostgres);
+                plans.Add(("initial-sync", transport, typedPostgres));
+            }
         }
 
         foreach (var operation in new[] { "table-query-page", "table-query-all" })
@@ -132,7 +139,7 @@ internal static class ScenarioRunner
 
         foreach (var (scenario, transport, run) in plans)
         {
-            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : run == postgres || run == postgresChange ? PostgresScenarios.Store : scenario == "tracker" ? "none" : "memory";
+            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : run == postgres || run == postgresChange ? PostgresScenarios.Store : postgresTyped.Contains(run) ? TypedPostgresScenarios.Store : scenario == "tracker" ? "none" : "memory";
             if (!filters.TrueForAll(filter => Matches(filter, scenario) || Matches(filter, store) || Matches(filter, transport)))
             {
                 continue;

@@ -212,7 +212,7 @@ internal static class TreeEmitter
         foreach (var column in model.Columns)
         {
             var (sqlType, kind) = SqlTypes.Of(column);
-            writer.Line($"    new({CSharpText.Literal(column.Id)}, \"{sqlType}\", global::Synclets.AtomKind.{kind}),");
+            writer.Line($"    new({CSharpText.Literal(column.Id)}, \"{sqlType}\", global::Synclets.AtomKind.{kind}) {{ PropertyType = global::Synclets.SyncPropertyType.{column.Kind} }},");
         }
 
         writer.Line("};");

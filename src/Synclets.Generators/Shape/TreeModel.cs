@@ -28,7 +28,11 @@ internal sealed record TreeModel(
 /// <summary>A type the annotated type is nested in.</summary>
 internal sealed record ContainingType(string Keyword, string Name);
 
-/// <summary>How a property's value maps to an atom.</summary>
+/// <summary>
+/// How a property's value maps to an atom. Each member is named as the runtime's
+/// <c>Synclets.SyncPropertyType</c> member it stands for: the generated SQL metadata names it
+/// (the generator cannot reference the runtime it generates code for).
+/// </summary>
 internal enum ValueKind
 {
     String,

@@ -4,7 +4,15 @@ namespace Synclets;
 /// <param name="Id">The column id (as synced).</param>
 /// <param name="SqlType">TEXT, INTEGER or REAL.</param>
 /// <param name="Kind">The kind of atom the property maps to (a boolean is stored as INTEGER 0 or 1).</param>
-public sealed record SyncSqlColumn(string Id, string SqlType, AtomKind Kind);
+public sealed record SyncSqlColumn(string Id, string SqlType, AtomKind Kind)
+{
+    /// <summary>
+    /// The record property's type, for a store that picks column types of its own (PostgreSQL's
+    /// <c>uuid</c>, <c>date</c>, <c>numeric</c>...); <see cref="SyncPropertyType.Unspecified"/>
+    /// in code from a generator before it was written, which such a store reads from <see cref="Kind"/>.
+    /// </summary>
+    public SyncPropertyType PropertyType { get; init; }
+}
 
 /// <summary>An index a row record asks for (<see cref="SyncIndexAttribute"/>): the ids of its columns, in order.</summary>
 /// <param name="ColumnIds">The columns indexed (the key column's id among them, when the key is).</param>

@@ -43,7 +43,7 @@ partial class Outer
             /// <summary>One typed column per property.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlColumn> SqlColumns { get; } = new global::Synclets.SyncSqlColumn[]
             {
-                new("Value", "TEXT", global::Synclets.AtomKind.String),
+                new("Value", "TEXT", global::Synclets.AtomKind.String) { PropertyType = global::Synclets.SyncPropertyType.String },
             };
 
             /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>

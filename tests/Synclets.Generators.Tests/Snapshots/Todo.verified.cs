@@ -49,9 +49,9 @@ partial record Todo : global::Synclets.ISyncSqlRow<global::App.Todo>
     /// <summary>One typed column per property.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Synclets.SyncSqlColumn> SqlColumns { get; } = new global::Synclets.SyncSqlColumn[]
     {
-        new("Title", "TEXT", global::Synclets.AtomKind.String),
-        new("Done", "INTEGER", global::Synclets.AtomKind.Boolean),
-        new("Due", "TEXT", global::Synclets.AtomKind.String),
+        new("Title", "TEXT", global::Synclets.AtomKind.String) { PropertyType = global::Synclets.SyncPropertyType.String },
+        new("Done", "INTEGER", global::Synclets.AtomKind.Boolean) { PropertyType = global::Synclets.SyncPropertyType.Boolean },
+        new("Due", "TEXT", global::Synclets.AtomKind.String) { PropertyType = global::Synclets.SyncPropertyType.DateTimeOffset },
     };
 
     /// <summary>Opens a typed table of these rows over a synclet of depth 2.</summary>
