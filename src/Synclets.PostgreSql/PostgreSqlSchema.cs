@@ -47,41 +47,7 @@ internal sealed class PostgreSqlSchema(PostgreSqlStoreOptions options, int depth
         }
 
         await RunAsync(connection, $"CREATE TABLE IF NOT EXISTS {Hashes} (\"parent\" TEXT PRIMARY KEY, \"hash\" BIGINT NOT NULL)", cancellationToken).ConfigureAwait(false);
-        await EnsureWrittenElsewhereTriggerAsync(connection, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The trigger that flags a write to the meta table by any session but the store's own (see
-    /// PostgreSqlStore.OtherWriters.cs): once a statement, so the store's batched writes pay a
-    /// setting's lookup each, and no more.
-    /// </summary>
-    private async Task EnsureWrittenElsewhereTriggerAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        const string Name = "synclets_meta_written_elsewhere";
-        const string Body = "$synclets_trigger$";
-        if (Hashes.Contains(Body, StringComparison.Ordinal))
-        {
-            throw new PostgreSqlStoreException($"The table name {Hashes} contains '{Body}', which the store's trigger cannot quote. Choose another name.");
-        }
-
-        await RunAsync(connection, $"""
-            CREATE OR REPLACE FUNCTION {Schema}.{Quote(Name)}() RETURNS trigger LANGUAGE plpgsql AS {Body}
-            BEGIN
-              IF current_setting('{PostgreSqlSession.StoreSessionSetting}', true) IS DISTINCT FROM 'on' THEN
-                INSERT INTO {Hashes} ("parent", "hash") VALUES ('{PostgreSqlStore.WrittenElsewhereKey}', 1)
-                  ON CONFLICT ("parent") DO UPDATE SET "hash" = 1;
-              END IF;
-              RETURN NULL;
-            END
-            {Body}
-            """, cancellationToken).ConfigureAwait(false);
-        await using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2", connection);
-        exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Meta });
-        exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
-        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 0L)
-        {
-            await RunAsync(connection, $"CREATE TRIGGER {Quote(Name)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {Meta} FOR EACH STATEMENT EXECUTE FUNCTION {Schema}.{Quote(Name)}()", cancellationToken).ConfigureAwait(false);
-        }
+        await WrittenElsewhereTrigger.EnsureAsync(connection, Schema, Meta, Hashes, "synclets_meta_written_elsewhere", cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Dictionary<string, string>> ColumnsAsync(NpgsqlConnection connection, string schema, string table, CancellationToken cancellationToken)

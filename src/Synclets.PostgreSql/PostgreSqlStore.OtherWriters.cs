@@ -3,20 +3,14 @@ using Synclets.Protocol;
 
 namespace Synclets.PostgreSql;
 
-// Stored hashes kept right when another program writes the meta table while the store is open
-// (the advisory lock keeps other Synclets stores out, not psql or an app of your own). A trigger
-// on the meta table sets a flag row in the hashes table for every statement of every session but
-// the store's own, which it knows by a session setting; the store looks at the flag with the first
-// hash it reads in a unit of work (in the same query) and, when it is set, rebuilds every hash
-// from the meta table.
+// Stored hashes kept right when another program writes the meta table (see WrittenElsewhereTrigger):
+// the store looks at the flag with the first hash it reads in a unit of work (in the same query)
+// and, when it is set, rebuilds every hash from the meta table.
 public sealed partial class PostgreSqlStore
 {
     // Set once the flag was read in this unit of work: its later hash reads skip it. A foreign write
     // that commits meanwhile is seen by the next unit, as if it had come a moment later.
     private bool _hashesCheckedInUnit;
-
-    /// <summary>The hashes table's row that says another program wrote the meta table: never a parent's key, which is a JSON array.</summary>
-    internal const string WrittenElsewhereKey = "written by another program";
 
     /// <summary>
     /// A parent's stored hash, first rebuilding them all if another program wrote the meta table
@@ -46,10 +40,10 @@ public sealed partial class PostgreSqlStore
         long? hash = null;
         var writtenElsewhere = false;
         await ReadAsync(
-            $"SELECT \"parent\", \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = $1 OR \"parent\" = '{WrittenElsewhereKey}'",
+            $"SELECT \"parent\", \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = $1 OR \"parent\" = '{WrittenElsewhereTrigger.FlagKey}'",
             reader =>
             {
-                if (reader.GetString(0) == WrittenElsewhereKey)
+                if (reader.GetString(0) == WrittenElsewhereTrigger.FlagKey)
                 {
                     writtenElsewhere = reader.GetInt64(1) != 0;
                 }
@@ -74,8 +68,8 @@ public sealed partial class PostgreSqlStore
         try
         {
             await _session.TransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ScalarAsync($"UPDATE {_schema.Hashes} SET \"hash\" = 0 WHERE \"parent\" = '{WrittenElsewhereKey}'", cancellationToken).ConfigureAwait(false);
-            await ScalarAsync($"DELETE FROM {_schema.Hashes} WHERE \"parent\" <> '{WrittenElsewhereKey}'", cancellationToken).ConfigureAwait(false);
+            await ScalarAsync($"UPDATE {_schema.Hashes} SET \"hash\" = 0 WHERE \"parent\" = '{WrittenElsewhereTrigger.FlagKey}'", cancellationToken).ConfigureAwait(false);
+            await ScalarAsync($"DELETE FROM {_schema.Hashes} WHERE \"parent\" <> '{WrittenElsewhereTrigger.FlagKey}'", cancellationToken).ConfigureAwait(false);
             await AddHashesOfEveryTimestampAsync(cancellationToken).ConfigureAwait(false);
             await FlushAsync(cancellationToken).ConfigureAwait(false); // Read back at once, even inside a unit that goes on.
         }

@@ -119,7 +119,7 @@ public sealed partial class TypedPostgreSqlStore<TRow>
     }
 
     /// <inheritdoc/>
-    /// <remarks>The root's hash is stored (plus what this unit changed, not yet sent); a row's is the XOR of its timestamps' hashes, from its one meta row.</remarks>
+    /// <remarks>The root's hash is stored (plus what this unit changed, not yet sent; rebuilt when another program wrote the meta table); a row's is the XOR of its timestamps' hashes, from its one meta row.</remarks>
     public async ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default)
     {
         if (parentAddress.Count == 1)
@@ -133,8 +133,7 @@ public sealed partial class TypedPostgreSqlStore<TRow>
             return rowHash;
         }
 
-        var stored = await _session.ScalarAsync($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", cancellationToken).ConfigureAwait(false) is long hash ? (uint)hash : 0u;
-        return stored ^ _pendingRootDelta;
+        return await RootHashAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -15,8 +15,19 @@ public sealed partial class TypedPostgreSqlStore<TRow>
         var schema = PostgreSqlSchema.Quote(schemaName);
         var table = schema + "." + PostgreSqlSchema.Quote(TRow.SqlTableName);
         var meta = schema + "." + PostgreSqlSchema.Quote(TRow.SqlTableName + "_meta");
+        var hashes = schema + "." + PostgreSqlSchema.Quote(TRow.SqlTableName + "_hashes");
         var key = PostgreSqlSchema.Quote(TRow.SqlKeyColumn);
         await RunAsync(session, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken).ConfigureAwait(false);
+        var columns = await EnsureColumnsAsync(session, schemaName, declared, table, meta, hashes, key, cancellationToken).ConfigureAwait(false);
+
+        // Named after a hash of the table's name: PostgreSQL cuts identifiers at 63 bytes.
+        var trigger = "synclets_written_elsewhere_" + Fnv1a.Hash(TRow.SqlTableName).ToString("x8", CultureInfo.InvariantCulture);
+        await WrittenElsewhereTrigger.EnsureAsync(session.Connection, schema, meta, hashes, trigger, cancellationToken).ConfigureAwait(false);
+        return columns;
+    }
+
+    private static async Task<PostgreSqlColumn[]> EnsureColumnsAsync(PostgreSqlSession session, string schemaName, List<PostgreSqlColumn> declared, string table, string meta, string hashes, string key, CancellationToken cancellationToken)
+    {
         var existing = await ColumnsAsync(session, schemaName, TRow.SqlTableName, cancellationToken).ConfigureAwait(false);
         if (existing.Count == 0)
         {
@@ -24,7 +35,7 @@ public sealed partial class TypedPostgreSqlStore<TRow>
             var metaColumns = string.Join(", ", declared.Select(c => $"{PostgreSqlSchema.Quote(c.Id)} text"));
             await RunAsync(session, $"CREATE TABLE {table} ({key} text PRIMARY KEY, {dataColumns}, \"absent\" bigint NOT NULL)", cancellationToken).ConfigureAwait(false);
             await RunAsync(session, $"CREATE TABLE {meta} ({key} text PRIMARY KEY, {metaColumns})", cancellationToken).ConfigureAwait(false);
-            await RunAsync(session, $"CREATE TABLE {schema}.{PostgreSqlSchema.Quote(TRow.SqlTableName + "_hashes")} (\"parent\" text PRIMARY KEY, \"hash\" bigint NOT NULL)", cancellationToken).ConfigureAwait(false);
+            await RunAsync(session, $"CREATE TABLE {hashes} (\"parent\" text PRIMARY KEY, \"hash\" bigint NOT NULL)", cancellationToken).ConfigureAwait(false);
             return [.. declared];
         }
 
@@ -73,28 +84,6 @@ public sealed partial class TypedPostgreSqlStore<TRow>
                 throw new PostgreSqlStoreException($"Table {TRow.SqlTableName} cannot hold the column '{column.Id}': it is the name of the table's {(column.Id == "absent" ? "own 'absent' column" : "key column")}. Give the property another id with [SyncColumn(\"...\")].");
             }
         }
-    }
-
-    /// <summary>
-    /// Tables that have timestamps but no stored root hash (written by another program) get it
-    /// computed once, from every timestamp; afterwards it is kept up to date.
-    /// </summary>
-    private async Task EnsureRootHashAsync(CancellationToken cancellationToken)
-    {
-        if (await _session.ScalarAsync($"SELECT \"hash\" FROM {_hashes} WHERE \"parent\" = '[]'", cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return;
-        }
-
-        var hash = 0u;
-        await _session.ReadAsync($"SELECT {string.Join(", ", _columns.Select(c => PostgreSqlSchema.Quote(c.Id)))} FROM {_meta}", reader =>
-        {
-            for (var i = 0; i < _columns.Length; i++)
-            {
-                hash ^= reader.IsDBNull(i) ? 0 : Fnv1a.Hash(reader.GetString(i));
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        await _session.ScalarAsync($"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES ('[]', $1)", cancellationToken, (long)hash).ConfigureAwait(false);
     }
 
     private static async Task<List<(string Name, string Type)>> ColumnsAsync(PostgreSqlSession session, string schema, string table, CancellationToken cancellationToken)

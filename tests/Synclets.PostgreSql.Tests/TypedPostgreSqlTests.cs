@@ -252,6 +252,52 @@ public sealed class TypedPostgreSqlStoreTests(PostgresServer server) : IDisposab
     }
 
     [PostgresFact]
+    public async Task The_root_hash_stays_right_when_another_program_writes_the_meta_table_open_or_closed()
+    {
+        var schema = server.NewSchema();
+        var options = new PostgreSqlStoreOptions { Schema = schema };
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        async Task<uint> HashOfEveryTimestampAsync()
+        {
+            await using var read = new NpgsqlCommand($"SELECT \"Name\" FROM \"{schema}\".\"Product_meta\" WHERE \"Name\" IS NOT NULL", connection);
+            await using var reader = await read.ExecuteReaderAsync();
+            var hash = 0u;
+            while (await reader.ReadAsync())
+            {
+                hash ^= Fnv1a.Hash(reader.GetString(0));
+            }
+
+            return hash;
+        }
+
+        async Task RunAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = await TypedPostgreSqlStore.OpenAsync<Product>(server.ConnectionString, options))
+        {
+            await using var synclet = new Synclet(store, store);
+            await synclet.SetAtomAsync(["p1", "Name"], "mine");
+
+            // Open: a row written by another program (psql, an app of its own) counts in the next hash read.
+            await RunAsync($"INSERT INTO \"{schema}\".\"Product\" (\"Id\", \"Name\", \"absent\") VALUES ('theirs', 'theirs', {(1L << 12) - 2}); INSERT INTO \"{schema}\".\"Product_meta\" (\"Id\", \"Name\") VALUES ('theirs', 'OhqqeV-----BT7zq')");
+            Assert.Equal(await HashOfEveryTimestampAsync(), await synclet.GetHashAsync([]));
+            await synclet.SetAtomAsync(["p2", "Name"], "mine too");
+            Assert.Equal(await HashOfEveryTimestampAsync(), await synclet.GetHashAsync([]));
+        }
+
+        // Closed: a deletion by another program is seen on the next open.
+        await RunAsync($"DELETE FROM \"{schema}\".\"Product_meta\" WHERE \"Id\" = 'theirs'");
+        await using (var reopened = await TypedPostgreSqlStore.OpenAsync<Product>(server.ConnectionString, options))
+        {
+            Assert.Equal(await HashOfEveryTimestampAsync(), await reopened.GetHashAsync([]));
+        }
+    }
+
+    [PostgresFact]
     public async Task A_unit_that_fails_at_commit_keeps_nothing_and_the_store_works_on()
     {
         await using var store = await TypedPostgreSqlStore.OpenAsync<Product>(server.ConnectionString, new PostgreSqlStoreOptions { Schema = server.NewSchema() });
