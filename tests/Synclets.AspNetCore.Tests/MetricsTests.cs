@@ -44,6 +44,40 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task A_synclets_receive_queue_depth_and_its_transports_reconnects_are_measured()
+    {
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        using var recorded = new RecordedMeasurements(factory, SyncletsTelemetry.SyncletMeter);
+        var port = Synclets.Tests.Support.FreePorts.Next();
+        var first = await BrokerHost.StartAsync(stores: 2, port: port, shared: false);
+        var transport = new WebSocketTransport(first.Room("metrics"), new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50) });
+        await using var client = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), transport, new SyncletOptions { Id = "client", MeterFactory = factory });
+        await client.StartAsync();
+        await client.SetAtomAsync(["a", "x"], "stored");
+        await client.WhenStoredAsync().WaitAsync(Patience);
+        Assert.Equal(0, recorded.Sum("synclets.resyncs"));
+
+        // The server restarts: the client reconnects once and asks for a resync.
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        transport.Reconnected += (_, _) => reconnected.TrySetResult();
+        await first.DisposeAsync();
+        await using var second = await BrokerHost.StartAsync(stores: 2, port: port, shared: false);
+        await reconnected.Task.WaitAsync(Patience);
+        await client.SetAtomAsync(["a", "y"], "stored again");
+        await client.WhenStoredAsync().WaitAsync(Patience);
+        await client.WhenIdleAsync();
+
+        Assert.Equal(transport.Reconnections, recorded.Sum("synclets.resyncs"));
+        Assert.True(transport.Reconnections >= 1);
+
+        // Every received message joined the queue and left it: the depth is back to zero, in messages and in bytes.
+        Assert.True(recorded.Count("synclets.messages.queued") >= 2 * client.Statistics.MessagesReceived);
+        Assert.Equal(0, recorded.Sum("synclets.messages.queued"));
+        Assert.Equal(0, recorded.Sum("synclets.messages.queued.size"));
+    }
+
+    [Fact]
     public async Task The_server_counts_connections_rooms_and_packets_on_the_hosts_meter_factory()
     {
         await using var host = await BrokerHost.StartAsync(stores: 2, shared: false);

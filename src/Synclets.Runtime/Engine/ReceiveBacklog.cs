@@ -12,7 +12,7 @@ namespace Synclets;
 /// the limit, not at the first free byte, so a paused reader resumes for a run of packets rather
 /// than one at a time.
 /// </remarks>
-internal sealed class ReceiveBacklog(long limitBytes)
+internal sealed class ReceiveBacklog(long limitBytes, SyncletMetrics metrics)
 {
     private readonly Lock _gate = new();
     private int _messages;
@@ -46,6 +46,7 @@ internal sealed class ReceiveBacklog(long limitBytes)
     public void Added(long bytes)
     {
         Interlocked.Increment(ref _messages);
+        metrics.Queued(1, bytes);
         var now = Interlocked.Add(ref _bytes, bytes);
         var peak = Interlocked.Read(ref _peakBytes);
         while (now > peak && Interlocked.CompareExchange(ref _peakBytes, now, peak) is var seen && seen != peak)
@@ -58,6 +59,7 @@ internal sealed class ReceiveBacklog(long limitBytes)
     public void Removed(long bytes)
     {
         Interlocked.Decrement(ref _messages);
+        metrics.Queued(-1, -bytes);
         var now = Interlocked.Add(ref _bytes, -bytes);
 
         // Lock-free unless someone waits (a paused reader); the waiter checks the count again

@@ -73,8 +73,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AcknowledgementRetry, TimeSpan.Zero, nameof(options));
         _logId = Ids.Readable(Id);
-        _backlog = new ReceiveBacklog(options.MaxQueuedBytes);
         _metrics = SyncletMetrics.For(options.MeterFactory);
+        _backlog = new ReceiveBacklog(options.MaxQueuedBytes, _metrics);
         _time = options.TimeProvider;
         Statistics = new SyncletStatistics(_backlog, _metrics);
         _router = new PeerRouter(_transports, _hooks, Depth, Statistics, _logger, _logId);
@@ -567,7 +567,9 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 
     ValueTask IMessageReceiver.WhenReadyForMoreAsync(CancellationToken cancellationToken) => _backlog.WhenBelowLimitAsync(cancellationToken);
 
-    void IMessageReceiver.OnResyncRequested(Transport transport) =>
+    void IMessageReceiver.OnResyncRequested(Transport transport)
+    {
+        _metrics.Resyncs.Add(1);
         Post(async () =>
         {
             if (_started)
@@ -575,6 +577,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
                 await _protocol.SyncAsync([], CancellationToken.None).ConfigureAwait(false);
             }
         });
+    }
 
     /// <summary>The context key of the reason sent to a peer of another depth (see <see cref="PeerRouter.TellOurDepthAsync"/>).</summary>
     internal const string DepthReasonKey = "\uFFFAdepth";

@@ -25,6 +25,9 @@ internal sealed class SyncletMetrics
         MessagesDropped = meter.CreateCounter<long>("synclets.messages.dropped", "{message}", "Received messages not applied, by synclets.reason: invalid, depth, refused (the CanReceiveMessage hook), failed (the store failed; a later sync retries).");
         AtomsWritten = meter.CreateCounter<long>("synclets.atoms.written", "{atom}", "Atoms written to the store, by synclets.origin: local (this replica's changes) or peer (applied from a message).");
         AtomsRefused = meter.CreateCounter<long>("synclets.atoms.refused", "{atom}", "Received atoms refused, by synclets.reason: hooks, too_far_ahead (the clock-drift bound), unstorable (the store cannot keep them).");
+        QueuedMessages = meter.CreateUpDownCounter<long>("synclets.messages.queued", "{message}", "Received messages waiting to be applied: the receive queues' depth.");
+        QueuedBytes = meter.CreateUpDownCounter<long>("synclets.messages.queued.size", "By", "Bytes of message text waiting to be applied (two a UTF-16 unit, as held in memory).");
+        Resyncs = meter.CreateCounter<long>("synclets.resyncs", "{resync}", "Full syncs a transport asked for after it reconnected (a WebSocket client's reconnects).");
         ApplyDuration = meter.CreateHistogram<double>("synclets.message.apply.duration", "s", "Time to apply one received message and commit it, its reply sent.");
     }
 
@@ -43,6 +46,18 @@ internal sealed class SyncletMetrics
     public Counter<long> AtomsRefused { get; }
 
     public Histogram<double> ApplyDuration { get; }
+
+    public UpDownCounter<long> QueuedMessages { get; }
+
+    public UpDownCounter<long> QueuedBytes { get; }
+
+    public Counter<long> Resyncs { get; }
+
+    public void Queued(int messages, long bytes)
+    {
+        QueuedMessages.Add(messages);
+        QueuedBytes.Add(bytes);
+    }
 
     /// <summary>The instruments for a synclet with <paramref name="factory"/> (shared ones when null).</summary>
     public static SyncletMetrics For(IMeterFactory? factory) => factory is null ? Shared : new(factory.Create(SyncletsTelemetry.SyncletMeter));
