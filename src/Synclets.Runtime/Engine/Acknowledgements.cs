@@ -10,8 +10,8 @@ namespace Synclets;
 /// any other and, once the unit of work it ran in has committed, answers with its own root hash,
 /// the context holding <see cref="ReplyKey"/> and the nonce. Each peer handles messages in the
 /// order they arrive, so the answer means "everything you sent before this is applied and
-/// committed"; equal hashes mean the two trees are the same. The waits live on the work loop,
-/// so they need no locks.
+/// committed", unless it says (<see cref="FailedKey"/>) that some of it failed to apply; equal
+/// hashes mean the two trees are the same. The waits live on the work loop, so they need no locks.
 /// </remarks>
 internal sealed class Acknowledgements
 {
@@ -26,6 +26,14 @@ internal sealed class Acknowledgements
 
     /// <summary>In an acknowledgement with refusals: why the first was refused.</summary>
     public const string RefusalKey = "\uFFFArefusal";
+
+    /// <summary>
+    /// In an acknowledgement: how many of the asker's messages could not be applied since the last
+    /// one (their unit of work failed: the store unreachable or locked), absent when none. Then the
+    /// answer does not mean "stored": the asker keeps waiting, syncs again (the answer's root hash
+    /// starts that) and asks again.
+    /// </summary>
+    public const string FailedKey = "\uFFFAfailed";
 
     private readonly Dictionary<string, TaskCompletionSource<Acknowledgement>> _waiting = new(StringComparer.Ordinal);
 
@@ -71,6 +79,10 @@ internal sealed class Acknowledgements
         context.TryGetValue(RefusedKey, out var count) && count.Kind == AtomKind.Number && count.AsNumber() >= 1
             ? ((int)Math.Min(count.AsNumber(), int.MaxValue), context.TryGetValue(RefusalKey, out var reason) && reason.Kind == AtomKind.String ? reason.AsString() : null)
             : (0, null);
+
+    /// <summary>How many of our messages an acknowledgement says could not be applied (0 when none).</summary>
+    public static int FailuresIn(IReadOnlyDictionary<string, Atom> context) =>
+        context.TryGetValue(FailedKey, out var count) && count.Kind == AtomKind.Number && count.AsNumber() >= 1 ? (int)Math.Min(count.AsNumber(), int.MaxValue) : 0;
 
     /// <summary>Stops every wait: the synclet is disposed.</summary>
     public void CancelAll()

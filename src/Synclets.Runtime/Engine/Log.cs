@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Warning, "Synclet {SyncletId}: {Peer} refused {Count} of its write(s): {Reason}")]
     public static partial void WritesRefused(ILogger logger, string syncletId, string peer, int count, string reason);
 
+    [LoggerMessage(16, LogLevel.Warning, "Synclet {SyncletId}: {Peer} could not apply {Count} of its message(s) (its store failed); it syncs again before taking them as stored.")]
+    public static partial void AcknowledgedWithFailures(ILogger logger, string syncletId, string peer, int count);
+
     [LoggerMessage(14, LogLevel.Debug, "Synclet {SyncletId} handles a message of {Length} characters from {Peer}.")]
     public static partial void Receiving(ILogger logger, string syncletId, string peer, int length);
 

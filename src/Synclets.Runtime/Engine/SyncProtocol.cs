@@ -241,9 +241,14 @@ internal sealed class SyncProtocol(
     }
 
     /// <summary>Tells the peer that everything it sent before its request is applied and committed, with our root hash.</summary>
-    public async ValueTask AcknowledgeAsync(Transport transport, string to, string nonce)
+    public async ValueTask AcknowledgeAsync(Transport transport, string to, string nonce, int failed)
     {
         var context = new Dictionary<string, Atom>(StringComparer.Ordinal) { [Acknowledgements.ReplyKey] = nonce };
+        if (failed > 0)
+        {
+            context[Acknowledgements.FailedKey] = failed;
+        }
+
         if (_refusals.TakeForAcknowledgement(to) is (> 0 and var count, { } first))
         {
             context[Acknowledgements.RefusedKey] = count;

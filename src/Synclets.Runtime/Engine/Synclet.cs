@@ -34,6 +34,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     private readonly ReceiveBacklog _backlog;
 
     private readonly Acknowledgements _acknowledgements = new();
+    private readonly Dictionary<string, int> _failedApplies = new(StringComparer.Ordinal); // By peer: messages whose unit failed since its last acknowledgement (work loop only).
     private readonly TimeSpan _acknowledgementRetry;
 
     private EventHandler<AtomsChangedEventArgs>? _atomsChanged;
@@ -645,19 +646,23 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
                 return true;
             }).ConfigureAwait(false);
 
-            // Committed: now, and only now, it may be acknowledged as stored.
+            // Committed: now, and only now, it may be acknowledged, saying whether earlier messages failed.
             if (Acknowledgements.IsRequested(context, out var nonce))
             {
-                await _protocol.AcknowledgeAsync(transport, from, nonce).ConfigureAwait(false);
+                _failedApplies.Remove(from, out var failed);
+                await _protocol.AcknowledgeAsync(transport, from, nonce, failed).ConfigureAwait(false);
             }
 
             _metrics.ApplyDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
+            Statistics.Applied();
         }
 #pragma warning disable CA1031 // One failed message (a storage error, say) must not stop the loop; a later sync retries.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             Dropped(activity, "failed", exception.Message);
+            Statistics.ApplyFailed(exception);
+            _failedApplies[from] = _failedApplies.GetValueOrDefault(from) + 1; // Its next acknowledgement must not say "stored".
             activity?.AddException(exception);
             Log.HandlingFailed(_logger, exception, _logId, from);
         }
@@ -678,6 +683,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         {
             Log.WritesRefused(_logger, _logId, Ids.Readable(from), refused, reason ?? "no reason given");
             WritesRefused?.Invoke(this, new WritesRefusedEventArgs(from, refused, reason));
+        }
+
+        if (Acknowledgements.FailuresIn(context) is > 0 and var failed)
+        {
+            // Not stored: keep waiting. The answer's root hash makes this sync resend what differs, and the wait asks again.
+            Log.AcknowledgedWithFailures(_logger, _logId, Ids.Readable(from), failed);
+            return;
         }
 
         if (_acknowledgements.IsAwaited(context, out var nonce))

@@ -9,6 +9,7 @@ public sealed class SyncletStatistics
     private long _bytesSent;
     private long _messagesReceived;
     private long _bytesReceived;
+    private volatile string? _lastApplyFailure;
 
     /// <summary>Messages sent (a broadcast over several transports counts once per transport).</summary>
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
@@ -31,6 +32,13 @@ public sealed class SyncletStatistics
     /// <summary>The most bytes of received messages that ever waited in the queue at once (about <see cref="SyncletOptions.MaxQueuedBytes"/> at most when the carrier pauses for it).</summary>
     public long PeakQueuedBytes => _backlog.PeakBytes;
 
+    /// <summary>
+    /// Why the last received message could not be applied (its unit of work failed: the store
+    /// unreachable, locked or full, say; a later sync retries it), or null once a message after
+    /// it was applied. A server's health check reports a room whose store fails by it.
+    /// </summary>
+    public string? LastApplyFailure => _lastApplyFailure;
+
     internal SyncletStatistics(ReceiveBacklog backlog, SyncletMetrics metrics)
     {
         _backlog = backlog;
@@ -45,6 +53,10 @@ public sealed class SyncletStatistics
         _metrics.MessagesSent.Add(1);
         _metrics.BytesSent.Add(bytes);
     }
+
+    internal void Applied() => _lastApplyFailure = null;
+
+    internal void ApplyFailed(Exception exception) => _lastApplyFailure = exception.Message;
 
     internal void Received(ReadOnlyMemory<char>[] messageParts)
     {
