@@ -382,6 +382,11 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         if (storage is not null)
         {
             var hooks = _options.HooksFactory?.Invoke(name, _services) ?? SyncletHooks.AllowAll;
+            if (_options.AccessRules is { } rules)
+            {
+                hooks = new AccessRuleHooks(hooks, rules, peer => room.Find(peer)?.User);
+            }
+
             if (_options.IsReadOnly is not null)
             {
                 hooks = new ReadOnlyGuardHooks(hooks, peer => room.Find(peer)?.ReadOnly == true);
@@ -391,6 +396,11 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, MeterFactory = _meters, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom });
             room.StoreOwner = storage.Owner;
             await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (_options.AccessRules is not null)
+        {
+            // A relay room forwards packets it cannot read: the rules could not hold there.
+            throw new InvalidOperationException($"Room '{name}' has no store (the StoreFactory gave none), but SyncletsServerOptions.AccessRules are set: access rules are enforced by a room's store, so every room must have one.");
         }
 
         LogRoomOpened(_logger, name, storage is null ? "relay-only" : "with a store");

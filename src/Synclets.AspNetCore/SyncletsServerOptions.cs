@@ -96,6 +96,13 @@ public sealed class SyncletsServerOptions
     /// </summary>
     public Func<Microsoft.AspNetCore.Http.HttpContext, bool>? IsReadOnly { get; set; }
 
+    /// <summary>
+    /// Per-user rules for stored rooms, from each connection's claims (<see cref="SyncletsAccessRules.OwnedRows"/>,
+    /// say), held on every path a row takes to a client; applied on top of <see cref="HooksFactory"/>'s
+    /// hooks. Every room must then have a store: a relay room cannot enforce them and is not opened.
+    /// </summary>
+    public SyncletsAccessRules? AccessRules { get; set; }
+
     /// <summary>Hooks of a stored room's synclet (authorization against it), by room name.</summary>
     public Func<string, IServiceProvider, SyncletHooks>? HooksFactory { get; set; }
 

@@ -22,25 +22,13 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
-        builder.Services.AddAuthentication("header").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("header", null);
-        builder.Services.AddAuthorization();
-        builder.Services.AddSynclets(options =>
+        _app = await AuthenticatedHost.StartAsync(options =>
         {
             options.StoreFactory = (_, _, _) => ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(1), new MemoryMetaConnector(1)));
             options.IsReadOnly = context => context.User.IsInRole("reader");
             options.HooksFactory = (room, services) => new NotesOfTheirOwn(services.GetRequiredService<SyncletsBroker>(), room);
         });
-        _app = builder.Build();
-        _app.UseWebSockets();
-        _app.UseAuthentication();
-        _app.UseAuthorization();
-        _app.MapSynclets("/sync/{room}").RequireAuthorization();
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _room = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/sync/shared");
+        _room = AuthenticatedHost.RoomUri(_app, "shared");
     }
 
     public async Task DisposeAsync()
@@ -179,22 +167,6 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
             var user = Ids.PeerOf(context) is { } peer ? broker.GetConnection(room, peer)?.User?.Identity?.Name : null;
             return ValueTask.FromResult(address[0] == "note-" + user);
-        }
-    }
-
-    /// <summary>A test scheme: the user and role come from request headers.</summary>
-    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            if (!Request.Headers.TryGetValue("X-User", out var user))
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user!), new Claim(ClaimTypes.Role, Request.Headers["X-Role"].ToString())], Scheme.Name);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
         }
     }
 }
