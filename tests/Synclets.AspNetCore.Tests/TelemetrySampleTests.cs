@@ -27,5 +27,11 @@ public sealed class TelemetrySampleTests
         }
 
         Assert.Contains("synclets.message.receive", text, StringComparison.Ordinal);
+
+        // The Prometheus endpoint, as a scraper reads it.
+        Assert.Contains("Scraped from /metrics:", text, StringComparison.Ordinal);
+        Assert.Contains("  synclets_messages_sent", text, StringComparison.Ordinal);
+        Assert.Contains("  synclets_server_connections", text, StringComparison.Ordinal);
+        Assert.Contains("synclets_message_apply_duration_seconds_bucket{otel_scope_name=\"Synclets\",le=\"0.005\"}", text, StringComparison.Ordinal); // Buckets for seconds, not milliseconds.
     }
 }

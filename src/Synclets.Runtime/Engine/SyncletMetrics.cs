@@ -16,6 +16,15 @@ internal sealed class SyncletMetrics
     /// <summary>The instruments of synclets that were given no meter factory.</summary>
     public static SyncletMetrics Shared { get; } = new(SharedMeter);
 
+    /// <summary>
+    /// OpenTelemetry's recommended boundaries for a duration in seconds (its HTTP conventions'):
+    /// without them an exporter buckets seconds at 0, 5, 10, 25... as if they were milliseconds.
+    /// </summary>
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
+
     private SyncletMetrics(Meter meter)
     {
         MessagesSent = meter.CreateCounter<long>("synclets.messages.sent", "{message}", "Messages sent, once per transport a message went out on.");
@@ -28,7 +37,7 @@ internal sealed class SyncletMetrics
         QueuedMessages = meter.CreateUpDownCounter<long>("synclets.messages.queued", "{message}", "Received messages waiting to be applied: the receive queues' depth.");
         QueuedBytes = meter.CreateUpDownCounter<long>("synclets.messages.queued.size", "By", "Bytes of message text waiting to be applied (two a UTF-16 unit, as held in memory).");
         Resyncs = meter.CreateCounter<long>("synclets.resyncs", "{resync}", "Full syncs a transport asked for after it reconnected (a WebSocket client's reconnects).");
-        ApplyDuration = meter.CreateHistogram<double>("synclets.message.apply.duration", "s", "Time to apply one received message and commit it, its reply sent.");
+        ApplyDuration = meter.CreateHistogram<double>("synclets.message.apply.duration", "s", "Time to apply one received message and commit it, its reply sent.", tags: null, advice: DurationBuckets);
     }
 
     public Counter<long> MessagesSent { get; }
