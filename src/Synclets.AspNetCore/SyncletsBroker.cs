@@ -279,19 +279,24 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
 
     private void Route(Connection connection, Room room, MemoryStream packet)
     {
+        // Current while the room delivers: a stored room's synclet takes it as its receive's parent.
+        using var activity = ServerTracing.StartRoute(room.Name, connection.Id, packet.Length);
         if (!TryDecodeReaddressed(packet, connection.Id, out var to, out var readdressed, out var length))
         {
             _metrics.Dropped("malformed");
+            ServerTracing.Dropped(activity, "malformed");
             LogDropped(_logger, connection.Id, room.Name, "a packet is not '<to> <messageId> <index> <total> <fragment>' text");
         }
         else if (length > _options.MaxPacketLength)
         {
             _metrics.Dropped("too_large");
+            ServerTracing.Dropped(activity, "too_large");
             LogDropped(_logger, connection.Id, room.Name, $"a packet of {length} characters is over the limit of {_options.MaxPacketLength}");
         }
         else if (room.Send(connection, to, readdressed) is { } refusal)
         {
             _metrics.Dropped("refused");
+            ServerTracing.Dropped(activity, "refused");
             LogRefused(_logger, connection.Id, room.Name, refusal);
         }
         else

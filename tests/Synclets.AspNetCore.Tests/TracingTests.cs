@@ -47,4 +47,42 @@ public sealed class TracingTests
         Assert.NotEmpty(dropped);
         Assert.All(dropped, activity => Assert.Equal(("depth", ActivityStatusCode.Error), (activity.GetTagItem("synclets.reason") as string, activity.Status)));
     }
+
+    [Fact]
+    public async Task A_packet_routed_by_the_server_and_the_store_applying_its_message_are_one_trace()
+    {
+        await using var host = await BrokerHost.StartAsync(stores: 2, shared: false);
+        var room = "traced-" + Guid.NewGuid().ToString("N")[..8]; // Listeners are process-wide: this test's routes are its room's.
+        var routes = new ConcurrentQueue<Activity>();
+        var receives = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SyncletsTelemetry.ActivitySource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "synclets.packet.route" && activity.GetTagItem("synclets.room") as string == room)
+                {
+                    routes.Enqueue(activity);
+                }
+                else if (activity.OperationName == "synclets.message.receive")
+                {
+                    receives.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await using var client = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), new WebSocketTransport(host.Room(room)), new SyncletOptions { Id = "client" });
+        await client.StartAsync();
+        await client.SetAtomAsync(["a", "x"], "traced");
+        await client.WhenStoredAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Each message the store applied from the client is a child of the routing of its packet, in the same trace.
+        var fromClient = receives.Where(receive => routes.Any(route => route.SpanId == receive.ParentSpanId)).ToList();
+        Assert.NotEmpty(routes);
+        Assert.True(fromClient.Count >= 2, $"{fromClient.Count} receives under {routes.Count} routes"); // The hash at start and the change, at least.
+        Assert.All(fromClient, receive => Assert.Equal(routes.Single(route => route.SpanId == receive.ParentSpanId).TraceId, receive.TraceId));
+        Assert.All(routes, route => Assert.Equal(ActivityKind.Server, route.Kind));
+    }
 }

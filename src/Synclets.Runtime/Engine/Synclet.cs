@@ -560,7 +560,8 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     {
         var size = ReceiveBacklog.SizeOf(messageParts);
         _backlog.Added(size);
-        if (!Post(() => ReceiveAsync(transport, from, messageParts, size)))
+        var deliveredBy = System.Diagnostics.Activity.Current?.Context ?? default;
+        if (!Post(() => ReceiveAsync(transport, from, messageParts, size, deliveredBy)))
         {
             _backlog.Removed(size);
         }
@@ -583,7 +584,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     /// <summary>The context key of the reason sent to a peer of another depth (see <see cref="PeerRouter.TellOurDepthAsync"/>).</summary>
     internal const string DepthReasonKey = "\uFFFAdepth";
 
-    private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char>[] messageParts, long queuedSize)
+    private async ValueTask ReceiveAsync(Transport transport, string from, ReadOnlyMemory<char>[] messageParts, long queuedSize, System.Diagnostics.ActivityContext deliveredBy)
     {
         _backlog.Removed(queuedSize);
         if (!_started)
@@ -592,7 +593,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         }
 
         Statistics.Received(messageParts);
-        using var activity = SyncletTracing.StartReceive(Id, from, queuedSize / 2);
+        using var activity = SyncletTracing.StartReceive(Id, from, queuedSize / 2, deliveredBy);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Receiving(_logger, _logId, Ids.Readable(from), (int)(queuedSize / 2));

@@ -14,10 +14,14 @@ internal static class SyncletTracing
 
     private static readonly ActivitySource Source = new(SyncletsTelemetry.ActivitySource);
 
-    /// <summary>Starts the activity of a received message, or returns null when nobody listens.</summary>
-    public static Activity? StartReceive(string syncletId, string from, long characters)
+    /// <summary>
+    /// Starts the activity of a received message, or returns null when nobody listens: a child of
+    /// <paramref name="parent"/>, the activity that delivered its last packet (a server's routing of
+    /// it), when there was one; the work loop runs it later, outside that activity.
+    /// </summary>
+    public static Activity? StartReceive(string syncletId, string from, long characters, ActivityContext parent)
     {
-        var activity = Source.StartActivity(ReceiveActivity, ActivityKind.Consumer);
+        var activity = Source.StartActivity(ReceiveActivity, ActivityKind.Consumer, parent);
         activity?.SetTag("synclets.synclet.id", syncletId)
             .SetTag("synclets.peer.id", from)
             .SetTag("messaging.message.body.size", characters);
