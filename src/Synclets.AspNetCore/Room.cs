@@ -45,6 +45,9 @@ internal sealed class Room(string name, ActivityCounter? inFlight) : PacketHub(i
 
     public Connection? Find(string id) => _connections.TryGetValue(id, out var connection) ? connection : null;
 
+    /// <summary>The connections in the room now.</summary>
+    public IEnumerable<Connection> Connections => _connections.Values;
+
     /// <inheritdoc/>
     protected internal override bool IsStar => Store is not null;
 

@@ -63,6 +63,10 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             ? new SyncletsConnection(connection.Id, room, connection.User, connection.ReadOnly)
             : null;
 
+    /// <summary>The users and rights of the connections in a room now (none when it is not open).</summary>
+    public IReadOnlyList<SyncletsConnection> GetConnections(string room) =>
+        _rooms.TryGetValue(room, out var open) ? [.. open.Connections.Select(connection => new SyncletsConnection(connection.Id, room, connection.User, connection.ReadOnly))] : [];
+
     /// <summary>How many partly received messages the room's own synclet holds (for diagnostics: a client that vanished mid-message leaves none).</summary>
     public int GetRoomPendingMessages(string room) => _rooms.TryGetValue(room, out var open) ? open.StoreTransport?.PendingMessageCount ?? 0 : 0;
 

@@ -35,6 +35,23 @@ public static class SyncletsEndpointExtensions
     }
 
     /// <summary>
+    /// Maps the live page of the server at <paramref name="prefix"/> (<c>/synclets</c>): its rooms,
+    /// their clients and message rates, and a stored room's tree with each atom's value and time,
+    /// updating as it runs, with its data at <c>prefix/api/rooms</c> and <c>prefix/api/rooms/{room}/tree</c>.
+    /// It shows every room's data: put it behind the server's authorization, as the returned
+    /// builder allows (<c>app.MapSyncletsDashboard().RequireAuthorization("admins")</c>).
+    /// </summary>
+    public static IEndpointConventionBuilder MapSyncletsDashboard(this IEndpointRouteBuilder endpoints, string prefix = "/synclets")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(prefix);
+        group.MapGet("/", SyncletsDashboard.PageAsync);
+        group.MapGet("/api/rooms", SyncletsDashboard.RoomsAsync);
+        group.MapGet("/api/rooms/{room}/tree", SyncletsDashboard.TreeAsync);
+        return group;
+    }
+
+    /// <summary>
     /// Maps the WebSocket endpoint; the route's <c>{room}</c> value names the room (one room when the
     /// pattern has none). Returns the endpoint's builder, so <c>.RequireAuthorization(...)</c> works.
     /// Call <c>app.UseWebSockets()</c> before.

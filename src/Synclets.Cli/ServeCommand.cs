@@ -23,12 +23,13 @@ internal static class ServeCommand
         var relay = new Option<bool>("--relay") { Description = "Relay only: keep no store." };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the rooms in PostgreSQL instead of SQLite files: a connection string, e.g. \"Host=db;Username=app;Password=...;Database=app\". Each room is a schema (room_NAME), created on first use." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Debug: every message handled, and which user each connection id is." };
-        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, roomDepths, relay, postgres, verbose };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(roomDepths) ?? [], parse.GetValue(relay), parse.GetValue(postgres), parse.GetValue(verbose), cancellationToken));
+        var dashboard = new Option<bool>("--dashboard") { Description = "Serve the live page at http://HOST/synclets: rooms, clients, message rates, each room's tree. It shows every room's data, as any client of this server (which asks no login) can read it: listen on a private address." };
+        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, roomDepths, relay, postgres, verbose, dashboard };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(roomDepths) ?? [], parse.GetValue(relay), parse.GetValue(postgres), parse.GetValue(verbose), parse.GetValue(dashboard), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, string[] roomDepthTexts, bool relay, string? postgres, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, string[] roomDepthTexts, bool relay, string? postgres, bool verbose, bool dashboard, CancellationToken cancellationToken)
     {
         if (depth < 1)
         {
@@ -92,10 +93,19 @@ internal static class ServeCommand
         app.UseWebSockets();
         app.MapSynclets("/sync/{room}");
         app.MapHealthChecks("/healthz"); // 200 "Healthy" while serving; 503 once stopping and draining.
+        if (dashboard)
+        {
+            app.MapSyncletsDashboard();
+        }
+
         await app.StartAsync(cancellationToken);
         foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
         {
             Console.WriteLine($"Listening on {address.Replace("http", "ws", StringComparison.Ordinal)}/sync/{{room}} ({(relay ? "relay only" : postgresRooms is not null ? $"PostgreSQL stores in {postgresRooms.Describe()}" : $"SQLite stores in {data.FullName}")})");
+            if (dashboard)
+            {
+                Console.WriteLine($"The live page: {address}/synclets");
+            }
         }
 
         await app.WaitForShutdownAsync(cancellationToken);

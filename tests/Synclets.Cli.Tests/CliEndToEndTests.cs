@@ -30,7 +30,7 @@ public sealed class CliEndToEndTests : IDisposable
             await synclet.SetAtomsAsync(["t1"], [KeyValuePair.Create("title", (Atom)"Ship the CLI"), KeyValuePair.Create("done", (Atom)false)]);
         }
 
-        using var server = Start("serve", "--urls", "http://127.0.0.1:0", "--data", Path.Combine(_folder, "server"));
+        using var server = Start("serve", "--urls", "http://127.0.0.1:0", "--data", Path.Combine(_folder, "server"), "--dashboard");
         try
         {
             // The server says where it listens: that line is the signal that it is ready.
@@ -61,6 +61,11 @@ public sealed class CliEndToEndTests : IDisposable
             var health = await http.GetAsync(new Uri(room.Replace("ws://", "http://", StringComparison.Ordinal).Replace("/sync/todos", "/healthz", StringComparison.Ordinal)));
             Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+
+            // Its live page (--dashboard), and the data the page reads.
+            var site = room.Replace("ws://", "http://", StringComparison.Ordinal).Replace("/sync/todos", string.Empty, StringComparison.Ordinal);
+            Assert.Contains("<title>Synclets server</title>", await http.GetStringAsync(new Uri(site + "/synclets")), StringComparison.Ordinal);
+            Assert.StartsWith("{\"rooms\":[", await http.GetStringAsync(new Uri(site + "/synclets/api/rooms")), StringComparison.Ordinal);
         }
         finally
         {
