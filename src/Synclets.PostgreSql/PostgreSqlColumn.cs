@@ -82,6 +82,21 @@ internal sealed partial class PostgreSqlColumn
         _ => Parameter(NpgsqlDbType.Text, atoms.Select(a => a.Kind == AtomKind.String ? a.AsString() : null).ToArray()), // numeric too, cast in the statement.
     };
 
+    /// <summary>False for <c>numeric</c>, whose exact text a binary COPY (which takes a .NET decimal) cannot always carry.</summary>
+    public bool CanCopy => SqlType != "numeric";
+
+    /// <summary>Writes one row's value of the column to a binary COPY (null for null, absent or untouched).</summary>
+    public Task WriteAsync(NpgsqlBinaryImporter import, Atom atom, CancellationToken cancellationToken) => (SqlType, atom.Kind) switch
+    {
+        ("boolean", AtomKind.Boolean) => import.WriteAsync(atom.AsBoolean(), NpgsqlDbType.Boolean, cancellationToken),
+        ("bigint", AtomKind.Number) => import.WriteAsync((long)atom.AsNumber(), NpgsqlDbType.Bigint, cancellationToken),
+        ("double precision", AtomKind.Number) => import.WriteAsync(atom.AsNumber(), NpgsqlDbType.Double, cancellationToken),
+        ("uuid", AtomKind.String) => import.WriteAsync(Guid.ParseExact(atom.AsString(), "D"), NpgsqlDbType.Uuid, cancellationToken),
+        ("date", AtomKind.String) => import.WriteAsync(DateOnly.ParseExact(atom.AsString(), "yyyy-MM-dd", CultureInfo.InvariantCulture), NpgsqlDbType.Date, cancellationToken),
+        ("text", AtomKind.String) => import.WriteAsync(atom.AsString(), NpgsqlDbType.Text, cancellationToken),
+        _ => import.WriteNullAsync(cancellationToken),
+    };
+
     /// <summary>The type an array parameter is cast to in a statement.</summary>
     public string ArrayCast => SqlType == "numeric" ? "::text[]::numeric[]" : "::" + SqlType + "[]";
 

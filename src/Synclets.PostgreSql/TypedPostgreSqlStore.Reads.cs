@@ -113,9 +113,15 @@ public sealed partial class TypedPostgreSqlStore<TRow>
         foreach (var id in unknown)
         {
             _knownTimestamps[id] = new string?[_columns.Length];
+            _newRows.Add(id); // Until the read finds its row.
         }
 
-        await _session.ReadAsync($"SELECT {_key}, {TimestampColumns} FROM {_meta} WHERE {_key} = ANY($1)", reader => ReadTimestamps(reader, 1, _knownTimestamps[reader.GetString(0)]), cancellationToken, KeyArray(unknown)).ConfigureAwait(false);
+        await _session.ReadAsync($"SELECT {_key}, {TimestampColumns} FROM {_meta} WHERE {_key} = ANY($1)", reader =>
+        {
+            var rowId = reader.GetString(0);
+            ReadTimestamps(reader, 1, _knownTimestamps[rowId]);
+            _newRows.Remove(rowId);
+        }, cancellationToken, KeyArray(unknown)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -109,9 +109,16 @@ public sealed partial class TypedPostgreSqlStore<TRow>
         try
         {
             var transaction = await _session.TransactionAsync(cancellationToken).ConfigureAwait(false);
+            var rows = _pending.ToList();
+            if (_newRows.Count > 0 && _canCopy && rows.Where(row => _newRows.Contains(row.Key)).ToList() is { Count: > 0 } fresh
+                && await TryCopyNewRowsAsync(fresh, cancellationToken).ConfigureAwait(false))
+            {
+                rows.RemoveAll(row => _newRows.Contains(row.Key));
+            }
+
             await using var batch = new NpgsqlBatch(_session.Connection, transaction);
-            AddDataUpsert(batch);
-            AddMetaUpsert(batch);
+            AddDataUpsert(batch, rows);
+            AddMetaUpsert(batch, rows);
             if (_pendingRootDelta != 0)
             {
                 // XOR is PostgreSQL's #; hashes are kept as the unsigned 32-bit values they are.
@@ -130,6 +137,7 @@ public sealed partial class TypedPostgreSqlStore<TRow>
             throw _session.Failure("write", exception);
         }
 
+        _newRows.ExceptWith(_pending.Keys); // In the tables now.
         _pending.Clear();
         _pendingRootDelta = 0;
     }
@@ -139,9 +147,9 @@ public sealed partial class TypedPostgreSqlStore<TRow>
     /// absent mask loses the touched bits (then gains those written absent), a new row is inserted
     /// with every untouched column absent; rows left with nothing are deleted.
     /// </summary>
-    private void AddDataUpsert(NpgsqlBatch batch)
+    private void AddDataUpsert(NpgsqlBatch batch, List<KeyValuePair<string, PendingRow>> pending)
     {
-        var rows = _pending.Where(row => row.Value.Touched != 0).ToList();
+        var rows = pending.Where(row => row.Value.Touched != 0).ToList();
         if (rows.Count == 0)
         {
             return;
@@ -157,9 +165,9 @@ public sealed partial class TypedPostgreSqlStore<TRow>
     }
 
     /// <summary>The rows whose timestamps the unit wrote, the same way (a timestamp is never removed, and there is no mask).</summary>
-    private void AddMetaUpsert(NpgsqlBatch batch)
+    private void AddMetaUpsert(NpgsqlBatch batch, List<KeyValuePair<string, PendingRow>> pending)
     {
-        var rows = _pending.Where(row => row.Value.MetaTouched != 0).ToList();
+        var rows = pending.Where(row => row.Value.MetaTouched != 0).ToList();
         if (rows.Count > 0)
         {
             var columns = _columns.Select((_, bit) => (TextArray(rows.Select(row => row.Value.Timestamps[bit]).ToArray()), "::text[]"));

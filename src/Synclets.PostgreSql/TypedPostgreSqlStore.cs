@@ -73,6 +73,8 @@ public sealed partial class TypedPostgreSqlStore<TRow> : IDataConnector, IMetaCo
     // The timestamps of the rows read in this unit of work (read ahead for a received batch, or
     // read once for a row's several cells), kept equal to what the unit writes, dropped at its end.
     private readonly Dictionary<string, string?[]> _knownTimestamps = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _newRows = new(StringComparer.Ordinal); // Read in this unit and in neither table: written by COPY.
+    private readonly bool _canCopy;
     private uint _pendingRootDelta;
     private bool _disposed;
 
@@ -89,6 +91,7 @@ public sealed partial class TypedPostgreSqlStore<TRow> : IDataConnector, IMetaCo
         }
 
         _allMask = columns.Length == 63 ? long.MaxValue : (1L << columns.Length) - 1;
+        _canCopy = columns.All(column => column.CanCopy);
     }
 
     /// <inheritdoc cref="IDataConnector.Depth"/>
@@ -146,6 +149,7 @@ public sealed partial class TypedPostgreSqlStore<TRow> : IDataConnector, IMetaCo
         _pending.Clear();
         _pendingRootDelta = 0;
         _knownTimestamps.Clear();
+        _newRows.Clear();
     }
 
     /// <summary>A write outside a unit of work stands alone: a transaction of its own, committed now.</summary>
