@@ -93,6 +93,13 @@ internal static class ScenarioRunner
                 postgresTyped.Add(typedPostgres);
                 plans.Add(("initial-sync", transport, typedPostgres));
             }
+
+            foreach (var rows in new long[] { 1_000, 100_000 })
+            {
+                Func<Task<ScenarioResult>> typedChange = () => TypedPostgresScenarios.OneChangeAsync(rows);
+                postgresTyped.Add(typedChange);
+                plans.Add(("one-change", "memory", typedChange));
+            }
         }
 
         foreach (var operation in new[] { "table-query-page", "table-query-all" })

@@ -26,6 +26,58 @@ internal static class TypedPostgresScenarios
         return await SyncOnceAsync(transport, rows);
     }
 
+    /// <summary>
+    /// One change among <paramref name="rows"/> rows x 10 columns: a typed SQLite replica and the
+    /// typed PostgreSQL store in sync (the initial sync not measured), then one cell changed on the
+    /// replica, timed until the store holds it and both are idle.
+    /// </summary>
+    public static async Task<ScenarioResult> OneChangeAsync(long rows)
+    {
+        var folder = Directory.CreateTempSubdirectory("synclets-pg-typed-bench-");
+        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            await using var sourceStore = await TypedSqliteStore.OpenAsync<WideRow>(Path.Combine(folder.FullName, "source.db"));
+            await TypedSqliteScenario.FillAsync(sourceStore, rows);
+            await using var targetStore = await TypedPostgreSqlStore.OpenAsync<WideRow>(PostgresScenarios.ConnectionString!, new PostgreSqlStoreOptions { Schema = schema });
+            var hub = new MemoryPool();
+            await using var replica = new Synclet(sourceStore, sourceStore, hub.CreateTransport(), new SyncletOptions { Id = "sqlite" });
+            await using var server = new Synclet(targetStore, targetStore, hub.CreateTransport(), new SyncletOptions { Id = "postgres" });
+            await replica.StartAsync();
+            await server.StartAsync();
+            await Quiescence.WaitAsync(replica, server, hub);
+
+            var (messagesBefore, bytesBefore) = (replica.Statistics.MessagesSent + server.Statistics.MessagesSent, replica.Statistics.BytesSent + server.Statistics.BytesSent);
+            string[] address = [$"r{rows / 2}", "c5"];
+            using var memory = new MemorySampler();
+            var watch = Stopwatch.StartNew();
+            await replica.SetAtomAsync(address, "changed");
+            await Quiescence.WaitAsync(replica, server, hub);
+            watch.Stop();
+            return new ScenarioResult
+            {
+                Scenario = "one-change",
+                Store = Store,
+                Transport = "memory",
+                Depth = 2,
+                Atoms = rows * 10,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Messages = replica.Statistics.MessagesSent + server.Statistics.MessagesSent - messagesBefore,
+                Bytes = replica.Statistics.BytesSent + server.Statistics.BytesSent - bytesBefore,
+                PeakMemoryBytes = memory.Peak,
+                BaseMemoryBytes = memory.Base,
+                Converged = (await server.GetAtomAsync(address)).AsString() == "changed" && await replica.GetHashAsync([]) == await server.GetHashAsync([]),
+                Note = "a typed SQLite replica's change reaching a typed PostgreSQL store in sync with it",
+            };
+        }
+        finally
+        {
+            await PostgresScenarios.DropAsync(schema);
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static async Task<ScenarioResult> SyncOnceAsync(string transport, long rows)
     {
         var folder = Directory.CreateTempSubdirectory("synclets-pg-typed-bench-");
