@@ -98,7 +98,11 @@ public sealed partial class TypedPostgreSqlStore<TRow>
         return pending;
     }
 
-    /// <summary>Sends the buffered rows and the root hash's change, in one batch inside the unit's transaction (begun here at its first write).</summary>
+    /// <summary>
+    /// Sends the buffered rows and the root hash's change inside the unit's transaction (begun here
+    /// at its first write): the rows new to both tables by binary COPY when they can be
+    /// (<see cref="TryCopyNewRowsAsync"/>), the others and the hash in one batch of statements.
+    /// </summary>
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         if (_pending.Count == 0 && _pendingRootDelta == 0)
