@@ -57,6 +57,24 @@ internal sealed class PostgreSqlSession : IAsyncDisposable
         return NpgsqlDataSource.Create(builder);
     }
 
+    /// <summary>
+    /// Opens a store on a data source of its own, made from <paramref name="connectionString"/>
+    /// (the store disposes it when it closes); disposed at once when the store cannot be opened.
+    /// </summary>
+    public static async Task<TStore> OpenOnOwnDataSourceAsync<TStore>(string connectionString, Func<NpgsqlDataSource, Task<TStore>> open)
+    {
+        var dataSource = CreateDataSource(connectionString);
+        try
+        {
+            return await open(dataSource).ConfigureAwait(false);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Connects and takes the store's lock; the data source is disposed with the session when it is the session's own.</summary>
     /// <exception cref="PostgreSqlStoreException">The server cannot be reached or refuses the login, or another process holds the store.</exception>
     public static async Task<PostgreSqlSession> OpenAsync(NpgsqlDataSource dataSource, bool ownsDataSource, string schema, CancellationToken cancellationToken)

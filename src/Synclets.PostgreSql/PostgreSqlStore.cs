@@ -57,16 +57,8 @@ public sealed partial class PostgreSqlStore : IAsyncDisposable
     /// <exception cref="PostgreSqlStoreException">The server cannot be reached, refuses the login or a permission, another process holds the store, or its tables have another shape; the message says which and what to do.</exception>
     public static async Task<PostgreSqlStore> OpenAsync(string connectionString, int depth, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var dataSource = PostgreSqlSession.CreateDataSource(connectionString);
-        try
-        {
-            return await OpenAsync(dataSource, ownsDataSource: true, depth, options ?? PostgreSqlStoreOptions.Default, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await dataSource.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await PostgreSqlSession.OpenOnOwnDataSourceAsync(connectionString, dataSource =>
+            OpenAsync(dataSource, ownsDataSource: true, depth, options ?? PostgreSqlStoreOptions.Default, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Opens (and creates what is missing of) a store on a data source the app owns (it stays open when the store is disposed).</summary>

@@ -16,7 +16,7 @@ public sealed partial class TypedPostgreSqlStore<TRow>
     /// </summary>
     private async ValueTask<bool> TryCopyNewRowsAsync(List<KeyValuePair<string, PendingRow>> rows, CancellationToken cancellationToken)
     {
-        await RunAsync("SAVEPOINT synclets_copy", cancellationToken).ConfigureAwait(false);
+        await RunAsync(_session, "SAVEPOINT synclets_copy", cancellationToken).ConfigureAwait(false);
         try
         {
             var quoted = string.Join(", ", _columns.Select(column => PostgreSqlSchema.Quote(column.Id)));
@@ -65,19 +65,13 @@ public sealed partial class TypedPostgreSqlStore<TRow>
                 await meta.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await RunAsync("RELEASE SAVEPOINT synclets_copy", cancellationToken).ConfigureAwait(false);
+            await RunAsync(_session, "RELEASE SAVEPOINT synclets_copy", cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            await RunAsync("ROLLBACK TO SAVEPOINT synclets_copy", cancellationToken).ConfigureAwait(false);
+            await RunAsync(_session, "ROLLBACK TO SAVEPOINT synclets_copy", cancellationToken).ConfigureAwait(false);
             return false;
         }
-    }
-
-    private async Task RunAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var command = _session.Command(sql, []);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -86,17 +86,24 @@ public sealed partial class TypedPostgreSqlStore<TRow>
         }
     }
 
+    // Straight on the connection: a failure here (no CREATE right, say) reaches the open as the
+    // server's own error, which PostgreSqlSession words as an open failure saying what to do.
     private static async Task<List<(string Name, string Type)>> ColumnsAsync(PostgreSqlSession session, string schema, string table, CancellationToken cancellationToken)
     {
+        await using var command = session.Command("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position", [schema, table]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var columns = new List<(string Name, string Type)>();
-        await session.ReadAsync(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
-            reader => columns.Add((reader.GetString(0), reader.GetString(1))),
-            cancellationToken,
-            schema,
-            table).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
         return columns;
     }
 
-    private static Task<object?> RunAsync(PostgreSqlSession session, string sql, CancellationToken cancellationToken) => session.ScalarAsync(sql, cancellationToken);
+    private static async Task RunAsync(PostgreSqlSession session, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = session.Command(sql, []);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -16,16 +16,8 @@ public static class TypedPostgreSqlStore
     public static async Task<TypedPostgreSqlStore<TRow>> OpenAsync<TRow>(string connectionString, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default)
         where TRow : ISyncSqlRow<TRow>
     {
-        var dataSource = PostgreSqlSession.CreateDataSource(connectionString);
-        try
-        {
-            return await TypedPostgreSqlStore<TRow>.OpenAsync(dataSource, ownsDataSource: true, options ?? PostgreSqlStoreOptions.Default, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await dataSource.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await PostgreSqlSession.OpenOnOwnDataSourceAsync(connectionString, dataSource =>
+            TypedPostgreSqlStore<TRow>.OpenAsync(dataSource, ownsDataSource: true, options ?? PostgreSqlStoreOptions.Default, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Opens the typed tables of <typeparamref name="TRow"/> on a data source the app owns (it stays open when the store is disposed).</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Synclets.AspNetCore.Tests;
 
 /// <summary>The telemetry sample as a user runs it: a server and two clients, their metrics and traces through the OpenTelemetry SDK's console exporter.</summary>
@@ -8,17 +6,7 @@ public sealed class TelemetrySampleTests
     [Fact]
     public async Task The_sample_syncs_and_exports_the_synclet_and_server_metrics_and_the_receive_traces()
     {
-        var sample = Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("tests", "Synclets.AspNetCore.Tests"), Path.Combine("samples", "Synclets.Samples.Telemetry"), StringComparison.Ordinal), "Synclets.Samples.Telemetry.dll");
-        Assert.True(File.Exists(sample), $"the sample is built with the tests, at {sample}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(sample);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        var text = await output + await errors;
-
-        Assert.True(process.ExitCode == 0, text);
+        var text = await SampleProcess.RunAsync("Synclets.Samples.Telemetry");
         Assert.Contains("The phone holds 3 notes.", text, StringComparison.Ordinal);
         Assert.Contains("Health: Healthy", text, StringComparison.Ordinal);
         foreach (var instrument in new[] { "synclets.messages.sent", "synclets.atoms.written", "synclets.message.apply.duration", "synclets.server.connections", "synclets.server.rooms", "synclets.server.packets.routed" })

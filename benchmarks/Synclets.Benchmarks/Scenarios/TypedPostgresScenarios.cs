@@ -43,32 +43,7 @@ internal static class TypedPostgresScenarios
             var hub = new MemoryPool();
             await using var replica = new Synclet(sourceStore, sourceStore, hub.CreateTransport(), new SyncletOptions { Id = "sqlite" });
             await using var server = new Synclet(targetStore, targetStore, hub.CreateTransport(), new SyncletOptions { Id = "postgres" });
-            await replica.StartAsync();
-            await server.StartAsync();
-            await Quiescence.WaitAsync(replica, server, hub);
-
-            var (messagesBefore, bytesBefore) = (replica.Statistics.MessagesSent + server.Statistics.MessagesSent, replica.Statistics.BytesSent + server.Statistics.BytesSent);
-            string[] address = [$"r{rows / 2}", "c5"];
-            using var memory = new MemorySampler();
-            var watch = Stopwatch.StartNew();
-            await replica.SetAtomAsync(address, "changed");
-            await Quiescence.WaitAsync(replica, server, hub);
-            watch.Stop();
-            return new ScenarioResult
-            {
-                Scenario = "one-change",
-                Store = Store,
-                Transport = "memory",
-                Depth = 2,
-                Atoms = rows * 10,
-                Seconds = watch.Elapsed.TotalSeconds,
-                Messages = replica.Statistics.MessagesSent + server.Statistics.MessagesSent - messagesBefore,
-                Bytes = replica.Statistics.BytesSent + server.Statistics.BytesSent - bytesBefore,
-                PeakMemoryBytes = memory.Peak,
-                BaseMemoryBytes = memory.Base,
-                Converged = (await server.GetAtomAsync(address)).AsString() == "changed" && await replica.GetHashAsync([]) == await server.GetHashAsync([]),
-                Note = "a typed SQLite replica's change reaching a typed PostgreSQL store in sync with it",
-            };
+            return await PostgresScenarios.TimeOneChangeAsync(replica, server, hub, [$"r{rows / 2}", "c5"], Store, rows * 10, "a typed SQLite replica's change reaching a typed PostgreSQL store in sync with it");
         }
         finally
         {
