@@ -72,7 +72,7 @@ public sealed class PostgreSqlDataConnector : IDataConnector, IBulkDataReader, I
 }
 
 /// <summary>The meta half of a <see cref="PostgreSqlStore"/>: timestamps in the meta table, parent hashes stored beside them.</summary>
-public sealed class PostgreSqlMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ITimestampPrefetch, ILatestTimestamp, ITransactionalConnector
+public sealed class PostgreSqlMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ITimestampPrefetch, ILatestTimestamp, ITransactionalConnector, ITombstoneCollector
 {
     private readonly PostgreSqlStore _store;
 
@@ -102,6 +102,16 @@ public sealed class PostgreSqlMetaConnector : IMetaConnector, IBulkMetaReader, I
 
     /// <inheritdoc/>
     public ValueTask<string> GetLatestTimestampAsync(CancellationToken cancellationToken = default) => _store.GetLatestTimestampAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetTombstoneHorizonAsync(CancellationToken cancellationToken = default) => _store.GetTombstoneHorizonAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken = default) => _store.SetTombstoneHorizonAsync(horizon, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>One statement: the meta rows stamped before the horizon with no data row.</remarks>
+    public ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) => _store.RemoveTombstonesAsync(stampedBefore, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)

@@ -69,7 +69,7 @@ public sealed partial class PostgreSqlStore
         {
             await _session.TransactionAsync(cancellationToken).ConfigureAwait(false);
             await ScalarAsync($"UPDATE {_schema.Hashes} SET \"hash\" = 0 WHERE \"parent\" = '{WrittenElsewhereTrigger.FlagKey}'", cancellationToken).ConfigureAwait(false);
-            await ScalarAsync($"DELETE FROM {_schema.Hashes} WHERE \"parent\" <> '{WrittenElsewhereTrigger.FlagKey}'", cancellationToken).ConfigureAwait(false);
+            await ScalarAsync($"DELETE FROM {_schema.Hashes} WHERE \"parent\" LIKE '[%'", cancellationToken).ConfigureAwait(false);
             await AddHashesOfEveryTimestampAsync(cancellationToken).ConfigureAwait(false);
             await FlushAsync(cancellationToken).ConfigureAwait(false); // Read back at once, even inside a unit that goes on.
         }

@@ -112,7 +112,7 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, IRowR
 }
 
 /// <summary>The meta half of a <see cref="SqliteStore"/>: timestamps in the meta table, parent hashes in the hash table.</summary>
-public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ISubtreeReader, ILatestTimestamp, ITransactionalConnector
+public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ISubtreeReader, ILatestTimestamp, ITransactionalConnector, ITombstoneCollector
 {
     private readonly SqliteStore _store;
 
@@ -160,6 +160,22 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
     /// <inheritdoc/>
     public ValueTask<string> GetLatestTimestampAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_store.GetLatestTimestamp());
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetTombstoneHorizonAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.GetTombstoneHorizon());
+
+    /// <inheritdoc/>
+    public ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken = default)
+    {
+        _store.SetTombstoneHorizon(horizon);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One statement: the meta rows stamped before the horizon with no data row.</remarks>
+    public ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.RemoveTombstones(stampedBefore));
 
     /// <inheritdoc/>
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)

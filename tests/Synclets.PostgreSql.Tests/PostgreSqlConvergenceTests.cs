@@ -20,7 +20,7 @@ public sealed class PostgreSqlConvergenceTests(PostgresServer server) : IAsyncLi
             {
                 "Connected_initial", "Connected", "Connected_deletion", "Start_1_set_1_start_2", "Start_2_set_1_start_1", "Stop_1_set_1_start_1", "Stop_1_set_2_start_1",
                 "Set_1_set_2_start_2_start_1", "Connected_near_atom", "Connected_far_atom", "Disconnected_near_atom", "Disconnected_far_atom",
-                "Disconnected_conflicting_values", "Disconnected_conflicting_values_2",
+                "Disconnected_conflicting_values", "Disconnected_conflicting_values_2", "Tombstones_collected_then_stale_replica_rejoins",
             })
             {
                 data.Add(name, depth);

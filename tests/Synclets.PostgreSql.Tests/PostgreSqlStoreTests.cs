@@ -10,6 +10,17 @@ namespace Synclets.PostgreSql.Tests;
 public sealed class PostgreSqlStoreTests(PostgresServer server)
 {
     [PostgresFact]
+    public Task The_tombstone_horizon_and_the_collection_survive_a_reopen()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        return Synclets.Tests.Scenarios.TombstoneChecks.Horizon_and_collection_survive_a_reopen(async () =>
+        {
+            var store = await PostgreSqlStore.OpenAsync(server.ConnectionString, 2, options);
+            return (store.Data, store.Meta, store);
+        });
+    }
+
+    [PostgresFact]
     public async Task Atoms_and_timestamps_are_stored_in_the_references_layout_and_survive_a_reopen()
     {
         var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };

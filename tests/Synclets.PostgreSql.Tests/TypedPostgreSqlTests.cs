@@ -46,7 +46,7 @@ public sealed class TypedPostgreSqlConvergenceTests(PostgresServer server) : IAs
     [
         "Connected", "Connected_deletion", "Start_1_set_1_start_2", "Start_2_set_1_start_1", "Stop_1_set_1_start_1", "Stop_1_set_2_start_1",
         "Set_1_set_2_start_2_start_1", "Connected_near_atom", "Connected_far_atom", "Disconnected_near_atom", "Disconnected_far_atom",
-        "Disconnected_conflicting_values", "Disconnected_conflicting_values_2", "Connected_initial",
+        "Disconnected_conflicting_values", "Disconnected_conflicting_values_2", "Connected_initial", "Tombstones_collected_then_stale_replica_rejoins",
     ];
 
     [PostgresTheory]
@@ -110,6 +110,17 @@ public sealed class TypedPostgreSqlStoreTests(PostgresServer server) : IDisposab
     }
 
     private static Product Lamp(string id) => new(id, "Lamp", InStock: true, Count: 3, Weight: 0.5, Price: 12.30m, Code: Guid.Parse("0b8e2c9a-3a1f-4f51-9d55-1f2a7e3c4d5e"), Since: new DateOnly(2027, 4, 15), Updated: new DateTime(2026, 12, 7, 10, 11, 12, DateTimeKind.Utc).AddTicks(1234567), Shade: Shade.Dark);
+
+    [PostgresFact]
+    public Task The_tombstone_horizon_and_the_collection_survive_a_reopen()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = server.NewSchema() };
+        return Synclets.Tests.Scenarios.TombstoneChecks.Horizon_and_collection_survive_a_reopen(async () =>
+        {
+            var store = await TypedPostgreSqlStore.OpenAsync<Note>(server.ConnectionString, options);
+            return (store, store, store);
+        });
+    }
 
     [PostgresFact]
     public async Task Rows_land_in_real_PostgreSQL_types_and_sync_with_a_typed_SQLite_client_and_a_memory_client()

@@ -29,7 +29,7 @@ public sealed class TypedSqliteConvergenceTests : IAsyncLifetime
     [
         "Connected", "Connected_deletion", "Start_1_set_1_start_2", "Start_2_set_1_start_1", "Stop_1_set_1_start_1", "Stop_1_set_2_start_1",
         "Set_1_set_2_start_2_start_1", "Connected_near_atom", "Connected_far_atom", "Disconnected_near_atom", "Disconnected_far_atom",
-        "Disconnected_conflicting_values", "Disconnected_conflicting_values_2", "Connected_initial",
+        "Disconnected_conflicting_values", "Disconnected_conflicting_values_2", "Connected_initial", "Tombstones_collected_then_stale_replica_rejoins",
     ];
 
     [Theory]
@@ -69,6 +69,28 @@ public sealed class TypedSqliteStoreTests : IDisposable
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public Task The_tombstone_horizon_and_the_collection_survive_a_reopen()
+    {
+        var path = _folder.NewFile("collected");
+        return TombstoneChecks.Horizon_and_collection_survive_a_reopen(async () =>
+        {
+            var store = await TypedSqliteStore.OpenAsync<Item>(path);
+            return (store, store, store);
+        });
+    }
+
+    [Fact]
+    public Task A_generic_store_keeps_its_tombstone_horizon_too()
+    {
+        var path = _folder.NewFile("collected-generic");
+        return TombstoneChecks.Horizon_and_collection_survive_a_reopen(async () =>
+        {
+            var store = await SqliteStore.OpenAsync(path, 2);
+            return (store.Data, store.Meta, store);
+        });
+    }
 
     [Fact]
     public async Task Rows_land_in_typed_columns_and_sync_with_a_generic_store()

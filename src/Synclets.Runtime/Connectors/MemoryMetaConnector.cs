@@ -5,9 +5,11 @@ namespace Synclets.Connectors;
 /// change: a write costs O(depth), a hash read O(1).
 /// </summary>
 /// <param name="depth">The depth of the tree.</param>
-public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaReader, IStoredHashes
+public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaReader, IStoredHashes, ITombstoneCollector
 {
     private readonly MemoryTree<string> _tree = new(depth);
+
+    private long _tombstoneHorizon;
 
     // The branches from the root to the last write, reused: a synclet calls one method at a time.
     private readonly MemoryTree<string>.Branch[] _path = new MemoryTree<string>.Branch[depth];
@@ -37,6 +39,56 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetTombstoneHorizonAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_tombstoneHorizon);
+
+    /// <inheritdoc/>
+    public ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken = default)
+    {
+        _tombstoneHorizon = horizon;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Asks <paramref name="data"/> for the value of each timestamp stamped before the horizon.</remarks>
+    public async ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
+        (await RemoveTombstonesAsync(stampedBefore, data, removed: null, cancellationToken).ConfigureAwait(false)).Count;
+
+    /// <summary>Removes the tombstones as <see cref="RemoveTombstonesAsync(string, IDataConnector, CancellationToken)"/> does, returning their addresses.</summary>
+    internal async ValueTask<List<string[]>> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, List<string[]>? removed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stampedBefore);
+        ArgumentNullException.ThrowIfNull(data);
+        removed ??= [];
+        foreach (var address in _tree.FindLeaves(timestamp => string.CompareOrdinal(timestamp, stampedBefore) < 0))
+        {
+            if ((await data.GetAtomAsync(address, cancellationToken).ConfigureAwait(false)).IsAbsent)
+            {
+                RemoveTimestamp(address);
+                removed.Add(address);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes one timestamp, taking its hash out of every parent's first (the removal prunes the branches it empties).</summary>
+    private void RemoveTimestamp(string[] address)
+    {
+        if (!_tree.TryGetLeaf(address, out var timestamp))
+        {
+            return;
+        }
+
+        var hash = Fnv1a.Hash(timestamp);
+        for (var length = 0; length < address.Length; length++)
+        {
+            _tree.Find(address, length)!.Hash ^= hash;
+        }
+
+        _tree.RemoveLeaf(address);
     }
 
     /// <summary>Drops every timestamp under a top-level id, keeping the root hash right.</summary>

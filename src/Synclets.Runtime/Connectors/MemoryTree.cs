@@ -138,6 +138,33 @@ internal sealed class MemoryTree<TLeaf>
 
     private static readonly Dictionary<string, TLeaf> EmptyLeaves = [];
 
+    /// <summary>The addresses of the leaves that <paramref name="select"/> picks, each a list of its own.</summary>
+    public List<string[]> FindLeaves(Func<TLeaf, bool> select)
+    {
+        var found = new List<string[]>();
+        var path = new List<string>(Depth);
+        Visit(_root);
+        return found;
+
+        void Visit(Branch branch)
+        {
+            foreach (var (id, leaf) in branch.Leaves ?? EmptyLeaves)
+            {
+                if (select(leaf))
+                {
+                    found.Add([.. path, id]);
+                }
+            }
+
+            foreach (var (id, child) in branch.Branches ?? [])
+            {
+                path.Add(id);
+                Visit(child);
+                path.RemoveAt(path.Count - 1);
+            }
+        }
+    }
+
     /// <summary>One parent address: child branches above the last level, leaves at it.</summary>
     internal sealed class Branch
     {

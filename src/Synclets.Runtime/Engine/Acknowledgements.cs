@@ -28,6 +28,13 @@ internal sealed class Acknowledgements
     public const string RefusalKey = "\uFFFArefusal";
 
     /// <summary>
+    /// In an acknowledgement with refusals, when some were of atoms unknown here and stamped before
+    /// this store's tombstone horizon: the horizon, in milliseconds since the Unix epoch. The asker
+    /// was away longer than deletions are kept here and must rejoin (see <see cref="Synclet.RejoinAsync"/>).
+    /// </summary>
+    public const string HorizonKey = "\uFFFAhorizon";
+
+    /// <summary>
     /// In an acknowledgement: how many of the asker's messages could not be applied since the last
     /// one (their unit of work failed: the store unreachable or locked), absent when none. Then the
     /// answer does not mean "stored": the asker keeps waiting, syncs again (the answer's root hash
@@ -80,6 +87,12 @@ internal sealed class Acknowledgements
             ? ((int)Math.Min(count.AsNumber(), int.MaxValue), context.TryGetValue(RefusalKey, out var reason) && reason.Kind == AtomKind.String ? reason.AsString() : null)
             : (0, null);
 
+    /// <summary>The tombstone horizon an acknowledgement says our writes fell behind, or null.</summary>
+    public static DateTimeOffset? HorizonIn(IReadOnlyDictionary<string, Atom> context) =>
+        context.TryGetValue(HorizonKey, out var horizon) && horizon.Kind == AtomKind.Number && horizon.AsNumber() is >= 1 and <= Timestamp.MaxTime and var milliseconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds)
+            : null;
+
     /// <summary>How many of our messages an acknowledgement says could not be applied (0 when none).</summary>
     public static int FailuresIn(IReadOnlyDictionary<string, Atom> context) =>
         context.TryGetValue(FailedKey, out var count) && count.Kind == AtomKind.Number && count.AsNumber() >= 1 ? (int)Math.Min(count.AsNumber(), int.MaxValue) : 0;
@@ -104,4 +117,4 @@ internal sealed class Acknowledgements
 }
 
 /// <summary>What a peer's acknowledgement said: its root hash, ours as it arrived, and how many of our writes it refused since the last one.</summary>
-internal readonly record struct Acknowledgement(string Peer, uint Theirs, uint Mine, int Refused, string? Refusal);
+internal readonly record struct Acknowledgement(string Peer, uint Theirs, uint Mine, int Refused, string? Refusal, DateTimeOffset? Horizon);

@@ -49,4 +49,16 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Trace, "Synclet {SyncletId} sends a message of {Length} characters to {Peer} over {Transport}.")]
     public static partial void Sending(ILogger logger, string syncletId, string peer, int length, string transport);
+
+    [LoggerMessage(17, LogLevel.Warning, "Synclet {SyncletId} refused {Count} write(s) from {Peer} of atoms it does not have, stamped before its tombstone horizon (the first at {Address}): they may be rows deleted and forgotten here. The writer was away longer than deletions are kept; it hears of it in its next acknowledgement and must rejoin (docs/concepts.md, \"Tombstones\").")]
+    public static partial void RefusedBeforeHorizon(ILogger logger, string syncletId, string peer, int count, string address);
+
+    [LoggerMessage(18, LogLevel.Information, "Synclet {SyncletId} collected {Count} tombstone(s) stamped before {Horizon:o}.")]
+    public static partial void CollectedTombstones(ILogger logger, string syncletId, long count, DateTimeOffset horizon);
+
+    [LoggerMessage(19, LogLevel.Information, "Synclet {SyncletId} rejoined past the tombstone horizon {Horizon:o}: it set aside {Removed} atom(s) stamped before it, of which {Dropped} did not come back from its peers.")]
+    public static partial void Rejoined(ILogger logger, string syncletId, DateTimeOffset horizon, int removed, int dropped);
+
+    [LoggerMessage(20, LogLevel.Error, "Synclet {SyncletId} could not collect its tombstones; it tries again in {Interval}.")]
+    public static partial void CollectingTombstonesFailed(ILogger logger, Exception exception, string syncletId, TimeSpan interval);
 }

@@ -13,6 +13,9 @@ internal enum RefusalKind
 
     /// <summary>The storage cannot keep it.</summary>
     Unstorable,
+
+    /// <summary>Unknown here and stamped before this store's tombstone horizon: it may be a row deleted and forgotten here.</summary>
+    BeforeHorizon,
 }
 
 /// <summary>
@@ -26,8 +29,8 @@ internal sealed class Refusals(SyncletMetrics metrics)
     /// <summary>How many peers' refusals are kept for their next acknowledgement.</summary>
     private const int MaxPeers = 4096;
 
-    private readonly (int Count, string? First)[] _inMessage = new (int, string?)[3];
-    private readonly Dictionary<string, (int Count, string First)> _sinceAcknowledged = new(StringComparer.Ordinal);
+    private readonly (int Count, string? First)[] _inMessage = new (int, string?)[4];
+    private readonly Dictionary<string, (int Count, string First, bool BeforeHorizon)> _sinceAcknowledged = new(StringComparer.Ordinal);
 
     /// <summary>A message starts: nothing refused in it yet.</summary>
     public void StartMessage() => Array.Clear(_inMessage);
@@ -72,6 +75,9 @@ internal sealed class Refusals(SyncletMetrics metrics)
                 case RefusalKind.TooFarAhead:
                     Log.RefusedFutureTimestamps(logger, syncletId, Ids.Readable(from), count, detail!, maxDrift);
                     break;
+                case RefusalKind.BeforeHorizon:
+                    Log.RefusedBeforeHorizon(logger, syncletId, Ids.Readable(from), count, detail!);
+                    break;
                 default:
                     Log.RefusedUnstorable(logger, syncletId, Ids.Readable(from), count, detail!);
                     break;
@@ -85,13 +91,13 @@ internal sealed class Refusals(SyncletMetrics metrics)
                 _sinceAcknowledged.Clear(); // Peers that left never ask again: the report is best effort, the memory bounded.
             }
 
-            var (before, firstBefore) = _sinceAcknowledged.GetValueOrDefault(from);
-            _sinceAcknowledged[from] = (before + total, firstBefore ?? first!);
+            var (before, firstBefore, wasBeforeHorizon) = _sinceAcknowledged.GetValueOrDefault(from);
+            _sinceAcknowledged[from] = (before + total, firstBefore ?? first!, wasBeforeHorizon || _inMessage[(int)RefusalKind.BeforeHorizon].Count > 0);
         }
     }
 
-    /// <summary>What was refused from <paramref name="peer"/> since its last acknowledgement, then forgotten.</summary>
-    public (int Count, string? First) TakeForAcknowledgement(string peer) =>
-        _sinceAcknowledged.Remove(peer, out var refused) ? refused : (0, null);
+    /// <summary>What was refused from <paramref name="peer"/> since its last acknowledgement (and whether any of it for the tombstone horizon), then forgotten.</summary>
+    public (int Count, string? First, bool BeforeHorizon) TakeForAcknowledgement(string peer) =>
+        _sinceAcknowledged.Remove(peer, out var refused) ? refused : (0, null, false);
 
 }

@@ -18,6 +18,7 @@ internal sealed class SyncProtocol(
     int maxNodesPerMessage,
     IMessageSender sender,
     PendingChanges changes,
+    Tombstones tombstones,
     SyncletMetrics metrics,
     ILogger logger,
     string syncletId)
@@ -249,10 +250,14 @@ internal sealed class SyncProtocol(
             context[Acknowledgements.FailedKey] = failed;
         }
 
-        if (_refusals.TakeForAcknowledgement(to) is (> 0 and var count, { } first))
+        if (_refusals.TakeForAcknowledgement(to) is (> 0 and var count, { } first, var beforeHorizon))
         {
             context[Acknowledgements.RefusedKey] = count;
             context[Acknowledgements.RefusalKey] = first;
+            if (beforeHorizon)
+            {
+                context[Acknowledgements.HorizonKey] = tombstones.Horizon;
+            }
         }
 
         await sender.SendAsync(transport, to, new Message(depth, [], new HashNode(await GetHashAsync([]).ConfigureAwait(false)), context), forcePartial: false).ConfigureAwait(false);
@@ -292,6 +297,14 @@ internal sealed class SyncProtocol(
             // drag our clock (and every peer's) there. Refused, neither stored nor asked for; the
             // atom syncs once the sender's stamp is within the bound of our clock.
             _refusals.Refuse(RefusalKind.TooFarAhead, theirs);
+            return (null, false);
+        }
+
+        if (tombstones.IsForgottenHere(mine, theirs))
+        {
+            // Maybe a row deleted here long ago, whose tombstone was collected: taking it in would
+            // bring it back. Refused, neither stored nor asked for; the writer must rejoin.
+            _refusals.Refuse(RefusalKind.BeforeHorizon, address);
             return (null, false);
         }
 
@@ -557,7 +570,14 @@ internal sealed class SyncProtocol(
             var text = firstMessage.Count < maxNodesPerMessage ? null : reply.NewTextWriter();
             if (text is null)
             {
-                reply.EnsureList();
+                // Nothing below is nothing to say: an empty list would ask the peer for its full
+                // nodes, and a peer with none either (both sides emptied by tombstone collection)
+                // would answer with an empty list again, forever.
+                if (firstMessage.Count > 0)
+                {
+                    reply.EnsureList();
+                }
+
                 foreach (var (address, timestamp, atom) in firstMessage)
                 {
                     await reply.AddAtAsync(address, new TimestampAndAtomNode(timestamp, atom)).ConfigureAwait(false);

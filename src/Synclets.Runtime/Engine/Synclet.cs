@@ -17,7 +17,7 @@ namespace Synclets;
 /// so it applies in order and the connectors need no locks. Await <see cref="WhenIdleAsync"/>, or
 /// <see cref="Quiescence.WaitAsync(IEnumerable{IIdleSource}, CancellationToken)"/> for a group, to know when sync has settled.
 /// </remarks>
-public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
+public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 {
     private readonly StoreReader _store;
     private readonly IReadOnlyList<Transport> _transports;
@@ -36,6 +36,10 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     private readonly Acknowledgements _acknowledgements = new();
     private readonly Dictionary<string, int> _failedApplies = new(StringComparer.Ordinal); // By peer: messages whose unit failed since its last acknowledgement (work loop only).
     private readonly TimeSpan _acknowledgementRetry;
+    private readonly Tombstones _tombstones;
+    private readonly TimeSpan? _keepTombstonesFor;
+    private readonly TimeSpan _tombstoneCollectionInterval;
+    private ITimer? _tombstoneTimer;
 
     private EventHandler<AtomsChangedEventArgs>? _atomsChanged;
     private bool _started;
@@ -79,7 +83,20 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         _time = options.TimeProvider;
         Statistics = new SyncletStatistics(_backlog, _metrics);
         _router = new PeerRouter(_transports, _hooks, Depth, Statistics, _logger, _logId);
-        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _changes, _metrics, _logger, _logId);
+        if (options.KeepTombstonesFor is { } keep)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(keep, TimeSpan.Zero, nameof(options));
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.TombstoneCollectionInterval, TimeSpan.Zero, nameof(options));
+            if (metaConnector is not ITombstoneCollector)
+            {
+                throw new ArgumentException($"KeepTombstonesFor is set, but the meta connector {metaConnector.GetType().Name} cannot forget timestamps (it does not implement {nameof(ITombstoneCollector)}).", nameof(options));
+            }
+        }
+
+        _keepTombstonesFor = options.KeepTombstonesFor;
+        _tombstoneCollectionInterval = options.TombstoneCollectionInterval;
+        _tombstones = new Tombstones(_store, _changes);
+        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _changes, _tombstones, _metrics, _logger, _logId);
         _unit = new UnitOfWork([.. new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct()], _router, _changes);
         _acknowledgementRetry = options.AcknowledgementRetry;
         _work = new WorkLoop(StartClockAsync, _changes, changes => _atomsChanged?.Invoke(this, changes), _logger, _logId);
@@ -162,6 +179,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         }
 
         _started = true;
+        StartCollectingTombstones();
         _router.Open();
         Log.Started(_logger, _logId, _transports.Count);
         _hooks.OnStart();
@@ -183,6 +201,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
         }
 
         _started = false;
+        StopCollectingTombstones();
         _router.Close();
         foreach (var transport in _transports)
         {
@@ -496,7 +515,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     public event EventHandler<WritesRefusedEventArgs>? WritesRefused;
 
     private static Acknowledgement ThrowIfRefused(Acknowledgement acknowledged) =>
-        acknowledged.Refused > 0 ? throw new WritesRefusedException(new WritesRefusedEventArgs(acknowledged.Peer, acknowledged.Refused, acknowledged.Refusal)) : acknowledged;
+        acknowledged.Refused > 0 ? throw new WritesRefusedException(new WritesRefusedEventArgs(acknowledged.Peer, acknowledged.Refused, acknowledged.Refusal, acknowledged.Horizon)) : acknowledged;
 
     /// <summary>Asks every peer to acknowledge what it has received from us; the first answer gives its root hash and ours as it arrived.</summary>
     private async Task<Acknowledgement> AskForAcknowledgementAsync(CancellationToken cancellationToken)
@@ -680,10 +699,11 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
     private async ValueTask AcknowledgedAsync(string from, uint theirs, IReadOnlyDictionary<string, Atom> context)
     {
         var (refused, reason) = Acknowledgements.RefusalsIn(context);
+        var horizon = refused > 0 ? Acknowledgements.HorizonIn(context) : null;
         if (refused > 0)
         {
             Log.WritesRefused(_logger, _logId, Ids.Readable(from), refused, reason ?? "no reason given");
-            WritesRefused?.Invoke(this, new WritesRefusedEventArgs(from, refused, reason));
+            WritesRefused?.Invoke(this, new WritesRefusedEventArgs(from, refused, reason, horizon));
         }
 
         if (Acknowledgements.FailuresIn(context) is > 0 and var failed)
@@ -695,7 +715,7 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 
         if (_acknowledgements.IsAwaited(context, out var nonce))
         {
-            _acknowledgements.Complete(nonce, new Acknowledgement(from, theirs, await _protocol.GetHashAsync([]).ConfigureAwait(false), refused, reason));
+            _acknowledgements.Complete(nonce, new Acknowledgement(from, theirs, await _protocol.GetHashAsync([]).ConfigureAwait(false), refused, reason, horizon));
         }
     }
 
@@ -714,12 +734,13 @@ public sealed class Synclet : IAsyncDisposable, IIdleSource, IMessageReceiver
 
     private bool Post(Func<ValueTask> work) => _work.Post(work);
 
-    /// <summary>The work loop's first step: the clock starts after the newest timestamp in the store.</summary>
+    /// <summary>The work loop's first step: the clock starts after the newest timestamp in the store, and the tombstone horizon is read.</summary>
     private async ValueTask StartClockAsync()
     {
         try
         {
             await _protocol.StartClockAsync(CancellationToken.None).ConfigureAwait(false);
+            await _tombstones.LoadAsync(CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A store that cannot be read now fails its first real work, with the reason; the loop must run.
         catch (Exception exception)

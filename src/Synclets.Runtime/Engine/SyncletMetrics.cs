@@ -33,10 +33,11 @@ internal sealed class SyncletMetrics
         BytesReceived = meter.CreateCounter<long>("synclets.messages.received.size", "By", "UTF-8 bytes of the message texts received.");
         MessagesDropped = meter.CreateCounter<long>("synclets.messages.dropped", "{message}", "Received messages not applied, by synclets.reason: invalid, depth, refused (the CanReceiveMessage hook), failed (the store failed; a later sync retries).");
         AtomsWritten = meter.CreateCounter<long>("synclets.atoms.written", "{atom}", "Atoms written to the store, by synclets.origin: local (this replica's changes) or peer (applied from a message).");
-        AtomsRefused = meter.CreateCounter<long>("synclets.atoms.refused", "{atom}", "Received atoms refused, by synclets.reason: hooks, too_far_ahead (the clock-drift bound), unstorable (the store cannot keep them).");
+        AtomsRefused = meter.CreateCounter<long>("synclets.atoms.refused", "{atom}", "Received atoms refused, by synclets.reason: hooks, too_far_ahead (the clock-drift bound), unstorable (the store cannot keep them), before_horizon (unknown here and stamped before the tombstone horizon).");
         QueuedMessages = meter.CreateUpDownCounter<long>("synclets.messages.queued", "{message}", "Received messages waiting to be applied: the receive queues' depth.");
         QueuedBytes = meter.CreateUpDownCounter<long>("synclets.messages.queued.size", "By", "Bytes of message text waiting to be applied (two a UTF-16 unit, as held in memory).");
         Resyncs = meter.CreateCounter<long>("synclets.resyncs", "{resync}", "Full syncs a transport asked for after it reconnected (a WebSocket client's reconnects).");
+        TombstonesCollected = meter.CreateCounter<long>("synclets.tombstones.collected", "{atom}", "Deleted atoms whose timestamps were collected (older than the tombstone horizon).");
         ApplyDuration = meter.CreateHistogram<double>("synclets.message.apply.duration", "s", "Time to apply one received message and commit it, its reply sent.", tags: null, advice: DurationBuckets);
     }
 
@@ -62,6 +63,8 @@ internal sealed class SyncletMetrics
 
     public Counter<long> Resyncs { get; }
 
+    public Counter<long> TombstonesCollected { get; }
+
     public void Queued(int messages, long bytes)
     {
         QueuedMessages.Add(messages);
@@ -82,6 +85,7 @@ internal sealed class SyncletMetrics
     {
         RefusalKind.ByHooks => "hooks",
         RefusalKind.TooFarAhead => "too_far_ahead",
+        RefusalKind.BeforeHorizon => "before_horizon",
         _ => "unstorable",
     }));
 }

@@ -53,4 +53,18 @@ public sealed class SyncletOptions
     /// have been lost with a dropped connection). Two seconds by default.
     /// </summary>
     public TimeSpan AcknowledgementRetry { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long deletions are remembered; forever when null (the default). When set, the synclet
+    /// collects the tombstones stamped longer ago than this when it starts and then every
+    /// <see cref="TombstoneCollectionInterval"/>, and refuses writes of atoms it does not know that
+    /// are stamped before the horizon (a replica away longer than this must rejoin: see
+    /// <see cref="Synclet.RejoinAsync"/>). Choose it longer than any replica stays offline: 30 days,
+    /// say. The meta connector must implement <see cref="Connectors.ITombstoneCollector"/> (all of
+    /// this library's do).
+    /// </summary>
+    public TimeSpan? KeepTombstonesFor { get; init; }
+
+    /// <summary>How often tombstones are collected when <see cref="KeepTombstonesFor"/> is set; one hour by default.</summary>
+    public TimeSpan TombstoneCollectionInterval { get; init; } = TimeSpan.FromHours(1);
 }

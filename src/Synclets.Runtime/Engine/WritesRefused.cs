@@ -6,6 +6,14 @@ namespace Synclets;
 /// <param name="reason">Why it refused the first (its hooks, a timestamp too far ahead, its storage), when it said.</param>
 public sealed class WritesRefusedEventArgs(string peer, int count, string? reason) : EventArgs
 {
+    /// <summary>Creates the arguments for refusals some of which were for the peer's tombstone horizon.</summary>
+    /// <param name="peer">The peer that refused them.</param>
+    /// <param name="count">How many atoms it refused since its previous acknowledgement.</param>
+    /// <param name="reason">Why it refused the first, when it said.</param>
+    /// <param name="horizon">The peer's tombstone horizon, when some were refused for it.</param>
+    public WritesRefusedEventArgs(string peer, int count, string? reason, DateTimeOffset? horizon)
+        : this(peer, count, reason) => Horizon = horizon;
+
     /// <summary>The peer that refused the writes.</summary>
     public string Peer { get; } = peer;
 
@@ -14,6 +22,14 @@ public sealed class WritesRefusedEventArgs(string peer, int count, string? reaso
 
     /// <summary>Why it refused the first, when it said.</summary>
     public string? Reason { get; } = reason;
+
+    /// <summary>
+    /// Set when some of the writes were of atoms the peer does not have, stamped before its
+    /// tombstone horizon: this replica was away longer than the peer remembers deletions, so they
+    /// may be rows deleted there. Call <see cref="Synclet.RejoinAsync"/> with it (docs/concepts.md,
+    /// "Tombstones"). Null for every other refusal.
+    /// </summary>
+    public DateTimeOffset? Horizon { get; }
 }
 
 /// <summary>
@@ -25,7 +41,7 @@ public sealed class WritesRefusedException : Exception
 {
     /// <summary>Creates the exception for what <paramref name="refused"/> says.</summary>
     public WritesRefusedException(WritesRefusedEventArgs refused)
-        : base($"The peer {refused?.Peer} refused {refused?.Count} write(s) of ours{(refused?.Reason is { } reason ? $"; the first: {reason}" : string.Empty)}. They stay in this replica only; see the peer's log for its rules.")
+        : base(Describe(refused))
     {
         ArgumentNullException.ThrowIfNull(refused);
         Refused = refused;
@@ -47,4 +63,12 @@ public sealed class WritesRefusedException : Exception
 
     /// <summary>What the peer refused.</summary>
     public WritesRefusedEventArgs Refused { get; }
+
+    private static string Describe(WritesRefusedEventArgs? refused)
+    {
+        var first = refused?.Reason is { } reason ? $"; the first: {reason}" : string.Empty;
+        return refused?.Horizon is { } horizon
+            ? $"The peer {refused.Peer} refused {refused.Count} write(s) of ours{first}. Some are of atoms it does not have, stamped before its tombstone horizon {horizon:o}: this replica was away longer than it keeps deletions. Call RejoinAsync({horizon:o}) (docs/concepts.md, \"Tombstones\")."
+            : $"The peer {refused?.Peer} refused {refused?.Count} write(s) of ours{first}. They stay in this replica only; see the peer's log for its rules.";
+    }
 }

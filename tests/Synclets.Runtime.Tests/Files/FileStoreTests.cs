@@ -17,6 +17,27 @@ public sealed class JsonFileConvergenceTests : ConvergenceSuite, IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public Task A_file_keeps_its_tombstone_horizon() =>
+        Synclets.Tests.Scenarios.TombstoneChecks.Horizon_and_collection_survive_a_reopen(async () =>
+        {
+            var store = await JsonFileStore.OpenFileAsync(Path.Combine(_folder, "collected.json"), 2);
+            return (store.Data, store.Meta, new NothingToClose());
+        });
+
+    [Fact]
+    public Task A_folder_keeps_its_tombstone_horizon() =>
+        Synclets.Tests.Scenarios.TombstoneChecks.Horizon_and_collection_survive_a_reopen(async () =>
+        {
+            var store = await JsonFileStore.OpenFolderAsync(Path.Combine(_folder, "collected"), 2);
+            return (store.Data, store.Meta, new NothingToClose());
+        });
+
+    private sealed class NothingToClose : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>The docs/scenarios.md suite with every synclet on its own folder of JSON files.</summary>

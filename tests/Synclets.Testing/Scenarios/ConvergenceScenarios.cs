@@ -172,4 +172,56 @@ public static class ConvergenceScenarios
             await group.AssertEquivalentAsync(Trees.Of((At(depth), $"A{i}")));
         }
     }
+
+    /// <summary>
+    /// docs/concepts.md, "Tombstones": synclet 1 deletes a row and, a month later, collects the
+    /// deletion; synclet 2, offline all along, still has the row and an edit of its own from before
+    /// the horizon, plus one from after it. On reconnect the row must not come back, the edit from
+    /// after goes through, and synclet 2 is told (the acknowledgement names the horizon); its rejoin
+    /// hands back what no peer had, and writing the edit again keeps it.
+    /// </summary>
+    public static async Task Tombstones_collected_then_stale_replica_rejoins(NewGroup newGroup, int depth)
+    {
+        await using var group = newGroup(2, depth, Topology.Pool);
+        var (store, stale) = (group[1], group[2]);
+        // Ids a typed table has too (its columns "aa", "ab", "ba"): the offline edit beside the deleted atom, the later one in the kept row.
+        string[] offline = depth == 1 ? ["c"] : Near(depth);
+        string[] fresh = depth == 1 ? ["d"] : Beside(Far(depth), At(depth)[^1]);
+        await group.StartAllAsync();
+        await stale.SetAtomAsync(At(depth), "deleted later");
+        await stale.SetAtomAsync(Far(depth), "kept");
+        await group.AssertEquivalentAsync(Trees.Of((At(depth), "deleted later"), (Far(depth), "kept")));
+
+        await stale.StopAsync();
+        group.Later();
+        await stale.SetAtomAsync(offline, "offline edit");
+        group.Later();
+        await store.DeleteAtomAsync(At(depth));
+        group.Clock.Advance(TimeSpan.FromDays(31));
+        var horizon = group.Clock.GetUtcNow() - TimeSpan.FromDays(30);
+        Assert.Equal(1, await store.CollectTombstonesAsync(horizon));
+        Assert.Equal(string.Empty, await store.GetTimestampAsync(At(depth)));
+        await stale.SetAtomAsync(fresh, "edit after the horizon");
+
+        await stale.StartAsync();
+        await group.SettleAsync();
+        Assert.True((await store.GetAtomAsync(At(depth))).IsAbsent, "The deleted row came back.");
+        Assert.Equal("edit after the horizon", (await store.GetAtomAsync(fresh)).AsString());
+        var refused = await Assert.ThrowsAsync<WritesRefusedException>(() => stale.WhenStoredAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
+        Assert.Equal(horizon.ToUnixTimeMilliseconds(), refused.Refused.Horizon?.ToUnixTimeMilliseconds());
+
+        var dropped = await stale.RejoinAsync(refused.Refused.Horizon!.Value, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(
+            new[] { Protocol.AtomJson.WriteAddress(At(depth)), Protocol.AtomJson.WriteAddress(offline) }.Order(StringComparer.Ordinal),
+            dropped.Select(atom => Protocol.AtomJson.WriteAddress(atom.Address)).Order(StringComparer.Ordinal));
+        await group.AssertEquivalentAsync(Trees.Of((Far(depth), "kept"), (fresh, "edit after the horizon")));
+
+        // The user keeps the offline edit: written again, it is a new write and syncs.
+        await stale.SetAtomAsync(dropped.Single(atom => atom.Address.SequenceEqual(offline)).Address, "offline edit");
+        await stale.WhenSyncedAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await group.AssertEquivalentAsync(Trees.Of((Far(depth), "kept"), (fresh, "edit after the horizon"), (offline, "offline edit")));
+    }
+
+    /// <summary>The sibling of <paramref name="address"/> with the last id <paramref name="id"/>.</summary>
+    private static string[] Beside(string[] address, string id) => [.. address[..^1], id];
 }

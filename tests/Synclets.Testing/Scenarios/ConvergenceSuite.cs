@@ -73,6 +73,10 @@ public abstract class ConvergenceSuite
     public Task Disconnected_conflicting_values_2(int depth, TransportKind kind) => ConvergenceScenarios.Disconnected_conflicting_values_2((count, d, topology) => Group(count, d, kind, topology), depth);
 
     [Theory]
+    [MemberData(nameof(ScenarioCases.DepthsAndTransports), MemberType = typeof(ScenarioCases))]
+    public Task Tombstones_collected_then_stale_replica_rejoins(int depth, TransportKind kind) => ConvergenceScenarios.Tombstones_collected_then_stale_replica_rejoins((count, d, topology) => Group(count, d, kind, topology), depth);
+
+    [Theory]
     [MemberData(nameof(ScenarioCases.NWay), MemberType = typeof(ScenarioCases))]
     public Task N_way(int count, Topology topology, int depth, TransportKind kind) =>
         ConvergenceScenarios.N_way((c, d, t) => Group(c, d, kind, t), count, topology, depth);

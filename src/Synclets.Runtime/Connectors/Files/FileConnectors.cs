@@ -37,7 +37,7 @@ internal sealed class FileDataConnector(JsonFileStore store, MemoryDataConnector
 }
 
 /// <summary>The meta half of a <see cref="JsonFileStore"/>, with stored hashes (kept in memory).</summary>
-internal sealed class FileMetaConnector(JsonFileStore store, MemoryMetaConnector memory) : IMetaConnector, IBulkMetaReader, IStoredHashes, ITransactionalConnector
+internal sealed class FileMetaConnector(JsonFileStore store, MemoryMetaConnector memory) : IMetaConnector, IBulkMetaReader, IStoredHashes, ITransactionalConnector, ITombstoneCollector
 {
     public int Depth => memory.Depth;
 
@@ -55,6 +55,25 @@ internal sealed class FileMetaConnector(JsonFileStore store, MemoryMetaConnector
     public ValueTask<IReadOnlyDictionary<string, string>> GetChildTimestampsAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) => memory.GetChildTimestampsAsync(parentAddress, cancellationToken);
 
     public ValueTask<uint> GetHashAsync(IReadOnlyList<string> parentAddress, CancellationToken cancellationToken = default) => memory.GetHashAsync(parentAddress, cancellationToken);
+
+    public ValueTask<long> GetTombstoneHorizonAsync(CancellationToken cancellationToken = default) => memory.GetTombstoneHorizonAsync(cancellationToken);
+
+    public async ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken = default)
+    {
+        await memory.SetTombstoneHorizonAsync(horizon, cancellationToken).ConfigureAwait(false);
+        await store.HorizonChangedAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
+    {
+        var removed = await memory.RemoveTombstonesAsync(stampedBefore, data, removed: null, cancellationToken).ConfigureAwait(false);
+        foreach (var address in removed)
+        {
+            await store.WrittenAsync(address).ConfigureAwait(false);
+        }
+
+        return removed.Count;
+    }
 
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)
     {

@@ -12,6 +12,9 @@ namespace Synclets.Connectors.Files;
 /// <remarks>The whole file (or the changed top-level file) is rewritten per unit of work: suited to settings and small documents, not to millions of atoms.</remarks>
 public sealed class JsonFileStore
 {
+    /// <summary>The property holding the tombstone horizon (milliseconds since the Unix epoch), in every file once tombstones were collected.</summary>
+    private const string TombstoneHorizonProperty = "tombstoneHorizon";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly string _path;
     private readonly bool _folder;
@@ -19,6 +22,7 @@ public sealed class JsonFileStore
     private readonly MemoryMetaConnector _meta;
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private int _openUnits;
+    private bool _horizonChanged;
 
     private JsonFileStore(string path, bool folder, int depth)
     {
@@ -123,6 +127,16 @@ public sealed class JsonFileStore
         }
     }
 
+    /// <summary>The tombstone horizon changed: every file says it, so a folder's files are all rewritten (a rare event).</summary>
+    internal async ValueTask HorizonChangedAsync()
+    {
+        _horizonChanged = true;
+        if (_openUnits == 0)
+        {
+            await SaveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     internal async ValueTask WrittenAsync(IReadOnlyList<string> address)
     {
         _dirty.Add(address[0]);
@@ -162,6 +176,17 @@ public sealed class JsonFileStore
 
     private async ValueTask SaveAsync(CancellationToken cancellationToken)
     {
+        if (_horizonChanged)
+        {
+            _horizonChanged = false;
+            _dirty.Add(string.Empty); // A single file is rewritten for any dirty id.
+            if (_folder)
+            {
+                _dirty.Remove(string.Empty);
+                _dirty.UnionWith(await _meta.GetChildIdsAsync([], cancellationToken).ConfigureAwait(false));
+            }
+        }
+
         if (_dirty.Count == 0)
         {
             return;
@@ -191,6 +216,11 @@ public sealed class JsonFileStore
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("depth", Depth);
+                if (await _meta.GetTombstoneHorizonAsync(cancellationToken).ConfigureAwait(false) is > 0 and var horizon)
+                {
+                    writer.WriteNumber(TombstoneHorizonProperty, horizon);
+                }
+
                 writer.WritePropertyName("data");
                 await WriteTreeAsync(writer, topLevel, meta: false).ConfigureAwait(false);
                 writer.WritePropertyName("meta");
@@ -297,6 +327,12 @@ public sealed class JsonFileStore
                 || !root.TryGetProperty("data", out var data) || !root.TryGetProperty("meta", out var meta))
             {
                 throw new InvalidDataException($"'{file}' is not a Synclets store of depth {Depth}: it needs {{\"depth\":{Depth},\"data\":{{...}},\"meta\":{{...}}}}. It was left untouched.");
+            }
+
+            if (root.TryGetProperty(TombstoneHorizonProperty, out var horizon) && horizon.TryGetInt64(out var milliseconds)
+                && milliseconds > await _meta.GetTombstoneHorizonAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await _meta.SetTombstoneHorizonAsync(milliseconds, cancellationToken).ConfigureAwait(false);
             }
 
             await LoadTreeAsync(file, data, [], isMeta: false).ConfigureAwait(false);
