@@ -402,7 +402,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
             }
 
             room.StoreTransport = room.CreateTransport(_options.RoomTransport);
-            room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, MeterFactory = _meters, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom });
+            room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, MeterFactory = _meters, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom, KeepTombstonesFor = _options.KeepTombstonesFor });
             room.StoreOwner = storage.Owner;
             await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
         }

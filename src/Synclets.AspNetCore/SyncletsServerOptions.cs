@@ -103,6 +103,14 @@ public sealed class SyncletsServerOptions
     /// </summary>
     public SyncletsAccessRules? AccessRules { get; set; }
 
+    /// <summary>
+    /// How long a stored room remembers deletions (<see cref="SyncletOptions.KeepTombstonesFor"/>);
+    /// forever when null, the default. With it set, each room's store collects the tombstones
+    /// older than this every hour, and a client that was away longer is refused its stale writes
+    /// and told to rejoin (docs/concepts.md, "Tombstones"). 30 days suits most apps.
+    /// </summary>
+    public TimeSpan? KeepTombstonesFor { get; set; }
+
     /// <summary>Hooks of a stored room's synclet (authorization against it), by room name.</summary>
     public Func<string, IServiceProvider, SyncletHooks>? HooksFactory { get; set; }
 

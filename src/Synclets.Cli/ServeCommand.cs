@@ -24,17 +24,30 @@ internal static class ServeCommand
         var postgres = new Option<string?>("--postgres") { Description = "Keep the rooms in PostgreSQL instead of SQLite files: a connection string, e.g. \"Host=db;Username=app;Password=...;Database=app\". Each room is a schema (room_NAME), created on first use." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Debug: every message handled, and which user each connection id is." };
         var dashboard = new Option<bool>("--dashboard") { Description = "Serve the live page at http://HOST/synclets: rooms, clients, message rates, each room's tree. It shows every room's data, as any client of this server (which asks no login) can read it: listen on a private address." };
-        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, roomDepths, relay, postgres, verbose, dashboard };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(roomDepths) ?? [], parse.GetValue(relay), parse.GetValue(postgres), parse.GetValue(verbose), parse.GetValue(dashboard), cancellationToken));
+        var keepTombstones = new Option<string?>("--keep-tombstones") { Description = "Forget deletions older than this, e.g. 30d, 12h, 90m (the default keeps them forever). A client away longer is told to rejoin: see docs/concepts.md, \"Tombstones\"." };
+        var command = new Command("serve", "Run a sync server: clients connect to ws://HOST/sync/{room}; each room keeps a SQLite store in the data folder.") { urls, data, depth, roomDepths, relay, postgres, verbose, dashboard, keepTombstones };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, parse.GetValue(data)!, parse.GetValue(depth), parse.GetValue(roomDepths) ?? [], parse.GetValue(relay), parse.GetValue(postgres), parse.GetValue(verbose), parse.GetValue(dashboard), parse.GetValue(keepTombstones), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, string[] roomDepthTexts, bool relay, string? postgres, bool verbose, bool dashboard, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string urls, DirectoryInfo data, int depth, string[] roomDepthTexts, bool relay, string? postgres, bool verbose, bool dashboard, string? keepTombstonesText, CancellationToken cancellationToken)
     {
         if (depth < 1)
         {
             await Console.Error.WriteLineAsync($"--depth must be at least 1, not {depth}.");
             return 2;
+        }
+
+        TimeSpan? keepTombstones = null;
+        if (keepTombstonesText is not null)
+        {
+            if (Durations.TryParse(keepTombstonesText) is not { } parsed)
+            {
+                await Console.Error.WriteLineAsync($"--keep-tombstones must be a positive number of days, hours, minutes or seconds, like 30d, 12h, 90m or 45s, not '{keepTombstonesText}'.");
+                return 2;
+            }
+
+            keepTombstones = parsed;
         }
 
         var roomDepths = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -71,6 +84,7 @@ internal static class ServeCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSynclets(options =>
         {
+            options.KeepTombstonesFor = keepTombstones;
             if (!relay)
             {
                 options.StoreFactory = async (room, _, token) =>

@@ -11,6 +11,7 @@ namespace Synclets.Cli.Tests;
 public sealed class CliEndToEndTests : IDisposable
 {
     private static readonly string Tool = SyncletsTool.Path;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _folder = Directory.CreateTempSubdirectory("synclets-cli-").FullName;
 
     public void Dispose()
@@ -101,6 +102,59 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal(before, await File.ReadAllBytesAsync(path));
         Assert.False(File.Exists(path + "-wal"), "inspect switched the file to WAL");
     }
+
+    [Fact]
+    public async Task Serve_keep_tombstones_forgets_old_deletions_and_tells_a_stale_client_to_rejoin()
+    {
+        // Ten days ago: the server's room and a phone both had two notes; the phone went offline
+        // and the server deleted one.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10));
+        var room = Path.Combine(_folder, "server", ServeCommandFileName("notes"));
+        Directory.CreateDirectory(Path.GetDirectoryName(room)!);
+        var phone = new Connectors.MemoryDataConnector(2);
+        var phoneMeta = new Connectors.MemoryMetaConnector(2);
+        await using (var store = await SqliteStore.OpenAsync(room, 2))
+        {
+            var pool = new Transports.MemoryPool();
+            await using var server = new Synclet(store.Data, store.Meta, pool.CreateTransport(), new SyncletOptions { Id = "server", TimeProvider = clock });
+            await using var offline = new Synclet(phone, phoneMeta, pool.CreateTransport(), new SyncletOptions { Id = "phone", TimeProvider = clock });
+            await server.StartAsync();
+            await offline.StartAsync();
+            await server.SetAtomAsync(["n1", "text"], "kept");
+            await server.SetAtomAsync(["n2", "text"], "deleted");
+            await offline.WhenSyncedAsync(new CancellationTokenSource(Patience).Token);
+            await offline.StopAsync();
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await server.DeleteAtomAsync(["n2", "text"]);
+        }
+
+        using var serve = Start("serve", "--urls", "http://127.0.0.1:0", "--data", Path.Combine(_folder, "server"), "--keep-tombstones", "7d");
+        try
+        {
+            var site = (await SyncletsTool.WaitUntilListeningAsync(serve))["Listening on ".Length..].Split(' ')[0].Replace("/sync/{room}", string.Empty, StringComparison.Ordinal);
+            await using var client = new Synclet(phone, phoneMeta, new Transports.WebSocketTransport(new Uri(site + "/sync/notes")), new SyncletOptions { Id = "phone" });
+            await client.StartAsync();
+
+            // The room forgot the deletion when it opened: the phone's copy is refused, not revived, and the phone is told.
+            var refused = await Assert.ThrowsAsync<WritesRefusedException>(() => client.WhenSyncedAsync(new CancellationTokenSource(Patience).Token));
+            Assert.NotNull(refused.Refused.Horizon);
+            var dropped = await client.RejoinAsync(refused.Refused.Horizon.Value, new CancellationTokenSource(Patience).Token);
+            Assert.Equal(["n2", "text"], Assert.Single(dropped).Address);
+            Assert.Equal("kept", (await client.GetAtomAsync(["n1", "text"])).AsString());
+            Assert.True((await client.GetAtomAsync(["n2", "text"])).IsAbsent);
+        }
+        finally
+        {
+            serve.Kill();
+            await serve.WaitForExitAsync();
+        }
+
+        var rejected = await RunAsync("serve", "--keep-tombstones", "soon");
+        Assert.Equal(2, rejected.ExitCode);
+        Assert.Contains("--keep-tombstones must be", rejected.Output, StringComparison.Ordinal);
+    }
+
+    private static string ServeCommandFileName(string room) => Uri.EscapeDataString(room) + ".db";
 
     [Fact]
     public async Task Serve_does_not_watch_its_working_folder()

@@ -89,13 +89,17 @@ public sealed partial class Synclet
         return removed;
     }
 
-    /// <summary>With <see cref="SyncletOptions.KeepTombstonesFor"/> set: collects now, then every interval, on the work loop.</summary>
-    private void StartCollectingTombstones()
+    /// <summary>
+    /// With <see cref="SyncletOptions.KeepTombstonesFor"/> set, at start (on the work loop, before
+    /// the first message is handled): collects now, then every interval.
+    /// </summary>
+    private async ValueTask StartCollectingTombstonesAsync()
     {
-        if (_keepTombstonesFor is { } keep)
+        if (_keepTombstonesFor is { } keep && _tombstoneTimer is null)
         {
             var interval = _tombstoneCollectionInterval;
-            _tombstoneTimer ??= _time.CreateTimer(_ => Post(() => CollectByPolicyAsync(keep, interval)), null, TimeSpan.Zero, interval);
+            await CollectByPolicyAsync(keep, interval).ConfigureAwait(false);
+            _tombstoneTimer = _time.CreateTimer(_ => Post(() => CollectByPolicyAsync(keep, interval)), null, interval, interval);
         }
     }
 

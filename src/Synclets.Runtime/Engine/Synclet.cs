@@ -179,7 +179,7 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
         }
 
         _started = true;
-        StartCollectingTombstones();
+        await StartCollectingTombstonesAsync().ConfigureAwait(false);
         _router.Open();
         Log.Started(_logger, _logId, _transports.Count);
         _hooks.OnStart();
