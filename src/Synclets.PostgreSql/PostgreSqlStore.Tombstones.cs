@@ -51,6 +51,9 @@ public sealed partial class PostgreSqlStore
             Quoted(stampedBefore)).ConfigureAwait(false);
         _knownTimestamps.Clear();
         _lastTimestampRead = null;
+
+        // The parents emptied keep a row of hash 0 each: gone too, as no row reads as 0 (the root row stays: a store without one rebuilds its hashes on open).
+        await WriteAloneOrInUnitAsync($"DELETE FROM {_schema.Hashes} WHERE \"hash\" = 0 AND \"parent\" LIKE '[%' AND \"parent\" <> '[]'", _ => { }, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 

@@ -79,6 +79,10 @@ public sealed partial class SqliteStore
             }
         });
 
+        // The parents emptied keep a row of hash 0 each: gone too, as no row reads as 0 (the root row stays: a store without one rebuilds its hashes on open).
+        FlushHashes();
+        Write(() => _connection.Run($"DELETE FROM {SqliteSchema.Quote(_options.HashTable)} WHERE \"hash\" = 0 AND \"parent\" LIKE '[%' AND \"parent\" <> '[]'", _unit.Transaction));
+
         _lastTimestampRead = null;
         _lastRowRead = null;
         return removed;

@@ -33,6 +33,10 @@ internal sealed record ScenarioResult
 
     public double? P99Ms { get; init; }
 
+    public long? SizeBeforeBytes { get; init; }
+
+    public long? SizeAfterBytes { get; init; }
+
     public bool Converged { get; init; }
 
     public string? Note { get; init; }

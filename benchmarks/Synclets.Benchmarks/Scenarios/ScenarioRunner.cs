@@ -144,9 +144,17 @@ internal static class ScenarioRunner
             plans.Add(("initial-sync", "memory", sqlite));
         }
 
+        var storeOf = new Dictionary<Func<Task<ScenarioResult>>, string>();
+        foreach (var store in TombstoneScenarios.Stores.Where(store => !store.StartsWith("postgres", StringComparison.Ordinal) || PostgresScenarios.ConnectionString is not null))
+        {
+            Func<Task<ScenarioResult>> collect = () => TombstoneScenarios.RunAsync(store, atoms is { } cells ? cells / 10 : 100_000);
+            storeOf[collect] = store;
+            plans.Add((TombstoneScenarios.Scenario, "none", collect));
+        }
+
         foreach (var (scenario, transport, run) in plans)
         {
-            var store = typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : run == postgres || run == postgresChange ? PostgresScenarios.Store : postgresTyped.Contains(run) ? TypedPostgresScenarios.Store : scenario == "tracker" ? "none" : "memory";
+            var store = storeOf.TryGetValue(run, out var named) ? named : typedPlans.Contains(run) ? "sqlite-typed" : sqlitePlans.Contains(run) ? "sqlite-generic" : run == postgres || run == postgresChange ? PostgresScenarios.Store : postgresTyped.Contains(run) ? TypedPostgresScenarios.Store : scenario == "tracker" ? "none" : "memory";
             if (!filters.TrueForAll(filter => Matches(filter, scenario) || Matches(filter, store) || Matches(filter, transport)))
             {
                 continue;
