@@ -111,7 +111,7 @@ public sealed class PostgreSqlMetaConnector : IMetaConnector, IBulkMetaReader, I
 
     /// <inheritdoc/>
     /// <remarks>One statement: the meta rows stamped before the horizon with no data row.</remarks>
-    public ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) => _store.RemoveTombstonesAsync(stampedBefore, cancellationToken);
+    public ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) => _store.RemoveTombstonesAsync(stampedBefore, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using Npgsql;
+using Synclets.Connectors;
 using Synclets.Protocol;
 
 namespace Synclets.PostgreSql;
@@ -23,10 +24,10 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>Deletes the meta rows stamped before <paramref name="stampedBefore"/> that have no data row, in one statement, taking each one's hash out of its parents.</summary>
-    internal async ValueTask<long> RemoveTombstonesAsync(string stampedBefore, CancellationToken cancellationToken)
+    internal async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, CancellationToken cancellationToken)
     {
         var levels = string.Join(", ", _schema.Levels.Select(PostgreSqlSchema.Quote));
-        long removed = 0;
+        var removed = RemovedTombstones.None;
         var address = new string[Depth];
 
         // Timestamps are kept as JSON strings of an ASCII alphabet, compared byte by byte (the C collation), whatever the database's.
@@ -39,13 +40,14 @@ public sealed partial class PostgreSqlStore
                     address[level] = row.GetString(level);
                 }
 
-                var delta = Fnv1a.Hash(Unquoted(row.GetString(Depth)));
+                var timestamp = Unquoted(row.GetString(Depth));
+                var delta = Fnv1a.Hash(timestamp);
                 foreach (var parent in ParentKeys(address))
                 {
                     _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
                 }
 
-                removed++;
+                removed = removed.Add(timestamp);
             },
             cancellationToken,
             Quoted(stampedBefore)).ConfigureAwait(false);

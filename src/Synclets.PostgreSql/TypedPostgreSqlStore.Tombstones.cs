@@ -28,12 +28,12 @@ public sealed partial class TypedPostgreSqlStore<TRow> : ITombstoneCollector
 
     /// <inheritdoc/>
     /// <remarks>Two statements a column (read the old timestamps for the root hash, then clear them), then one for the meta rows left empty.</remarks>
-    public async ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
+    public async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
     {
-        var removed = await WriteInUnitAsync(
+        var removed = RemovedTombstones.None;
+        await WriteInUnitAsync(
             async () =>
             {
-                long count = 0;
                 foreach (var column in _columns)
                 {
                     var quoted = PostgreSqlSchema.Quote(column.Id);
@@ -45,8 +45,9 @@ public sealed partial class TypedPostgreSqlStore<TRow> : ITombstoneCollector
                     {
                         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            _pendingRootDelta ^= Fnv1a.Hash(rows.GetString(0));
-                            count++;
+                            var timestamp = rows.GetString(0);
+                            _pendingRootDelta ^= Fnv1a.Hash(timestamp);
+                            removed = removed.Add(timestamp);
                         }
                     }
 
@@ -56,7 +57,7 @@ public sealed partial class TypedPostgreSqlStore<TRow> : ITombstoneCollector
 
                 await using var empty = _session.Command($"DELETE FROM {_meta} WHERE {string.Join(" AND ", _columns.Select(column => PostgreSqlSchema.Quote(column.Id) + " IS NULL"))}", []);
                 await empty.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return count;
+                return removed.Count;
             },
             cancellationToken).ConfigureAwait(false);
         _knownTimestamps.Clear();

@@ -174,7 +174,7 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
 
     /// <inheritdoc/>
     /// <remarks>One statement: the meta rows stamped before the horizon with no data row.</remarks>
-    public ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
+    public ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_store.RemoveTombstones(stampedBefore));
 
     /// <inheritdoc/>

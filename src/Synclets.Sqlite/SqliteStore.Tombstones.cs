@@ -1,3 +1,4 @@
+using Synclets.Connectors;
 using Synclets.Protocol;
 
 namespace Synclets.Sqlite;
@@ -36,11 +37,11 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Deletes the meta rows stamped before <paramref name="stampedBefore"/> that have no data row, in one statement, taking each one's hash out of its parents.</summary>
-    internal long RemoveTombstones(string stampedBefore)
+    internal RemovedTombstones RemoveTombstones(string stampedBefore)
     {
         if (!_unit.IsOpen)
         {
-            long alone = 0;
+            var alone = RemovedTombstones.None;
             RunUnit(() => alone = RemoveTombstones(stampedBefore));
             return alone;
         }
@@ -50,7 +51,7 @@ public sealed partial class SqliteStore
         var address = SqliteSchema.Quote(_options.AddressColumn);
         var timestamp = SqliteSchema.Quote(_options.TimestampColumn);
         var levels = string.Join(", ", Enumerable.Range(1, Depth).Select(level => SqliteSchema.Quote(SqliteSchema.Level(_options, level))));
-        long removed = 0;
+        var removed = RemovedTombstones.None;
         Write(() =>
         {
             using var command = _connection.CreateCommand();
@@ -68,14 +69,15 @@ public sealed partial class SqliteStore
                     ids[level] = rows.GetString(level);
                 }
 
-                var delta = Fnv1a.Hash(SqliteLayout.ReadTimestamp(rows.GetString(Depth)));
+                var timestamp = SqliteLayout.ReadTimestamp(rows.GetString(Depth));
+                var delta = Fnv1a.Hash(timestamp);
                 for (var length = 0; length < Depth; length++)
                 {
                     var parent = AtomJson.WriteAddress(ids[..length]);
                     _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
                 }
 
-                removed++;
+                removed = removed.Add(timestamp);
             }
         });
 

@@ -26,10 +26,10 @@ public sealed partial class TypedSqliteStore<TRow> : ITombstoneCollector
 
     /// <inheritdoc/>
     /// <remarks>Two statements a column (read the old timestamps for the root hash, then clear them), then one for the meta rows left empty.</remarks>
-    public ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
+    public ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
     {
         Flush(); // What the unit buffered (a rejoin's removals) is in the tables before they are read.
-        long removed = 0;
+        var removed = RemovedTombstones.None;
         Write(() =>
         {
             for (var bit = 0; bit < _columns.Length; bit++)
@@ -39,7 +39,7 @@ public sealed partial class TypedSqliteStore<TRow> : ITombstoneCollector
                 foreach (var timestamp in _connection.ReadStrings($"SELECT {column} FROM {_meta} WHERE {deleted}", _unit.Transaction, ("@before", stampedBefore)))
                 {
                     _pendingRootDelta ^= Fnv1a.Hash(timestamp);
-                    removed++;
+                    removed = removed.Add(timestamp);
                 }
 
                 _connection.Run($"UPDATE {_meta} SET {column} = NULL WHERE {deleted}", _unit.Transaction, ("@before", stampedBefore));

@@ -17,7 +17,7 @@ public interface ITombstoneCollector
     /// <summary>The horizon this store has collected tombstones up to (0 when it never has); it must survive a reopen.</summary>
     ValueTask<long> GetTombstoneHorizonAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Records the horizon (the engine never lowers it).</summary>
+    /// <summary>Records the horizon (0 when a rejoin took the peers' copies of everything older).</summary>
     ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -27,6 +27,18 @@ public interface ITombstoneCollector
     /// <param name="stampedBefore">A timestamp; tombstones whose timestamps sort before it go.</param>
     /// <param name="data">The synclet's data connector, for a meta connector that cannot tell a deletion by itself (one over a database holding both ignores it).</param>
     /// <param name="cancellationToken">Cancels the collection.</param>
-    /// <returns>How many tombstones were removed.</returns>
-    ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default);
+    /// <returns>How many tombstones were removed, and the newest of their timestamps.</returns>
+    ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What <see cref="ITombstoneCollector.RemoveTombstonesAsync"/> removed.</summary>
+/// <param name="Count">How many tombstones.</param>
+/// <param name="Newest">The greatest of their timestamps (<see cref="Timestamp.None"/> when none): the horizon the store records is just after it.</param>
+public readonly record struct RemovedTombstones(long Count, string Newest)
+{
+    /// <summary>Nothing removed.</summary>
+    public static RemovedTombstones None { get; } = new(0, Timestamp.None);
+
+    /// <summary>This and one more removed tombstone stamped <paramref name="timestamp"/>.</summary>
+    public RemovedTombstones Add(string timestamp) => new(Count + 1, string.CompareOrdinal(timestamp, Newest ?? Timestamp.None) > 0 ? timestamp : Newest ?? Timestamp.None);
 }

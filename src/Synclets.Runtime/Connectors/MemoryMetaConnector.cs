@@ -53,25 +53,27 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
 
     /// <inheritdoc/>
     /// <remarks>Asks <paramref name="data"/> for the value of each timestamp stamped before the horizon.</remarks>
-    public async ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
-        (await RemoveTombstonesAsync(stampedBefore, data, removed: null, cancellationToken).ConfigureAwait(false)).Count;
+    public async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
+        (await RemoveTombstonesAsync(stampedBefore, data, addresses: null, cancellationToken).ConfigureAwait(false)).Removed;
 
-    /// <summary>Removes the tombstones as <see cref="RemoveTombstonesAsync(string, IDataConnector, CancellationToken)"/> does, returning their addresses.</summary>
-    internal async ValueTask<List<string[]>> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, List<string[]>? removed, CancellationToken cancellationToken)
+    /// <summary>Removes the tombstones as <see cref="RemoveTombstonesAsync(string, IDataConnector, CancellationToken)"/> does, with their addresses.</summary>
+    internal async ValueTask<(RemovedTombstones Removed, List<string[]> Addresses)> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, List<string[]>? addresses, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stampedBefore);
         ArgumentNullException.ThrowIfNull(data);
-        removed ??= [];
+        addresses ??= [];
+        var removed = RemovedTombstones.None;
         foreach (var address in _tree.FindLeaves(timestamp => string.CompareOrdinal(timestamp, stampedBefore) < 0))
         {
-            if ((await data.GetAtomAsync(address, cancellationToken).ConfigureAwait(false)).IsAbsent)
+            if ((await data.GetAtomAsync(address, cancellationToken).ConfigureAwait(false)).IsAbsent && _tree.TryGetLeaf(address, out var timestamp))
             {
                 RemoveTimestamp(address);
-                removed.Add(address);
+                addresses.Add(address);
+                removed = removed.Add(timestamp);
             }
         }
 
-        return removed;
+        return (removed, addresses);
     }
 
     /// <summary>Removes one timestamp, taking its hash out of every parent's first (the removal prunes the branches it empties).</summary>

@@ -39,16 +39,25 @@ internal sealed class Tombstones(StoreReader store, PendingChanges changes)
     public bool IsForgottenHere(string mine, string theirs) =>
         _horizon is not null && mine.Length == 0 && string.CompareOrdinal(theirs, _horizon) < 0;
 
-    /// <summary>Records <paramref name="horizon"/> (never lowering it) and removes the tombstones stamped before it.</summary>
+    /// <summary>
+    /// Removes the tombstones stamped before <paramref name="horizon"/> and records, as the store's
+    /// horizon, the millisecond after the newest of them (never lowering it): only a deletion this
+    /// store forgot can be undone by a stale copy, so a store that forgot none (a new replica)
+    /// keeps no horizon and takes every old row it is sent.
+    /// </summary>
     /// <exception cref="NotSupportedException">The meta connector cannot collect tombstones.</exception>
     public async ValueTask<long> CollectAsync(long horizon, CancellationToken cancellationToken)
     {
         var collection = Require();
-        horizon = Math.Max(horizon, Horizon);
-        await collection.SetTombstoneHorizonAsync(horizon, cancellationToken).ConfigureAwait(false);
         var removed = await collection.RemoveTombstonesAsync(Stamp(horizon), store.Data, cancellationToken).ConfigureAwait(false);
-        Remember(horizon);
-        return removed;
+        if (removed.Count > 0 && Timestamp.TryDecode(removed.Newest, out var newest, out _) && Math.Min(newest + 1, horizon) > Horizon)
+        {
+            var recorded = Math.Min(newest + 1, horizon);
+            await collection.SetTombstoneHorizonAsync(recorded, cancellationToken).ConfigureAwait(false);
+            Remember(recorded);
+        }
+
+        return removed.Count;
     }
 
     /// <summary>
@@ -78,6 +87,10 @@ internal sealed class Tombstones(StoreReader store, PendingChanges changes)
         }
 
         await collection.RemoveTombstonesAsync(before, store.Data, cancellationToken).ConfigureAwait(false);
+
+        // The peers' copies of everything older are about to arrive: a horizon of our own would refuse them.
+        await collection.SetTombstoneHorizonAsync(0, cancellationToken).ConfigureAwait(false);
+        Remember(0);
         return setAside;
     }
 

@@ -44,6 +44,22 @@ public sealed class TombstoneTests
     }
 
     [Fact]
+    public async Task A_new_replica_that_collects_still_takes_every_old_row_it_is_sent()
+    {
+        // A server's rows from long ago, and a phone set to forget deletions after 30 days that
+        // joins now: it forgot no deletion, so it keeps no horizon and refuses nothing.
+        var pool = new global::Synclets.Transports.MemoryPool();
+        await using var server = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "server", TimeProvider = _clock });
+        await server.SetAtomAsync(["old", "title"], "written a year ago");
+        _clock.Advance(TimeSpan.FromDays(365));
+        await using var phone = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), pool.CreateTransport(), new SyncletOptions { Id = "phone", TimeProvider = _clock, KeepTombstonesFor = TimeSpan.FromDays(30) });
+        await server.StartAsync();
+        await phone.StartAsync();
+        await phone.WhenSyncedAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal("written a year ago", (await phone.GetAtomAsync(["old", "title"])).AsString());
+    }
+
+    [Fact]
     public async Task A_horizon_in_the_future_is_refused_with_the_reason()
     {
         await using var synclet = new Synclet(new MemoryDataConnector(1), new MemoryMetaConnector(1), new SyncletOptions { TimeProvider = _clock });

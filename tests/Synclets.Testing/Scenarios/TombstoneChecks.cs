@@ -15,7 +15,7 @@ public static class TombstoneChecks
     /// </summary>
     public static async Task Horizon_and_collection_survive_a_reopen(OpenStore open)
     {
-        DateTimeOffset horizon;
+        DateTimeOffset horizon, deleted;
         uint rootHash;
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-2));
         var (data, meta, handle) = await open();
@@ -27,6 +27,7 @@ public static class TombstoneChecks
             await synclet.SetAtomAsync(["b", "aa"], "deleted too");
             await synclet.DeleteAtomAsync(["a", "aa"]);
             await synclet.DeleteAtomAsync(["b", "aa"]);
+            deleted = clock.GetUtcNow();
             clock.Advance(TimeSpan.FromDays(1));
             horizon = clock.GetUtcNow();
             Assert.Equal(2, await synclet.CollectTombstonesAsync(horizon));
@@ -38,7 +39,9 @@ public static class TombstoneChecks
         await using (handle)
         await using (var synclet = new Synclet(data, meta))
         {
-            Assert.Equal(horizon.ToUnixTimeMilliseconds(), await ((ITombstoneCollector)meta).GetTombstoneHorizonAsync());
+            // The horizon kept is just after the newest deletion forgotten (no later: nothing after it was forgotten).
+            Assert.Equal(deleted.ToUnixTimeMilliseconds() + 1, await ((ITombstoneCollector)meta).GetTombstoneHorizonAsync());
+            Assert.True(deleted < horizon);
             Assert.Equal(string.Empty, await synclet.GetTimestampAsync(["a", "aa"]));
             Assert.Equal(string.Empty, await synclet.GetTimestampAsync(["b", "aa"]));
             Assert.Equal(["a"], await synclet.GetChildIdsAsync([]));

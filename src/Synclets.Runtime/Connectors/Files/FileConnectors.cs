@@ -64,15 +64,15 @@ internal sealed class FileMetaConnector(JsonFileStore store, MemoryMetaConnector
         await store.HorizonChangedAsync().ConfigureAwait(false);
     }
 
-    public async ValueTask<long> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
+    public async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
     {
-        var removed = await memory.RemoveTombstonesAsync(stampedBefore, data, removed: null, cancellationToken).ConfigureAwait(false);
-        foreach (var address in removed)
+        var (removed, addresses) = await memory.RemoveTombstonesAsync(stampedBefore, data, addresses: null, cancellationToken).ConfigureAwait(false);
+        foreach (var address in addresses)
         {
             await store.WrittenAsync(address).ConfigureAwait(false);
         }
 
-        return removed.Count;
+        return removed;
     }
 
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)
