@@ -7,8 +7,9 @@ public sealed partial class Synclet
 {
     /// <summary>
     /// Forgets the deletions stamped before <paramref name="stampedBefore"/>: their timestamps are
-    /// removed from the store, in one unit of work, and the store remembers the horizon. From then
-    /// on a received write of an atom this store does not have, stamped before the horizon, is
+    /// removed from the store, in one unit of work, and the store remembers its horizon, the
+    /// millisecond after the newest deletion it forgot. From then on a received write of an atom
+    /// this store does not have, stamped before the horizon, is
     /// refused (it may be a copy of a row deleted here), and its writer is told to rejoin (see
     /// <see cref="RejoinAsync"/>). Atoms the store has merge as always.
     /// </summary>
