@@ -27,32 +27,51 @@ public sealed partial class TypedPostgreSqlStore<TRow> : ITombstoneCollector
             cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    /// <remarks>Two statements a column (read the old timestamps for the root hash, then clear them), then one for the meta rows left empty.</remarks>
+    /// <remarks>
+    /// Two statements: one that reads the deleted cells' timestamps stamped before the horizon
+    /// (for the root hash) and clears them, in one pass over the meta table joined with the rows'
+    /// absent masks, and one for the meta rows left empty.
+    /// </remarks>
     public async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
     {
         var removed = RemovedTombstones.None;
+
+        // A meta row without a data row is all deleted: its mask reads as -1, every bit set.
+        // Timestamps compared byte by byte (the C collation), whatever the database's.
+        string Deleted(PostgreSqlColumn column, string table, string absentMask) =>
+            $"({table}.{PostgreSqlSchema.Quote(column.Id)} COLLATE \"C\" < $1 AND (({absentMask} >> {_bits[column.Id]}) & 1) = 1)";
+        var inMeta = _columns.Select(column => Deleted(column, "meta", "COALESCE(row.\"absent\", -1)"));
+        var gone = _columns.Select(column => Deleted(column, "old", "old.\"absent\"")).ToArray();
+        var sql = $"""
+            WITH old AS (
+                SELECT meta.{_key}, {string.Join(", ", _columns.Select(column => "meta." + PostgreSqlSchema.Quote(column.Id)))}, COALESCE(row."absent", -1) AS "absent"
+                FROM {_meta} AS meta LEFT JOIN {_table} AS row ON row.{_key} = meta.{_key}
+                WHERE {string.Join(" OR ", inMeta)}
+                FOR UPDATE OF meta),
+            cleared AS (
+                UPDATE {_meta} AS meta SET {string.Join(", ", _columns.Select((column, i) => $"{PostgreSqlSchema.Quote(column.Id)} = CASE WHEN {gone[i]} THEN NULL ELSE meta.{PostgreSqlSchema.Quote(column.Id)} END"))}
+                FROM old WHERE meta.{_key} = old.{_key})
+            SELECT {string.Join(", ", _columns.Select((column, i) => $"CASE WHEN {gone[i]} THEN old.{PostgreSqlSchema.Quote(column.Id)} END"))}
+            FROM old
+            """;
         await WriteInUnitAsync(
             async () =>
             {
-                foreach (var column in _columns)
+                await using (var clear = _session.Command(sql, [stampedBefore]))
+                await using (var rows = await clear.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var quoted = PostgreSqlSchema.Quote(column.Id);
-
-                    // Timestamps compared byte by byte (the C collation), whatever the database's.
-                    var deleted = $"{quoted} COLLATE \"C\" < $1 AND NOT EXISTS (SELECT 1 FROM {_table} AS row WHERE row.{_key} = {_meta}.{_key} AND ((row.\"absent\" >> {_bits[column.Id]}) & 1) = 0)";
-                    await using (var read = _session.Command($"SELECT {quoted} FROM {_meta} WHERE {deleted}", [stampedBefore]))
-                    await using (var rows = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        for (var column = 0; column < _columns.Length; column++)
                         {
-                            var timestamp = rows.GetString(0);
-                            _pendingRootDelta ^= Fnv1a.Hash(timestamp);
-                            removed = removed.Add(timestamp);
+                            if (!rows.IsDBNull(column))
+                            {
+                                var timestamp = rows.GetString(column);
+                                _pendingRootDelta ^= Fnv1a.Hash(timestamp);
+                                removed = removed.Add(timestamp);
+                            }
                         }
                     }
-
-                    await using var clear = _session.Command($"UPDATE {_meta} SET {quoted} = NULL WHERE {deleted}", [stampedBefore]);
-                    await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 await using var empty = _session.Command($"DELETE FROM {_meta} WHERE {string.Join(" AND ", _columns.Select(column => PostgreSqlSchema.Quote(column.Id) + " IS NULL"))}", []);
