@@ -25,26 +25,50 @@ public sealed partial class TypedSqliteStore<TRow> : ITombstoneCollector
     }
 
     /// <inheritdoc/>
-    /// <remarks>Two statements a column (read the old timestamps for the root hash, then clear them), then one for the meta rows left empty.</remarks>
+    /// <remarks>
+    /// Three statements: one reads the deleted cells' timestamps stamped before the horizon (for
+    /// the root hash), one clears them, in one pass each over the meta table joined with the rows'
+    /// absent masks, and one deletes the meta rows left empty.
+    /// </remarks>
     public ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
     {
         Flush(); // What the unit buffered (a rejoin's removals) is in the tables before they are read.
+
+        // A meta row without a data row is all deleted: its mask reads as every column's bit set.
+        string Deleted(int bit, string table, string absentMask) =>
+            $"({table}.{SqliteSchema.Quote(_columns[bit])} < @before AND (({absentMask} >> {bit}) & 1) = 1)";
+        var bits = Enumerable.Range(0, _columns.Length).ToArray();
+        var anyInMeta = string.Join(" OR ", bits.Select(bit => Deleted(bit, "meta", "COALESCE(row.\"absent\", @all)")));
+        var read = $"SELECT {string.Join(", ", bits.Select(bit => $"CASE WHEN {Deleted(bit, "meta", "COALESCE(row.\"absent\", @all)")} THEN meta.{SqliteSchema.Quote(_columns[bit])} END"))} "
+            + $"FROM {_meta} AS meta LEFT JOIN {_table} AS row ON row.{_key} = meta.{_key} WHERE {anyInMeta}";
+        var clear = $"UPDATE {_meta} SET {string.Join(", ", bits.Select(bit => $"{SqliteSchema.Quote(_columns[bit])} = CASE WHEN {Deleted(bit, _meta, "mask.\"absent\"")} THEN NULL ELSE {_meta}.{SqliteSchema.Quote(_columns[bit])} END"))} "
+            + $"FROM (SELECT meta.{_key} AS \"key\", COALESCE(row.\"absent\", @all) AS \"absent\" FROM {_meta} AS meta LEFT JOIN {_table} AS row ON row.{_key} = meta.{_key} WHERE {anyInMeta}) AS mask "
+            + $"WHERE {_meta}.{_key} = mask.\"key\"";
         var removed = RemovedTombstones.None;
         Write(() =>
         {
-            for (var bit = 0; bit < _columns.Length; bit++)
+            using (var command = _connection.CreateCommand())
             {
-                var column = SqliteSchema.Quote(_columns[bit]);
-                var deleted = $"{column} < @before AND NOT EXISTS (SELECT 1 FROM {_table} AS row WHERE row.{_key} = {_meta}.{_key} AND ((row.\"absent\" >> {bit}) & 1) = 0)";
-                foreach (var timestamp in _connection.ReadStrings($"SELECT {column} FROM {_meta} WHERE {deleted}", _unit.Transaction, ("@before", stampedBefore)))
+                command.Transaction = _unit.Transaction;
+                command.CommandText = read;
+                command.Parameters.AddWithValue("@before", stampedBefore);
+                command.Parameters.AddWithValue("@all", _allMask);
+                using var rows = command.ExecuteReader();
+                while (rows.Read())
                 {
-                    _pendingRootDelta ^= Fnv1a.Hash(timestamp);
-                    removed = removed.Add(timestamp);
+                    foreach (var bit in bits)
+                    {
+                        if (!rows.IsDBNull(bit))
+                        {
+                            var timestamp = rows.GetString(bit);
+                            _pendingRootDelta ^= Fnv1a.Hash(timestamp);
+                            removed = removed.Add(timestamp);
+                        }
+                    }
                 }
-
-                _connection.Run($"UPDATE {_meta} SET {column} = NULL WHERE {deleted}", _unit.Transaction, ("@before", stampedBefore));
             }
 
+            _connection.Run(clear, _unit.Transaction, ("@before", stampedBefore), ("@all", _allMask));
             _connection.Run($"DELETE FROM {_meta} WHERE {string.Join(" AND ", _columns.Select(column => SqliteSchema.Quote(column) + " IS NULL"))}", _unit.Transaction);
         });
 
