@@ -165,6 +165,42 @@ internal sealed class PostgreSqlSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a store's statements that cannot wait for its commit (tombstone collection): after what
+    /// the store buffered (<paramref name="flush"/>), in the unit's transaction, or, outside a unit,
+    /// in one of their own that the store commits (<paramref name="commit"/>) or rolls back
+    /// (<paramref name="rollBack"/>) at once.
+    /// </summary>
+    public async Task WriteNowAsync(Func<CancellationToken, ValueTask> flush, Func<Task> write, Func<CancellationToken, ValueTask> commit, Func<ValueTask> rollBack, CancellationToken cancellationToken)
+    {
+        var alone = !InUnit;
+        if (alone)
+        {
+            BeginUnit();
+        }
+
+        try
+        {
+            await flush(cancellationToken).ConfigureAwait(false);
+            await TransactionAsync(cancellationToken).ConfigureAwait(false);
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
+        {
+            if (alone)
+            {
+                await rollBack().ConfigureAwait(false);
+            }
+
+            throw Failure("write", exception);
+        }
+
+        if (alone)
+        {
+            await commit(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Rolls the unit of work's transaction back (a broken connection rolled it back already).</summary>
     public async ValueTask RollbackUnitAsync()
     {

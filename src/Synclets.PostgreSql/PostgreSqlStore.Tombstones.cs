@@ -1,4 +1,3 @@
-using Npgsql;
 using Synclets.Connectors;
 using Synclets.Protocol;
 
@@ -14,84 +13,60 @@ public sealed partial class PostgreSqlStore
     internal async ValueTask<long> GetTombstoneHorizonAsync(CancellationToken cancellationToken) =>
         await _session.ScalarAsync($"SELECT \"hash\" FROM {_schema.Hashes} WHERE \"parent\" = '{HorizonKey}'", cancellationToken).ConfigureAwait(false) is long horizon ? horizon : 0;
 
-    internal async ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken)
-    {
-        await WriteAloneOrInUnitAsync(
+    internal ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken) =>
+        new(WriteNowAsync(
             $"INSERT INTO {_schema.Hashes} (\"parent\", \"hash\") VALUES ('{HorizonKey}', $1) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = excluded.\"hash\"",
-            _ => { },
             cancellationToken,
-            horizon).ConfigureAwait(false);
-    }
+            horizon));
 
-    /// <summary>Deletes the meta rows stamped before <paramref name="stampedBefore"/> that have no data row, in one statement, taking each one's hash out of its parents.</summary>
+    /// <summary>
+    /// Deletes the meta rows stamped before <paramref name="stampedBefore"/> that have no data row,
+    /// in one statement, taking each one's hash out of its parents, then the parents left at hash 0.
+    /// </summary>
     internal async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, CancellationToken cancellationToken)
     {
         var levels = string.Join(", ", _schema.Levels.Select(PostgreSqlSchema.Quote));
         var removed = RemovedTombstones.None;
         var address = new string[Depth];
-
-        // Timestamps are kept as JSON strings of an ASCII alphabet, compared byte by byte (the C collation), whatever the database's.
-        await WriteAloneOrInUnitAsync(
-            $"DELETE FROM {_schema.Meta} AS meta WHERE meta.\"timestamp\" COLLATE \"C\" < $1 AND NOT EXISTS (SELECT 1 FROM {_schema.Data} AS data WHERE data.\"address\" = meta.\"address\") RETURNING {levels}, meta.\"timestamp\"",
-            row =>
+        await _session.WriteNowAsync(FlushAsync, async () =>
+        {
+            // Timestamps are kept as JSON strings of an ASCII alphabet, compared byte by byte (the C collation), whatever the database's.
+            await using (var delete = _session.Command($"DELETE FROM {_schema.Meta} AS meta WHERE meta.\"timestamp\" COLLATE \"C\" < $1 AND NOT EXISTS (SELECT 1 FROM {_schema.Data} AS data WHERE data.\"address\" = meta.\"address\") RETURNING {levels}, meta.\"timestamp\"", [Quoted(stampedBefore)]))
+            await using (var rows = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                for (var level = 0; level < Depth; level++)
+                while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    address[level] = row.GetString(level);
-                }
+                    for (var level = 0; level < Depth; level++)
+                    {
+                        address[level] = rows.GetString(level);
+                    }
 
-                var timestamp = Unquoted(row.GetString(Depth));
-                var delta = Fnv1a.Hash(timestamp);
-                foreach (var parent in ParentKeys(address))
-                {
-                    _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
-                }
+                    var timestamp = Unquoted(rows.GetString(Depth));
+                    var delta = Fnv1a.Hash(timestamp);
+                    foreach (var parent in ParentKeys(address))
+                    {
+                        _pendingHashes[parent] = (_pendingHashes.TryGetValue(parent, out var pending) ? pending : 0) ^ delta;
+                    }
 
-                removed = removed.Add(timestamp);
-            },
-            cancellationToken,
-            Quoted(stampedBefore)).ConfigureAwait(false);
+                    removed = removed.Add(timestamp);
+                }
+            }
+
+            // The parents emptied keep a row of hash 0 each: gone too, as no row reads as 0 (the root row stays: a store without one rebuilds its hashes on open).
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await using var zeroes = _session.Command($"DELETE FROM {_schema.Hashes} WHERE \"hash\" = 0 AND \"parent\" LIKE '[%' AND \"parent\" <> '[]'", []);
+            await zeroes.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, CommitUnitAsync, RollbackUnitAsync, cancellationToken).ConfigureAwait(false);
         _knownTimestamps.Clear();
         _lastTimestampRead = null;
-
-        // The parents emptied keep a row of hash 0 each: gone too, as no row reads as 0 (the root row stays: a store without one rebuilds its hashes on open).
-        await WriteAloneOrInUnitAsync($"DELETE FROM {_schema.Hashes} WHERE \"hash\" = 0 AND \"parent\" LIKE '[%' AND \"parent\" <> '[]'", _ => { }, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 
-    /// <summary>Runs one writing statement after what the unit buffered, inside the unit's transaction (or one of its own, committed at once), reading the rows it returns.</summary>
-    private async ValueTask WriteAloneOrInUnitAsync(string sql, Action<NpgsqlDataReader> onRow, CancellationToken cancellationToken, params object[] values)
-    {
-        var alone = !_session.InUnit;
-        if (alone)
+    /// <summary>One writing statement, run now (see <see cref="PostgreSqlSession.WriteNowAsync"/>).</summary>
+    private Task WriteNowAsync(string sql, CancellationToken cancellationToken, params object[] values) =>
+        _session.WriteNowAsync(FlushAsync, async () =>
         {
-            BeginUnit();
-        }
-
-        try
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            await _session.TransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var command = _session.Command(sql, values);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                onRow(reader);
-            }
-        }
-        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
-        {
-            if (alone)
-            {
-                await RollbackUnitAsync().ConfigureAwait(false);
-            }
-
-            throw _session.Failure("write", exception);
-        }
-
-        if (alone)
-        {
-            await CommitUnitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, CommitUnitAsync, RollbackUnitAsync, cancellationToken);
 }

@@ -1,4 +1,3 @@
-using Npgsql;
 using Synclets.Connectors;
 
 namespace Synclets.PostgreSql;
@@ -17,12 +16,11 @@ public sealed partial class TypedPostgreSqlStore<TRow> : ITombstoneCollector
 
     /// <inheritdoc/>
     public async ValueTask SetTombstoneHorizonAsync(long horizon, CancellationToken cancellationToken = default) =>
-        await WriteInUnitAsync(
+        await WriteNowAsync(
             async () =>
             {
                 await using var command = _session.Command($"INSERT INTO {_hashes} (\"parent\", \"hash\") VALUES ('{HorizonKey}', $1) ON CONFLICT (\"parent\") DO UPDATE SET \"hash\" = excluded.\"hash\"", [horizon]);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return 0;
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -54,7 +52,7 @@ public sealed partial class TypedPostgreSqlStore<TRow> : ITombstoneCollector
             SELECT {string.Join(", ", _columns.Select((column, i) => $"CASE WHEN {gone[i]} THEN old.{PostgreSqlSchema.Quote(column.Id)} END"))}
             FROM old
             """;
-        await WriteInUnitAsync(
+        await WriteNowAsync(
             async () =>
             {
                 await using (var clear = _session.Command(sql, [stampedBefore]))
@@ -76,44 +74,13 @@ public sealed partial class TypedPostgreSqlStore<TRow> : ITombstoneCollector
 
                 await using var empty = _session.Command($"DELETE FROM {_meta} WHERE {string.Join(" AND ", _columns.Select(column => PostgreSqlSchema.Quote(column.Id) + " IS NULL"))}", []);
                 await empty.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return removed.Count;
             },
             cancellationToken).ConfigureAwait(false);
         _knownTimestamps.Clear();
         return removed;
     }
 
-    /// <summary>Runs statements after what the unit buffered, inside its transaction (or one of their own, committed at once).</summary>
-    private async Task<long> WriteInUnitAsync(Func<Task<long>> write, CancellationToken cancellationToken)
-    {
-        var alone = !_session.InUnit;
-        if (alone)
-        {
-            _session.BeginUnit();
-        }
-
-        long result;
-        try
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            await _session.TransactionAsync(cancellationToken).ConfigureAwait(false);
-            result = await write().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is NpgsqlException or PostgresException)
-        {
-            if (alone)
-            {
-                await RollbackWritesAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            throw _session.Failure("write", exception);
-        }
-
-        if (alone)
-        {
-            await CommitWritesAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
-    }
+    /// <summary>Statements run now (see <see cref="PostgreSqlSession.WriteNowAsync"/>).</summary>
+    private Task WriteNowAsync(Func<Task> write, CancellationToken cancellationToken) =>
+        _session.WriteNowAsync(FlushAsync, write, CommitWritesAsync, () => RollbackWritesAsync(cancellationToken), cancellationToken);
 }

@@ -54,20 +54,20 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
     /// <inheritdoc/>
     /// <remarks>Asks <paramref name="data"/> for the value of each timestamp stamped before the horizon.</remarks>
     public async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
-        (await RemoveTombstonesAsync(stampedBefore, data, addresses: null, cancellationToken).ConfigureAwait(false)).Removed;
+        (await RemoveTombstonesWithAddressesAsync(stampedBefore, data, cancellationToken).ConfigureAwait(false)).Removed;
 
     /// <summary>Removes the tombstones as <see cref="RemoveTombstonesAsync(string, IDataConnector, CancellationToken)"/> does, with their addresses.</summary>
-    internal async ValueTask<(RemovedTombstones Removed, List<string[]> Addresses)> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, List<string[]>? addresses, CancellationToken cancellationToken)
+    internal async ValueTask<(RemovedTombstones Removed, List<string[]> Addresses)> RemoveTombstonesWithAddressesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stampedBefore);
         ArgumentNullException.ThrowIfNull(data);
-        addresses ??= [];
+        var addresses = new List<string[]>();
         var removed = RemovedTombstones.None;
-        foreach (var address in _tree.FindLeaves(timestamp => string.CompareOrdinal(timestamp, stampedBefore) < 0))
+        foreach (var (address, timestamp) in _tree.FindLeaves(timestamp => string.CompareOrdinal(timestamp, stampedBefore) < 0))
         {
-            if ((await data.GetAtomAsync(address, cancellationToken).ConfigureAwait(false)).IsAbsent && _tree.TryGetLeaf(address, out var timestamp))
+            if ((await data.GetAtomAsync(address, cancellationToken).ConfigureAwait(false)).IsAbsent)
             {
-                RemoveTimestamp(address);
+                RemoveTimestamp(address, timestamp);
                 addresses.Add(address);
                 removed = removed.Add(timestamp);
             }
@@ -77,13 +77,8 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
     }
 
     /// <summary>Removes one timestamp, taking its hash out of every parent's first (the removal prunes the branches it empties).</summary>
-    private void RemoveTimestamp(string[] address)
+    private void RemoveTimestamp(string[] address, string timestamp)
     {
-        if (!_tree.TryGetLeaf(address, out var timestamp))
-        {
-            return;
-        }
-
         var hash = Fnv1a.Hash(timestamp);
         for (var length = 0; length < address.Length; length++)
         {

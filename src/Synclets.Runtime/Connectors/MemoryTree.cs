@@ -138,10 +138,10 @@ internal sealed class MemoryTree<TLeaf>
 
     private static readonly Dictionary<string, TLeaf> EmptyLeaves = [];
 
-    /// <summary>The addresses of the leaves that <paramref name="select"/> picks, each a list of its own.</summary>
-    public List<string[]> FindLeaves(Func<TLeaf, bool> select)
+    /// <summary>The leaves that <paramref name="select"/> picks, each with an address of its own.</summary>
+    public List<(string[] Address, TLeaf Leaf)> FindLeaves(Func<TLeaf, bool> select)
     {
-        var found = new List<string[]>();
+        var found = new List<(string[], TLeaf)>();
         var path = new List<string>(Depth);
         Visit(_root);
         return found;
@@ -152,7 +152,7 @@ internal sealed class MemoryTree<TLeaf>
             {
                 if (select(leaf))
                 {
-                    found.Add([.. path, id]);
+                    found.Add(([.. path, id], leaf));
                 }
             }
 

@@ -66,7 +66,7 @@ internal sealed class FileMetaConnector(JsonFileStore store, MemoryMetaConnector
 
     public async ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default)
     {
-        var (removed, addresses) = await memory.RemoveTombstonesAsync(stampedBefore, data, addresses: null, cancellationToken).ConfigureAwait(false);
+        var (removed, addresses) = await memory.RemoveTombstonesWithAddressesAsync(stampedBefore, data, cancellationToken).ConfigureAwait(false);
         foreach (var address in addresses)
         {
             await store.WrittenAsync(address).ConfigureAwait(false);

@@ -178,12 +178,15 @@ public sealed class JsonFileStore
     {
         if (_horizonChanged)
         {
+            // Every file says the horizon: a folder rewrites each one, a single file is rewritten for any dirty id.
             _horizonChanged = false;
-            _dirty.Add(string.Empty); // A single file is rewritten for any dirty id.
             if (_folder)
             {
-                _dirty.Remove(string.Empty);
                 _dirty.UnionWith(await _meta.GetChildIdsAsync([], cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                _dirty.Add(string.Empty);
             }
         }
 
