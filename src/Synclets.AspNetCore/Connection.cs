@@ -52,8 +52,25 @@ internal sealed class Connection : IHubMember
     /// <summary>Set when the connection could not keep up and must be closed.</summary>
     public bool TooSlow { get; private set; }
 
-    /// <summary>Cancelled when the connection must end now (it fell too far behind).</summary>
+    /// <summary>Cancelled when the connection must end now (it fell too far behind, or <see cref="End"/> was called).</summary>
     public CancellationTokenSource Closing { get; } = new();
+
+    /// <summary>Why the server ended the connection, with the close code to send; null unless <see cref="End"/> was called.</summary>
+    public (WebSocketCloseStatus Status, string Reason)? Ending { get; private set; }
+
+    /// <summary>Ends the connection from the server's side: its read loop stops and it is closed with <paramref name="status"/>.</summary>
+    public void End(WebSocketCloseStatus status, string reason)
+    {
+        Ending ??= (status, reason);
+        try
+        {
+            Closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already over.
+        }
+    }
 
     public void Receive(string packet) => Enqueue(packet);
 

@@ -26,6 +26,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     private readonly CancellationToken _shuttingDown;
     private readonly System.Diagnostics.Metrics.IMeterFactory? _meters;
     private readonly ServerMetrics _metrics;
+    private readonly IRoomCluster? _cluster;
 
     /// <summary>Creates the broker (done by <c>AddSynclets</c>).</summary>
     public SyncletsBroker(IOptions<SyncletsServerOptions> options, ILoggerFactory loggers, IServiceProvider services)
@@ -40,6 +41,7 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         _services = services;
         _meters = services.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory)) as System.Diagnostics.Metrics.IMeterFactory;
         _metrics = new ServerMetrics(_meters);
+        _cluster = services.GetService(typeof(IRoomCluster)) as IRoomCluster;
     }
 
     /// <summary>Raised when a connection has left its room, for whatever reason (metrics, tests).</summary>
@@ -222,6 +224,10 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
                 {
                     return (null, "too slow: packets queued past the limit");
                 }
+                catch (OperationCanceledException) when (connection.Ending is { } ending)
+                {
+                    return ending;
+                }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     return (WebSocketCloseStatus.PolicyViolation, $"idle for {_options.IdleTimeout}");
@@ -262,6 +268,10 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
                 if (room.StoreTransport is { } store)
                 {
                     await store.WhenReceiverReadyAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (room.Uplink is { } uplink)
+                {
+                    await uplink.WhenReadyAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -356,8 +366,16 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         await _roomGate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            if (!_rooms.TryGetValue(name, out var room))
+            if (!_rooms.TryGetValue(name, out var room) || room.IsLost)
             {
+                if (room is not null)
+                {
+                    // Its home in the cluster was lost; its connections are closing. A new one
+                    // opens afresh, and the old one closes when its last holder leaves.
+                    _rooms.TryRemove(new KeyValuePair<string, Room>(name, room));
+                    _metrics.Rooms.Add(-1);
+                }
+
                 if (_rooms.Count >= _options.MaxRooms)
                 {
                     LogRoomRefused(_logger, name, $"the server has its maximum of {_options.MaxRooms} rooms open");
@@ -387,32 +405,23 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     private async Task<Room> OpenRoomAsync(string name, CancellationToken cancellationToken)
     {
         var room = new Room(name, _options.Observer?.RoomOpening(name));
-        var storage = _options.StoreFactory is null ? null : await _options.StoreFactory(name, _services, cancellationToken).ConfigureAwait(false);
-        if (storage is not null)
+        if (_cluster is not null)
         {
-            var hooks = _options.HooksFactory?.Invoke(name, _services) ?? SyncletHooks.AllowAll;
-            if (_options.AccessRules is { } rules)
-            {
-                hooks = new AccessRuleHooks(hooks, rules, peer => room.Find(peer)?.User);
-            }
-
-            if (_options.IsReadOnly is not null)
-            {
-                hooks = new ReadOnlyGuardHooks(hooks, peer => room.Find(peer)?.ReadOnly == true);
-            }
-
-            room.StoreTransport = room.CreateTransport(_options.RoomTransport);
-            room.Store = new Synclet(storage.Data, storage.Meta, room.StoreTransport, new SyncletOptions { Id = Ids.ServerId, LoggerFactory = _loggers, MeterFactory = _meters, Hooks = hooks, MaxQueuedBytes = _options.MaxQueuedBytesPerRoom, KeepTombstonesFor = _options.KeepTombstonesFor });
-            room.StoreOwner = storage.Owner;
-            await room.Store.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else if (_options.AccessRules is not null)
-        {
-            // A relay room forwards packets it cannot read: the rules could not hold there.
-            throw new InvalidOperationException($"Room '{name}' has no store (the StoreFactory gave none), but SyncletsServerOptions.AccessRules are set: access rules are enforced by a room's store, so every room must have one.");
+            // The room lives once in the cluster; this node holds its own connections only.
+            room.Uplink = await _cluster.OpenAsync(name, room, cancellationToken).ConfigureAwait(false);
+            LogRoomOpened(_logger, name, room.Uplink.HasStore ? "with a store, in the cluster" : "relay-only, across the cluster");
+            return room;
         }
 
-        LogRoomOpened(_logger, name, storage is null ? "relay-only" : "with a store");
+        var store = await RoomStore.OpenAsync(name, _options, _services, _loggers, _meters, room, peer => room.Find(peer)?.User, peer => room.Find(peer)?.ReadOnly == true, cancellationToken).ConfigureAwait(false);
+        if (store is not null)
+        {
+            room.StoreTransport = store.Transport;
+            room.Store = store.Synclet;
+            room.StoreOwner = store;
+        }
+
+        LogRoomOpened(_logger, name, store is null ? "relay-only" : "with a store");
         return room;
     }
 
@@ -426,14 +435,19 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         await _roomGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (--room.Holders > 0 || !_rooms.TryRemove(new KeyValuePair<string, Room>(room.Name, room)))
+            if (--room.Holders > 0)
             {
                 return;
             }
 
+            // Not in the map when it was lost and replaced, or when the server is disposed (which closed it).
+            var wasOpen = _rooms.TryRemove(new KeyValuePair<string, Room>(room.Name, room));
             await CloseStoreAsync(room).ConfigureAwait(false);
-            _metrics.Rooms.Add(-1);
-            LogRoomReleased(_logger, room.Name);
+            if (wasOpen)
+            {
+                _metrics.Rooms.Add(-1);
+                LogRoomReleased(_logger, room.Name);
+            }
         }
         finally
         {
@@ -441,20 +455,25 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>Lets the store apply what it has queued, then stops it (stopping applies nothing more) and disposes its storage.</summary>
+    /// <summary>Lets the store apply what it has queued, then stops it and disposes its storage; or, in a cluster, drains and closes the node's link.</summary>
     private static async Task CloseStoreAsync(Room room)
     {
-        if (room.Store is not null)
+        if (room.Closed)
         {
-            await room.Store.WhenIdleAsync().ConfigureAwait(false);
-            await room.Store.DisposeAsync().ConfigureAwait(false);
-            room.Store = null;
+            return;
         }
 
-        if (room.StoreOwner is not null)
+        room.Closed = true;
+        if (room.StoreOwner is { } store)
         {
-            await room.StoreOwner.DisposeAsync().ConfigureAwait(false);
+            await store.CloseAsync().ConfigureAwait(false);
+            room.Store = null;
             room.StoreOwner = null;
+        }
+
+        if (room.Uplink is { } uplink)
+        {
+            await uplink.DisposeAsync().ConfigureAwait(false);
         }
     }
 

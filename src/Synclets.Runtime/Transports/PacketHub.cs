@@ -110,19 +110,32 @@ public abstract class PacketHub : IIdleSource
     {
         if (to == Packet.Everyone)
         {
-            foreach (var (id, member) in _members)
-            {
-                if (id != from && id != except)
-                {
-                    Deliver(member, readdressed);
-                }
-            }
+            Broadcast(from, readdressed, except);
         }
         else
         {
             ForwardTo(to, readdressed);
         }
     }
+
+    /// <summary>
+    /// Delivers a readdressed broadcast from <paramref name="sender"/> to every other member but
+    /// <paramref name="except"/>. A hub whose members stand for many recipients (a cluster's
+    /// nodes, each with its own connections) overrides it to send the packet once to each.
+    /// </summary>
+    protected virtual void Broadcast(string sender, string readdressed, string? except)
+    {
+        foreach (var (id, member) in _members)
+        {
+            if (id != sender && id != except)
+            {
+                Deliver(member, readdressed);
+            }
+        }
+    }
+
+    /// <summary>The member under <paramref name="id"/>, if it is here.</summary>
+    protected IHubMember? FindMember(string id) => _members.TryGetValue(id, out var member) ? member : null;
 
     /// <summary>Hands a readdressed packet to member <paramref name="to"/>, if it is here.</summary>
     protected void ForwardTo(string to, string readdressed)

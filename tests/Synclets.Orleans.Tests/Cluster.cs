@@ -1,0 +1,80 @@
+using Synclets.AspNetCore;
+using Synclets.Connectors;
+using Synclets.Tests.Support;
+using Synclets.Transports;
+
+namespace Synclets.Orleans.Tests;
+
+/// <summary>A cluster of nodes in this process behind one balancer, and clients of its rooms.</summary>
+public sealed class Cluster : IAsyncDisposable
+{
+    private readonly List<Synclet> _clients = [];
+
+    private Cluster(List<ClusterNode> nodes, string folder)
+    {
+        Nodes = nodes;
+        Folder = folder;
+        Balancer = new Balancer(nodes.Select(node => node.Endpoint));
+    }
+
+    public List<ClusterNode> Nodes { get; }
+
+    public Balancer Balancer { get; }
+
+    /// <summary>Where the rooms' SQLite files are, when they keep stores (every node reaches it, as every node reaches one PostgreSQL server in production).</summary>
+    public string Folder { get; }
+
+    /// <summary>Starts <paramref name="count"/> nodes; with <paramref name="stores"/>, every room keeps a SQLite store of that depth.</summary>
+    public static async Task<Cluster> StartAsync(int count, int? stores = null, Action<SyncletsServerOptions>? configure = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("synclets-cluster-").FullName;
+        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var ports = Enumerable.Range(0, count).Select(_ => FreePorts.Next()).ToArray();
+        var nodes = new List<ClusterNode>();
+        foreach (var port in ports)
+        {
+            nodes.Add(await ClusterNode.StartAsync(clusterId, port, ports[0], options =>
+            {
+                if (stores is { } depth)
+                {
+                    options.StoreFactory = async (room, _, cancellationToken) =>
+                    {
+                        var store = await Sqlite.SqliteStore.OpenAsync(Path.Combine(folder, room + ".db"), depth, cancellationToken: cancellationToken);
+                        return new RoomStorage(store.Data, store.Meta, store);
+                    };
+                }
+
+                configure?.Invoke(options);
+            }));
+        }
+
+        return new Cluster(nodes, folder);
+    }
+
+    /// <summary>A started client of <paramref name="room"/> on node <paramref name="node"/> (or through the balancer when null).</summary>
+    public async Task<Synclet> ClientAsync(string room, int depth, int? node = null)
+    {
+        var uri = node is { } index ? new Uri(new Uri(Nodes[index].Endpoint.ToString().Replace("http://", "ws://", StringComparison.Ordinal)), "/sync/" + room) : Balancer.Room(room);
+        var transport = new WebSocketTransport(uri, new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(500) });
+        var synclet = new Synclet(new MemoryDataConnector(depth), new MemoryMetaConnector(depth), transport);
+        await synclet.StartAsync();
+        _clients.Add(synclet);
+        return synclet;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        await Balancer.DisposeAsync();
+        foreach (var node in Nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        Directory.Delete(Folder, recursive: true);
+    }
+}
