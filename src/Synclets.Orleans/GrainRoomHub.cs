@@ -15,6 +15,9 @@ internal sealed class GrainRoomHub : PacketHub
 {
     private readonly ConcurrentDictionary<string, NodeOutbox> _links = new(StringComparer.Ordinal);
 
+    /// <summary>How many connections the room's nodes hold now.</summary>
+    public int ConnectionCount => MemberIds.Count(id => FindMember(id) is RemoteConnection);
+
     /// <summary>The nodes' links now.</summary>
     public ICollection<NodeOutbox> Links => _links.Values;
 
@@ -74,6 +77,10 @@ internal sealed class GrainRoomHub : PacketHub
 
     /// <summary>True when connection <paramref name="peer"/> may only read.</summary>
     public bool IsReadOnly(string peer) => (FindMember(peer) as RemoteConnection)?.ReadOnly == true;
+
+    /// <inheritdoc/>
+    /// <remarks>With a store the room is a star, as on a single server: the store relays what it applies to the others.</remarks>
+    protected internal override bool IsStar => FindMember(Ids.ServerId) is not null;
 
     /// <inheritdoc/>
     protected override void Broadcast(string sender, string readdressed, string? except)

@@ -22,6 +22,10 @@ internal interface IRoomGrain : IGrainWithStringKey
     /// <summary>Unsubscribes a node whose last connection of the room left; the room deactivates once no node is left.</summary>
     [Alias("Detach")]
     Task DetachAsync(string node);
+
+    /// <summary>Where the room is active now, and how many node links it holds (for diagnostics and tests).</summary>
+    [Alias("Describe")]
+    Task<RoomPlace> DescribeAsync();
 }
 
 /// <summary>A node's subscription to one room: one per node per room, however many connections it holds there.</summary>
@@ -32,3 +36,11 @@ internal interface IRoomNode : IGrainObserver
     [Alias("Deliver")]
     Task DeliverAsync(RoomBatch<RoomDown> batch);
 }
+
+/// <summary>Where a room is active: its silo's address, and the node links it holds.</summary>
+[GenerateSerializer, Immutable, Alias("synclets.RoomPlace")]
+internal readonly record struct RoomPlace(
+    [property: Id(0)] string Silo,
+    [property: Id(1)] int SiloPort,
+    [property: Id(2)] int Links,
+    [property: Id(3)] int Connections);

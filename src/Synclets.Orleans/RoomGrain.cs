@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Synclets.AspNetCore;
 
 namespace Synclets.Orleans;
@@ -11,6 +13,11 @@ namespace Synclets.Orleans;
 /// each node that holds its connections. A room with no node left deactivates once its store has
 /// applied what it received; the next connection activates it again, wherever.
 /// </summary>
+/// <remarks>
+/// Placed on the silo of the node that first asks for it: the room's first clients then take no
+/// extra hop, and rooms spread over the nodes as their clients do.
+/// </remarks>
+[PreferLocalPlacement]
 internal sealed partial class RoomGrain(
     IOptions<SyncletsServerOptions> serverOptions,
     IOptions<SyncletsClusterOptions> clusterOptions,
@@ -120,6 +127,12 @@ internal sealed partial class RoomGrain(
         }
 
         DeactivateIfUnused();
+    }
+
+    public Task<RoomPlace> DescribeAsync()
+    {
+        var silo = ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        return Task.FromResult(new RoomPlace(silo.ToString(), silo.Endpoint.Port, _hub.Links.Count, _hub.ConnectionCount));
     }
 
     private RoomReceipt Receipt(bool attached) => new(_epoch, attached, _store is not null);

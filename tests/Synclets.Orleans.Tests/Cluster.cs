@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Synclets.AspNetCore;
 using Synclets.Connectors;
 using Synclets.Tests.Support;
@@ -60,6 +61,17 @@ public sealed class Cluster : IAsyncDisposable
         await synclet.StartAsync();
         _clients.Add(synclet);
         return synclet;
+    }
+
+    /// <summary>Where room <paramref name="room"/> is active now (activating it, when it is not), asked through a running node.</summary>
+    internal Task<RoomPlace> PlaceOfAsync(string room) =>
+        Nodes.First(node => !node.Stopped).Services.GetRequiredService<IGrainFactory>().GetGrain<IRoomGrain>(room).DescribeAsync();
+
+    /// <summary>The node on which room <paramref name="room"/> is active now.</summary>
+    internal async Task<ClusterNode> HostOfAsync(string room)
+    {
+        var place = await PlaceOfAsync(room);
+        return Nodes.Single(node => node.SiloPort == place.SiloPort);
     }
 
     public async ValueTask DisposeAsync()

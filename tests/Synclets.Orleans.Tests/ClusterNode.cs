@@ -18,7 +18,6 @@ namespace Synclets.Orleans.Tests;
 public sealed class ClusterNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private bool _stopped;
 
     private ClusterNode(WebApplication app, int siloPort)
     {
@@ -36,6 +35,9 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public SyncletsBroker Broker { get; }
 
+    /// <summary>True once the node was stopped.</summary>
+    public bool Stopped { get; private set; }
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a node; the first of a cluster is its own primary (<paramref name="primarySiloPort"/> its own port).</summary>
@@ -46,6 +48,12 @@ public sealed class ClusterNode : IAsyncDisposable
         if (logs is not null)
         {
             builder.Logging.AddProvider(logs);
+        }
+
+        if (Environment.GetEnvironmentVariable("SYNCLETS_CLUSTER_LOGS") is { Length: > 0 })
+        {
+            // For a failing test: the nodes' Synclets and Orleans logs on the console.
+            builder.Logging.AddSimpleConsole(options => options.SingleLine = true).AddFilter("Orleans", LogLevel.Warning).AddFilter("Synclets", LogLevel.Information);
         }
 
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -71,9 +79,9 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Stops the node as an operator would (its silo leaves the cluster, its sockets close).</summary>
     public async Task StopAsync()
     {
-        if (!_stopped)
+        if (!Stopped)
         {
-            _stopped = true;
+            Stopped = true;
             await _app.StopAsync();
         }
     }

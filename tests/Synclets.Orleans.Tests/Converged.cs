@@ -31,10 +31,24 @@ public static class Converged
 
         try
         {
-            using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+            var limit = timeout ?? TimeSpan.FromSeconds(60);
+            using var giveUp = new CancellationTokenSource(limit);
             while (!await done())
             {
-                await changed.WaitAsync(limit.Token);
+                try
+                {
+                    await changed.WaitAsync(giveUp.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    var states = new List<string>();
+                    foreach (var synclet in synclets)
+                    {
+                        states.Add($"{synclet.Id}: hash {await synclet.GetHashAsync([])}, {(await synclet.GetChildIdsAsync([])).Count} children");
+                    }
+
+                    throw new TimeoutException($"Not converged after {limit}: {string.Join("; ", states)}.");
+                }
             }
         }
         finally
