@@ -388,7 +388,18 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
                     return (null, $"This user may not open the room '{name}'.", StatusCodes.Status403Forbidden);
                 }
 
-                room = await OpenRoomAsync(name, context.RequestAborted).ConfigureAwait(false);
+                try
+                {
+                    room = await OpenRoomAsync(name, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not (OperationCanceledException or InvalidOperationException or OutOfMemoryException))
+                {
+                    // Its storage or, in a cluster, its node cannot be reached now (a node died and
+                    // the room is moving): the client's transport tries again with backoff.
+                    LogRoomRefused(_logger, name, $"it could not be opened: {exception.GetBaseException().Message}");
+                    return (null, $"The room '{name}' could not be opened now; try again.", StatusCodes.Status503ServiceUnavailable);
+                }
+
                 _rooms[name] = room;
                 _metrics.Rooms.Add(1);
             }

@@ -100,7 +100,7 @@ internal sealed class NodeOutbox : IAsyncDisposable
         catch (Exception exception)
         {
             // The node died, or its silo cannot be reached: it is dropped, and reconnects if it lives.
-            _failed(this, $"a delivery failed ({exception.GetType().Name}: {exception.Message})");
+            _failed(this, $"a delivery failed ({exception.GetBaseException().Message})");
         }
     }
 }

@@ -130,7 +130,7 @@ internal sealed partial class OrleansRoomLink : IRoomUplink, IRoomNode
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            Lose($"the room could not be reached ({exception.GetType().Name}: {exception.Message})");
+            Lose($"the room could not be reached ({exception.GetBaseException().Message})");
         }
     }
 
@@ -150,7 +150,7 @@ internal sealed partial class OrleansRoomLink : IRoomUplink, IRoomNode
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            Lose($"the room could not be reached ({exception.GetType().Name}: {exception.Message})");
+            Lose($"the room could not be reached ({exception.GetBaseException().Message})");
         }
     }
 

@@ -24,6 +24,7 @@ public static class SyncletsOrleansExtensions
         }
 
         services.TryAddSingleton<IRoomCluster, OrleansRoomCluster>();
+        services.TryAddSingleton<SyncletsClusterRooms>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Synclets.AspNetCore;
+using Synclets.Samples.Cluster;
 using Synclets.Connectors;
 using Synclets.Tests.Support;
 using Synclets.Transports;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Synclets.Orleans.Tests;
+namespace Synclets.Samples.Cluster;
 
 /// <summary>
 /// A TCP load balancer on loopback, as a cluster's clients meet one: each new connection goes to
