@@ -27,7 +27,7 @@ public sealed class Cluster : IAsyncDisposable
     public string Folder { get; }
 
     /// <summary>Starts <paramref name="count"/> nodes; with <paramref name="stores"/>, every room keeps a SQLite store of that depth.</summary>
-    public static async Task<Cluster> StartAsync(int count, int? stores = null, Action<SyncletsServerOptions>? configure = null)
+    public static async Task<Cluster> StartAsync(int count, int? stores = null, Action<SyncletsServerOptions>? configure = null, bool authenticated = false)
     {
         var folder = Directory.CreateTempSubdirectory("synclets-cluster-").FullName;
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
@@ -47,20 +47,25 @@ public sealed class Cluster : IAsyncDisposable
                 }
 
                 configure?.Invoke(options);
-            }));
+            }, authenticated: authenticated));
         }
 
         return new Cluster(nodes, folder);
     }
 
     /// <summary>A started client of <paramref name="room"/> on node <paramref name="node"/> (or through the balancer when null).</summary>
-    public async Task<Synclet> ClientAsync(string room, int depth, int? node = null)
+    public async Task<Synclet> ClientAsync(string room, int depth, int? node = null, string? user = null)
     {
         var uri = node is { } index ? new Uri(new Uri(Nodes[index].Endpoint.ToString().Replace("http://", "ws://", StringComparison.Ordinal)), "/sync/" + room) : Balancer.Room(room);
-        var transport = new WebSocketTransport(uri, new WebSocketTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(500) });
+        var transport = new WebSocketTransport(uri, new WebSocketTransportOptions
+        {
+            ReconnectDelay = TimeSpan.FromMilliseconds(50),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
+            ConfigureSocket = user is null ? null : socket => socket.SetRequestHeader("X-User", user),
+        });
         var synclet = new Synclet(new MemoryDataConnector(depth), new MemoryMetaConnector(depth), transport);
-        await synclet.StartAsync();
         _clients.Add(synclet);
+        await synclet.StartAsync();
         return synclet;
     }
 

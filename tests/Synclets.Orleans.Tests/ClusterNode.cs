@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -41,7 +42,8 @@ public sealed class ClusterNode : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a node; the first of a cluster is its own primary (<paramref name="primarySiloPort"/> its own port).</summary>
-    public static async Task<ClusterNode> StartAsync(string clusterId, int siloPort, int primarySiloPort, Action<SyncletsServerOptions>? configure = null, ILoggerProvider? logs = null)
+    /// <remarks>With <paramref name="authenticated"/>, the endpoint requires a user, named by the X-User header.</remarks>
+    public static async Task<ClusterNode> StartAsync(string clusterId, int siloPort, int primarySiloPort, Action<SyncletsServerOptions>? configure = null, ILoggerProvider? logs = null, bool authenticated = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -69,9 +71,24 @@ public sealed class ClusterNode : IAsyncDisposable
             });
         });
         builder.Services.AddSynclets(configure).WithOrleansRooms(options => options.HeartbeatInterval = TimeSpan.FromMilliseconds(500));
+        if (authenticated)
+        {
+            builder.Services.AddAuthentication("header").AddScheme<AuthenticationSchemeOptions, Synclets.AspNetCore.Tests.HeaderAuthentication>("header", null);
+            builder.Services.AddAuthorization();
+        }
+
         var app = builder.Build();
         app.UseWebSockets();
-        app.MapSynclets("/sync/{room}");
+        if (authenticated)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapSynclets("/sync/{room}").RequireAuthorization();
+        }
+        else
+        {
+            app.MapSynclets("/sync/{room}");
+        }
         await app.StartAsync();
         return new ClusterNode(app, siloPort);
     }

@@ -55,3 +55,33 @@ public sealed class ClusterRoomTests
         Assert.Equal(clients.Count, (await newcomer.GetChildIdsAsync([])).Count);
     }
 }
+
+/// <summary>Authorization runs where the connection is, and the room's access rules read the user it carried to the room's grain.</summary>
+public sealed class ClusterAccessRulesTests
+{
+    [Fact]
+    public async Task Users_on_different_nodes_get_their_own_rows_and_the_shared_ones_only()
+    {
+        await using var cluster = await Cluster.StartAsync(2, stores: 2, options => options.AccessRules = AspNetCore.SyncletsAccessRules.OwnedRows(), authenticated: true);
+        var ann = await cluster.ClientAsync("lists", depth: 2, node: 0, user: "ann");
+        var bob = await cluster.ClientAsync("lists", depth: 2, node: 1, user: "bob");
+        await ann.SetAtomAsync(["ann:groceries", "milk"], "2 litres");
+        await ann.SetAtomAsync(["shared:holidays", "where"], "the sea");
+        await bob.SetAtomAsync(["bob:todo", "taxes"], "file them");
+        await bob.SetAtomAsync(["ann:groceries", "milk"], "none"); // Not his row: refused.
+        await ann.WhenSyncedAsync();
+        var refused = await Assert.ThrowsAsync<WritesRefusedException>(() => bob.WhenSyncedAsync());
+        Assert.Contains("ann:groceries", refused.Message, StringComparison.Ordinal);
+        await ann.WhenSyncedAsync();
+
+        // Ann's node never carried bob's rows to her, and the room kept her milk, not bob's write.
+        Assert.Equal("""{"ann:groceries":{"milk":"2 litres"},"shared:holidays":{"where":"the sea"}}""", (await ann.GetDataAsync()).ToJsonString());
+
+        // Bob's refused write stays in his replica only; he got nothing of ann's.
+        Assert.Equal("""{"ann:groceries":{"milk":"none"},"bob:todo":{"taxes":"file them"},"shared:holidays":{"where":"the sea"}}""", (await bob.GetDataAsync()).ToJsonString());
+
+        // A client without a user is refused by the node, before any room sees it.
+        var refusal = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => cluster.ClientAsync("lists", depth: 2, node: 0));
+        Assert.Contains("401", refusal.Message, StringComparison.Ordinal);
+    }
+}
