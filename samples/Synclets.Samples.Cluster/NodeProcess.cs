@@ -76,6 +76,26 @@ public sealed class NodeProcess : IAsyncDisposable
         return new NodeProcess(name, settings, process);
     }
 
+    /// <summary>The node's resident memory now, in bytes.</summary>
+    public long WorkingSet
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
+    /// <summary>The most resident memory the node has had, in bytes.</summary>
+    public long PeakWorkingSet
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.PeakWorkingSet64;
+        }
+    }
+
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 

@@ -24,6 +24,7 @@ internal static class Medians
             Ratio = MedianOrNull(runs.Select(run => run.Ratio)),
             P50Ms = MedianOrNull(runs.Select(run => run.P50Ms)),
             P99Ms = MedianOrNull(runs.Select(run => run.P99Ms)),
+            Lost = runs.Any(run => run.Lost is not null) ? runs.Max(run => run.Lost ?? 0) : null, // The worst run: a loss is never averaged away.
             Converged = runs.All(run => run.Converged),
             Note = string.Create(CultureInfo.InvariantCulture, $"median of {runs.Count} runs: seconds {Range(runs.Select(run => (double?)run.Seconds))}, {RatioRange(runs)}peak heap MB {Range(runs.Select(run => (double?)run.PeakMemoryBytes / 1e6))}"),
         };

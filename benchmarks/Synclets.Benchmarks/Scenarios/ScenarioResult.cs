@@ -37,6 +37,9 @@ internal sealed record ScenarioResult
 
     public long? SizeAfterBytes { get; init; }
 
+    /// <summary>Fan-out: changes some client never got.</summary>
+    public long? Lost { get; init; }
+
     public bool Converged { get; init; }
 
     public string? Note { get; init; }

@@ -145,6 +145,13 @@ internal static class ScenarioRunner
         }
 
         var storeOf = new Dictionary<Func<Task<ScenarioResult>>, string>();
+        foreach (var nodeCount in new[] { 1, 2, 3 })
+        {
+            Func<Task<ScenarioResult>> fanOut = () => FanOutScenario.RunAsync(nodeCount, readerCount: 1_000, changesPerSecond: 100, TimeSpan.FromSeconds(30));
+            sqlitePlans.Add(fanOut);
+            plans.Add((FanOutScenario.Scenario, $"cluster-{nodeCount}-node{(nodeCount == 1 ? string.Empty : "s")}", fanOut));
+        }
+
         foreach (var store in TombstoneScenarios.Stores.Where(store => !store.StartsWith("postgres", StringComparison.Ordinal) || PostgresScenarios.ConnectionString is not null))
         {
             Func<Task<ScenarioResult>> collect = () => TombstoneScenarios.RunAsync(store, atoms is { } cells ? cells / 10 : 100_000);
