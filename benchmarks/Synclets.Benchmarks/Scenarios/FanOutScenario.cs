@@ -20,10 +20,12 @@ internal static partial class FanOutScenario
 {
     public const string Scenario = "fan-out";
 
+    /// <param name="nodeCount">Cluster nodes; 0 for the single server (not clustered) the other scenarios use, in a process of its own.</param>
     public static async Task<ScenarioResult> RunAsync(int nodeCount, int readerCount, int changesPerSecond, TimeSpan duration)
     {
         var folder = Directory.CreateTempSubdirectory("synclets-fan-out-").FullName;
         var nodes = new List<NodeProcess>();
+        RoomServerProcess? single = null;
         var sockets = new List<ClientWebSocket>();
         try
         {
@@ -33,8 +35,13 @@ internal static partial class FanOutScenario
                 nodes.Add(await NodeProcess.StartAsync($"node {i + 1}", new NodeSettings(FreePort(), silos[i], silos[0], folder, null, "fan-out"), program: SampleDll()));
             }
 
+            single = nodeCount == 0 ? await RoomServerProcess.StartAsync() : null;
+            var rooms = single is { } server ? [new Uri(server.Address, "/sync/fanout")] : nodes.Select(node => node.Room("fanout")).ToArray();
+            long Memory() => single?.WorkingSet ?? nodes.Sum(node => node.WorkingSet);
+            long PeakMemory() => single?.PeakWorkingSet ?? nodes.Sum(node => node.PeakWorkingSet);
+
             // The writer on node 1 opens the room there; the readers spread over every node.
-            var writerTransport = new WebSocketTransport(nodes[0].Room("fanout"));
+            var writerTransport = new WebSocketTransport(rooms[0]);
             await using var writer = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), writerTransport);
             await writer.StartAsync();
             await writer.WhenSyncedAsync();
@@ -68,14 +75,14 @@ internal static partial class FanOutScenario
             for (var i = 0; i < readerCount; i++)
             {
                 var socket = new ClientWebSocket();
-                await socket.ConnectAsync(nodes[i % nodeCount].Room("fanout"), CancellationToken.None);
+                await socket.ConnectAsync(rooms[i % rooms.Length], CancellationToken.None);
                 sockets.Add(socket);
                 readers.Add(ReadAsync(socket, Arrived, count => Interlocked.Add(ref bytes, count), stop.Token));
             }
 
-            await writer.SetAtomAsync(["warm", "up"], changes);
+            await writer.SetAtomAsync(["c", $"k{changes}"], changes); // The warm-up change: every reader is listening once all have it.
             await warmedUp.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            var nodesBefore = nodes.Sum(node => node.WorkingSet);
+            var serversBefore = Memory();
 
             var watch = Stopwatch.StartNew();
             using (var pace = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / changesPerSecond)))
@@ -104,19 +111,19 @@ internal static partial class FanOutScenario
             {
                 Scenario = Scenario,
                 Store = "sqlite-generic",
-                Transport = $"cluster-{nodeCount}-node{(nodeCount == 1 ? string.Empty : "s")}",
+                Transport = TransportName(nodeCount),
                 Depth = 2,
                 Atoms = changes,
                 Seconds = watch.Elapsed.TotalSeconds,
                 Messages = writer.Statistics.MessagesSent,
                 Bytes = Interlocked.Read(ref bytes),
-                PeakMemoryBytes = nodes.Sum(node => node.PeakWorkingSet),
-                BaseMemoryBytes = nodesBefore,
+                PeakMemoryBytes = PeakMemory(),
+                BaseMemoryBytes = serversBefore,
                 P50Ms = Percentile(latencies, 0.50),
                 P99Ms = Percentile(latencies, 0.99),
                 Lost = lost,
                 Converged = allArrived && lost == 0,
-                Note = $"{readerCount} raw readers in the runner's process, {changesPerSecond} changes/s for {duration.TotalSeconds:0} s; memory is the {nodeCount} node process(es) together",
+                Note = $"{readerCount} raw readers in the runner's process, {changesPerSecond} changes/s for {duration.TotalSeconds:0} s; memory is the server's process{(nodeCount > 1 ? "es together" : string.Empty)}",
             };
         }
         finally
@@ -132,9 +139,22 @@ internal static partial class FanOutScenario
                 await node.DisposeAsync();
             }
 
+            if (single is not null)
+            {
+                await single.DisposeAsync();
+            }
+
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>The result's transport: <c>single-server</c>, or <c>cluster-N-nodes</c>.</summary>
+    public static string TransportName(int nodeCount) => nodeCount switch
+    {
+        0 => "single-server",
+        1 => "cluster-1-node",
+        _ => $"cluster-{nodeCount}-nodes",
+    };
 
     /// <summary>Reads packets and counts, for each change id <c>"k123"</c> in them, one arrival.</summary>
     private static async Task ReadAsync(ClientWebSocket socket, Action<int> arrived, Action<int> read, CancellationToken cancellationToken)
@@ -163,12 +183,6 @@ internal static partial class FanOutScenario
                     arrived(int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture));
                 }
 
-                // The warm-up change's value is the number of changes: counted under its own slot.
-                foreach (Match match in WarmUp().Matches(text.ToString()))
-                {
-                    arrived(int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture));
-                }
-
                 text.Clear();
             }
         }
@@ -183,9 +197,6 @@ internal static partial class FanOutScenario
 
     [GeneratedRegex("\"k([0-9]+)\"")]
     private static partial Regex ChangeId();
-
-    [GeneratedRegex("\"up\":\\[\"[^\"]*\",([0-9]+)")]
-    private static partial Regex WarmUp();
 
     private static int FreePort()
     {

@@ -145,11 +145,11 @@ internal static class ScenarioRunner
         }
 
         var storeOf = new Dictionary<Func<Task<ScenarioResult>>, string>();
-        foreach (var nodeCount in new[] { 1, 2, 3 })
+        foreach (var nodeCount in new[] { 0, 1, 2, 3 })
         {
             Func<Task<ScenarioResult>> fanOut = () => FanOutScenario.RunAsync(nodeCount, readerCount: 1_000, changesPerSecond: 100, TimeSpan.FromSeconds(30));
             sqlitePlans.Add(fanOut);
-            plans.Add((FanOutScenario.Scenario, $"cluster-{nodeCount}-node{(nodeCount == 1 ? string.Empty : "s")}", fanOut));
+            plans.Add((FanOutScenario.Scenario, FanOutScenario.TransportName(nodeCount), fanOut));
         }
 
         foreach (var store in TombstoneScenarios.Stores.Where(store => !store.StartsWith("postgres", StringComparison.Ordinal) || PostgresScenarios.ConnectionString is not null))
