@@ -68,8 +68,10 @@ internal sealed partial class RoomGrain(
     public Task<RoomReceipt> AttachAsync(string node, IRoomNode observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
+        // A node waits up to SlowConnectionTimeout for one slow client before it drops that client
+        // and goes on; only a node stuck for twice that is itself dropped.
         var options = serverOptions.Value;
-        _hub.AddLink(new NodeOutbox(node, observer, options.MaxQueuedBytesPerRoom, options.SlowConnectionTimeout, NodeFailed, _time.GetTimestamp()));
+        _hub.AddLink(new NodeOutbox(node, observer, options.MaxQueuedBytesPerRoom, options.SlowConnectionTimeout * 2, NodeFailed, _time.GetTimestamp()));
         return Task.FromResult(Receipt(attached: true));
     }
 

@@ -198,13 +198,14 @@ internal static partial class FanOutScenario
     [GeneratedRegex("\"k([0-9]+)\"")]
     private static partial Regex ChangeId();
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string SampleDll() =>
+    public static string SampleDll() =>
         Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("benchmarks", "Synclets.Benchmarks"), Path.Combine("samples", "Synclets.Samples.Cluster"), StringComparison.Ordinal), "Synclets.Samples.Cluster.dll");
 }

@@ -145,6 +145,13 @@ internal static class ScenarioRunner
         }
 
         var storeOf = new Dictionary<Func<Task<ScenarioResult>>, string>();
+        foreach (var transport in new[] { "single-server", "cluster-1-node", "cluster-2-nodes" })
+        {
+            Func<Task<ScenarioResult>> clusterSync = () => ClusterSyncScenario.RunAsync(transport, atoms is { } cells ? cells / 10 : 10_000);
+            sqlitePlans.Add(clusterSync);
+            plans.Add(("initial-sync", transport, clusterSync));
+        }
+
         foreach (var nodeCount in new[] { 0, 1, 2, 3 })
         {
             Func<Task<ScenarioResult>> fanOut = () => FanOutScenario.RunAsync(nodeCount, readerCount: 1_000, changesPerSecond: 100, TimeSpan.FromSeconds(30));
