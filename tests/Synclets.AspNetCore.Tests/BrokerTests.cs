@@ -214,3 +214,26 @@ public sealed class SlowReaderTests
         Assert.Equal("still served", (await reader.GetAtomAsync(["last"])).AsString());
     }
 }
+
+public sealed class RoomOpenFailureTests
+{
+    [Fact]
+    public async Task A_room_whose_store_cannot_be_opened_now_is_refused_with_503_and_opens_once_it_can()
+    {
+        var attempts = 0;
+        await using var host = await BrokerHost.StartAsync(configure: options => options.StoreFactory = (_, _, _) =>
+            Interlocked.Increment(ref attempts) == 1
+                ? throw new IOException("the database is restarting")
+                : ValueTask.FromResult<RoomStorage?>(new RoomStorage(new MemoryDataConnector(1), new MemoryMetaConnector(1))));
+
+        // Before, the exception escaped to Kestrel: a bare 500, and nothing said what to do.
+        using var first = new ClientWebSocket();
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => first.ConnectAsync(host.Room("flaky"), CancellationToken.None));
+        Assert.Contains("503", refused.Message, StringComparison.Ordinal);
+
+        using var second = new ClientWebSocket();
+        await second.ConnectAsync(host.Room("flaky"), CancellationToken.None);
+        Assert.Equal(WebSocketState.Open, second.State);
+        Assert.NotNull(host.Broker.GetRoomStore("flaky"));
+    }
+}
