@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.RegularExpressions;
 using Npgsql;
 using Synclets.PostgreSql.Tests;
 
@@ -14,7 +12,7 @@ namespace Synclets.Package.Tests;
 /// hears the room's grain acknowledge that its PostgreSQL store committed the write.
 /// </summary>
 [Collection(ReleaseBuilds.Name)]
-public sealed partial class DocsClusterSnippetTests : IDisposable
+public sealed class DocsClusterSnippetTests : IDisposable
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "synclets-cluster-docs-" + Guid.NewGuid().ToString("N"));
 
@@ -32,7 +30,7 @@ public sealed partial class DocsClusterSnippetTests : IDisposable
             var project = Path.Combine(app, "Node.csproj");
             const string Clustering = "<PackageReference Include=\"Microsoft.Orleans.Clustering.AdoNet\" Version=\"10.4.2\" />";
             File.WriteAllText(project, File.ReadAllText(project).Replace("</ItemGroup>", Clustering + "</ItemGroup>", StringComparison.Ordinal));
-            File.WriteAllText(Path.Combine(app, "Program.cs"), CSharpBlock().Match(File.ReadAllText(Path.Combine(Processes.RepositoryRoot(), "docs", "cluster.md"))).Groups[1].Value);
+            File.WriteAllText(Path.Combine(app, "Program.cs"), SnippetApps.FirstCSharpBlock(File.ReadAllText(Path.Combine(Processes.RepositoryRoot(), "docs", "cluster.md"))));
             var build = await Processes.RunAsync(app, "dotnet", "build", "-c", "Release");
             Assert.True(build.ExitCode == 0, build.Output);
 
@@ -57,17 +55,10 @@ public sealed partial class DocsClusterSnippetTests : IDisposable
             using var node = Process.Start(start)!;
             try
             {
-                var room = await ListeningAsync(node) + "/sync/notes";
+                var room = await SnippetApps.ListeningAsync(node, TimeSpan.FromSeconds(90)) + "/sync/notes";
                 using var client = new ClientWebSocket();
                 await client.ConnectAsync(new Uri(room.Replace("http://", "ws://", StringComparison.Ordinal)), CancellationToken.None);
-                await SendAsync(client, "* AAAAAAAAAAAAAAAA 0 1 [1,0,2,[\"note1\",\"text\"],[\"OhqqeV-----BT7zq\",\"hello\"],{}]");
-                await SendAsync(client, "* BBBBBBBBBBBBBBBB 0 1 [1,0,2,[],0,{\"\uFFFAack\":\"nonce1\"}]");
-                string packet;
-                do
-                {
-                    packet = await ReceiveAsync(client).WaitAsync(TimeSpan.FromSeconds(60));
-                }
-                while (!packet.Contains("\uFFFAacked", StringComparison.Ordinal));
+                var packet = await SnippetApps.WriteAndAwaitAcknowledgementAsync(client);
 
                 Assert.Contains("\"nonce1\"", packet, StringComparison.Ordinal);
                 await using var connection = new NpgsqlConnection(postgres.ConnectionString);
@@ -86,41 +77,6 @@ public sealed partial class DocsClusterSnippetTests : IDisposable
         finally
         {
             await postgres.DisposeAsync();
-        }
-    }
-
-    [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
-
-    /// <summary>The address from the node's "Now listening on: ..." line: the signal that it is ready.</summary>
-    private static async Task<string> ListeningAsync(Process node)
-    {
-        while (await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) is { } line)
-        {
-            if (line.Contains("Now listening on: ", StringComparison.Ordinal))
-            {
-                return line[(line.IndexOf("Now listening on: ", StringComparison.Ordinal) + "Now listening on: ".Length)..].Trim();
-            }
-        }
-
-        throw new InvalidOperationException("The node ended before it listened: " + await node.StandardError.ReadToEndAsync());
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, string packet) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(packet), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-
-    private static async Task<string> ReceiveAsync(ClientWebSocket socket)
-    {
-        var buffer = new byte[1 << 16];
-        var text = new StringBuilder();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-            if (result.EndOfMessage)
-            {
-                return text.ToString();
-            }
         }
     }
 }
