@@ -27,7 +27,7 @@ public sealed class Cluster : IAsyncDisposable
     public string Folder { get; }
 
     /// <summary>Starts <paramref name="count"/> nodes; with <paramref name="stores"/>, every room keeps a SQLite store of that depth.</summary>
-    public static async Task<Cluster> StartAsync(int count, int? stores = null, Action<SyncletsServerOptions>? configure = null, bool authenticated = false)
+    public static async Task<Cluster> StartAsync(int count, int? stores = null, Action<SyncletsServerOptions>? configure = null, bool authenticated = false, LogSignals? logs = null)
     {
         var folder = Directory.CreateTempSubdirectory("synclets-cluster-").FullName;
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
@@ -47,7 +47,7 @@ public sealed class Cluster : IAsyncDisposable
                 }
 
                 configure?.Invoke(options);
-            }, authenticated: authenticated));
+            }, logs, authenticated));
         }
 
         return new Cluster(nodes, folder);

@@ -56,6 +56,35 @@ public sealed class ClusterRoomTests
     }
 }
 
+/// <summary>A room nobody holds deactivates, having applied what it received, and comes back on demand with its store.</summary>
+public sealed class ClusterRoomLifetimeTests
+{
+    private const int Activated = 300;
+    private const int Deactivated = 301;
+
+    [Fact]
+    public async Task A_room_whose_clients_all_left_deactivates_and_comes_back_with_its_store()
+    {
+        var logs = new LogSignals();
+        await using var cluster = await Cluster.StartAsync(2, stores: 1, logs: logs);
+        var first = await cluster.ClientAsync("idle", depth: 1, node: 0);
+        var second = await cluster.ClientAsync("idle", depth: 1, node: 1);
+        await first.SetAtomAsync(["kept"], "across activations");
+        await first.WhenStoredAsync();
+        await second.WhenSyncedAsync();
+        await first.StopAsync();
+        await second.StopAsync();
+
+        // No node holds the room any more: each detached, and the grain let go of its store.
+        await logs.WhenLoggedAsync(Deactivated).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var back = await cluster.ClientAsync("idle", depth: 1, node: 1);
+        await back.WhenSyncedAsync();
+        await logs.WhenLoggedAsync(Activated, count: 2).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("across activations", (await back.GetAtomAsync(["kept"])).AsString());
+    }
+}
+
 /// <summary>Authorization runs where the connection is, and the room's access rules read the user it carried to the room's grain.</summary>
 public sealed class ClusterAccessRulesTests
 {
