@@ -16,5 +16,10 @@ if (args.Length > 0 && args[0] == "room-server")
     return await RoomServerProcess.ServeAsync(typed: args.Length > 1 && args[1] == "typed"); // The server process of the many-clients and chain scenarios.
 }
 
+if (args is ["cold-sync", var atoms])
+{
+    return await ColdProcessScenario.ChildAsync(long.Parse(atoms, System.Globalization.CultureInfo.InvariantCulture)); // A fresh process's first sync.
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ScenarioRunner).Assembly).Run(args);
 return 0;

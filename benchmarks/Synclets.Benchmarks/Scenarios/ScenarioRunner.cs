@@ -145,6 +145,11 @@ internal static class ScenarioRunner
         }
 
         var storeOf = new Dictionary<Func<Task<ScenarioResult>>, string>();
+        foreach (var size in atoms is { } cold ? [cold] : new long[] { 100_000, 1_000_000 })
+        {
+            plans.Add(("initial-sync", ColdProcessScenario.Transport, () => ColdProcessScenario.RunAsync(size)));
+        }
+
         foreach (var transport in new[] { "single-server", "cluster-1-node", "cluster-2-nodes" })
         {
             Func<Task<ScenarioResult>> clusterSync = () => ClusterSyncScenario.RunAsync(transport, atoms is { } cells ? cells / 10 : 10_000);
