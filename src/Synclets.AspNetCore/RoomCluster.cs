@@ -30,7 +30,16 @@ internal interface IRoomUplink : IAsyncDisposable
 
     /// <summary>Completes when the link can take more packets: the node stops reading its sockets while the room is behind.</summary>
     ValueTask WhenReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>The room's store as its data and meta trees (JSON) and its depth, for the live page; null for a relay-only room.</summary>
+    Task<RoomTree?> GetTreeAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A stored room's trees, as JSON text: what the live page shows of a room that lives elsewhere in the cluster.</summary>
+/// <param name="Depth">The store's depth.</param>
+/// <param name="Data">Its data tree.</param>
+/// <param name="Meta">Its meta tree (a timestamp per atom).</param>
+internal sealed record RoomTree(int Depth, string Data, string Meta);
 
 /// <summary>The node's side of a clustered room: where the room's packets arrive, and what to do when the room is lost.</summary>
 internal interface IClusterRoom

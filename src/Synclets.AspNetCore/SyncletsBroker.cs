@@ -59,6 +59,10 @@ public sealed partial class SyncletsBroker : IAsyncDisposable
     /// <summary>The synclet of a stored room, while the room is open (for inspection and tests).</summary>
     public Synclet? GetRoomStore(string room) => _rooms.TryGetValue(room, out var open) ? open.Store : null;
 
+    /// <summary>A stored room's trees when the room lives in the cluster (the live page's view of it); null when it is not open here or keeps no store.</summary>
+    internal async Task<RoomTree?> GetClusteredTreeAsync(string room, CancellationToken cancellationToken) =>
+        _rooms.TryGetValue(room, out var open) && open.Uplink is { HasStore: true } uplink ? await uplink.GetTreeAsync(cancellationToken).ConfigureAwait(false) : null;
+
     /// <summary>The user and rights of a connection (a hook gets its id with <see cref="Ids.PeerOf"/>).</summary>
     public SyncletsConnection? GetConnection(string room, string connectionId) =>
         _rooms.TryGetValue(room, out var open) && open.Find(connectionId) is { } connection

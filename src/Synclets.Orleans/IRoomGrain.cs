@@ -23,6 +23,10 @@ internal interface IRoomGrain : IGrainWithStringKey
     [Alias("Detach")]
     Task DetachAsync(string node);
 
+    /// <summary>The store's data and meta trees as JSON, with its depth; null for a relay-only room (the live page).</summary>
+    [Alias("Tree")]
+    Task<RoomTreeText?> GetTreeAsync();
+
     /// <summary>Where the room is active now, and how many node links it holds (for diagnostics and tests).</summary>
     [Alias("Describe")]
     Task<RoomPlace> DescribeAsync();
@@ -36,6 +40,10 @@ internal interface IRoomNode : IGrainObserver
     [Alias("Deliver")]
     Task DeliverAsync(RoomBatch<RoomDown> batch);
 }
+
+/// <summary>A stored room's trees, as JSON text.</summary>
+[GenerateSerializer, Immutable, Alias("synclets.RoomTreeText")]
+internal sealed record RoomTreeText([property: Id(0)] int Depth, [property: Id(1)] string Data, [property: Id(2)] string Meta);
 
 /// <summary>Where a room is active: its silo's address, and the node links it holds.</summary>
 [GenerateSerializer, Immutable, Alias("synclets.RoomPlace")]

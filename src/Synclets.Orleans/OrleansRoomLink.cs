@@ -63,6 +63,9 @@ internal sealed partial class OrleansRoomLink : IRoomUplink, IRoomNode
 
     public ValueTask WhenReadyAsync(CancellationToken cancellationToken) => _queue.WhenBelowHalfAsync(cancellationToken);
 
+    public async Task<RoomTree?> GetTreeAsync(CancellationToken cancellationToken) =>
+        await _grain.GetTreeAsync().WaitAsync(cancellationToken).ConfigureAwait(false) is { } tree ? new RoomTree(tree.Depth, tree.Data, tree.Meta) : null;
+
     public async Task DeliverAsync(RoomBatch<RoomDown> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

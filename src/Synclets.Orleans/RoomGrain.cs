@@ -131,6 +131,18 @@ internal sealed partial class RoomGrain(
         DeactivateIfUnused();
     }
 
+    public async Task<RoomTreeText?> GetTreeAsync()
+    {
+        if (_store is not { } store)
+        {
+            return null;
+        }
+
+        var data = await store.Synclet.GetDataAsync().ConfigureAwait(true);
+        var meta = await store.Synclet.GetMetaAsync().ConfigureAwait(true);
+        return new RoomTreeText(store.Synclet.Depth, data.ToJsonString(), meta.ToJsonString());
+    }
+
     public Task<RoomPlace> DescribeAsync()
     {
         var silo = ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;

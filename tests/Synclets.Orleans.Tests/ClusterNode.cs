@@ -79,6 +79,7 @@ public sealed class ClusterNode : IAsyncDisposable
 
         var app = builder.Build();
         app.UseWebSockets();
+        app.MapSyncletsDashboard();
         if (authenticated)
         {
             app.UseAuthentication();

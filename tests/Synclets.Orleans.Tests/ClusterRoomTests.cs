@@ -56,6 +56,27 @@ public sealed class ClusterRoomTests
     }
 }
 
+/// <summary>The live page of any node that holds a room's connections shows the room's tree, fetched from its grain.</summary>
+public sealed class ClusterDashboardTests
+{
+    [Fact]
+    public async Task A_node_shows_the_tree_of_a_room_whose_grain_is_on_another_node()
+    {
+        await using var cluster = await Cluster.StartAsync(2, stores: 2);
+        var writer = await cluster.ClientAsync("shown", depth: 2, node: 0); // The room activates on node 0.
+        var watcher = await cluster.ClientAsync("shown", depth: 2, node: 1);
+        await writer.SetAtomAsync(["todo1", "title"], "Buy milk");
+        await writer.WhenStoredAsync();
+        Assert.Same(cluster.Nodes[0], await cluster.HostOfAsync("shown"));
+
+        using var http = new HttpClient { BaseAddress = cluster.Nodes[1].Endpoint };
+        var tree = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync("/synclets/api/rooms/shown/tree"))!;
+        Assert.Equal(2, (int)tree["depth"]!);
+        Assert.Equal("Buy milk", (string)tree["tree"]!["todo1"]!["title"]![0]!);
+        Assert.NotNull(watcher);
+    }
+}
+
 /// <summary>A room nobody holds deactivates, having applied what it received, and comes back on demand with its store.</summary>
 public sealed class ClusterRoomLifetimeTests
 {

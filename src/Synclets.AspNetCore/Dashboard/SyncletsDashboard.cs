@@ -53,7 +53,15 @@ internal static class SyncletsDashboard
     public static async Task TreeAsync(HttpContext context)
     {
         var name = context.Request.RouteValues["room"] as string ?? string.Empty;
-        if (context.RequestServices.GetRequiredService<SyncletsBroker>().GetRoomStore(name) is not { } store)
+        var broker = context.RequestServices.GetRequiredService<SyncletsBroker>();
+        if (await broker.GetClusteredTreeAsync(name, context.RequestAborted).ConfigureAwait(false) is { } clustered)
+        {
+            // The room lives in its grain, perhaps on another node: its trees come from there.
+            await WriteAsync(context, new JsonObject { ["depth"] = clustered.Depth, ["tree"] = Merge(JsonNode.Parse(clustered.Data), present: true, JsonNode.Parse(clustered.Meta)) }).ConfigureAwait(false);
+            return;
+        }
+
+        if (broker.GetRoomStore(name) is not { } store)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             await WriteAsync(context, new JsonObject { ["error"] = $"No stored room '{name}' is open: a relay room keeps no tree, and a room opens with its first client." }).ConfigureAwait(false);
