@@ -1,3 +1,5 @@
+using Synclets.Tests.Support;
+
 namespace Synclets.Orleans.Tests;
 
 /// <summary>Waits, on the synclets' own change events (never a sleep), until a condition over them holds.</summary>
@@ -19,44 +21,19 @@ public static class Converged
             return await holds(synclets[0]);
         }, timeout);
 
-    /// <summary>Completes when <paramref name="done"/> is true, checking again after each change any of the synclets applies.</summary>
-    public static async Task UntilAsync(IReadOnlyList<Synclet> synclets, Func<Task<bool>> done, TimeSpan? timeout = null)
+    /// <summary>Completes when <paramref name="done"/> is true, checking again after each change any of the synclets applies; fails with each one's root hash and size.</summary>
+    public static Task UntilAsync(IReadOnlyList<Synclet> synclets, Func<Task<bool>> done, TimeSpan? timeout = null)
     {
-        using var changed = new SemaphoreSlim(0);
-        void OnChanged(object? sender, AtomsChangedEventArgs e) => changed.Release();
-        foreach (var synclet in synclets)
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        return ChangeSignals.UntilAsync(synclets, done, async () =>
         {
-            synclet.AtomsChanged += OnChanged;
-        }
-
-        try
-        {
-            var limit = timeout ?? TimeSpan.FromSeconds(60);
-            using var giveUp = new CancellationTokenSource(limit);
-            while (!await done())
-            {
-                try
-                {
-                    await changed.WaitAsync(giveUp.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    var states = new List<string>();
-                    foreach (var synclet in synclets)
-                    {
-                        states.Add($"{synclet.Id}: hash {await synclet.GetHashAsync([])}, {(await synclet.GetChildIdsAsync([])).Count} children");
-                    }
-
-                    throw new TimeoutException($"Not converged after {limit}: {string.Join("; ", states)}.");
-                }
-            }
-        }
-        finally
-        {
+            var states = new List<string>();
             foreach (var synclet in synclets)
             {
-                synclet.AtomsChanged -= OnChanged;
+                states.Add($"{synclet.Id}: hash {await synclet.GetHashAsync([])}, {(await synclet.GetChildIdsAsync([])).Count} children");
             }
-        }
+
+            return $"Not converged after {limit}: {string.Join("; ", states)}.";
+        }, limit);
     }
 }

@@ -28,7 +28,7 @@ public sealed class NodeKilledTests(PostgresServer server)
     {
         var database = await NewDatabaseAsync();
         var clusterId = "killed-" + Guid.NewGuid().ToString("N")[..8];
-        var program = SampleDll();
+        var program = ClusterSample.Dll();
         var nodes = new List<NodeProcess>();
         var clients = new List<Synclet>();
         try
@@ -161,12 +161,5 @@ public sealed class NodeKilledTests(PostgresServer server)
         await using var script = new NpgsqlCommand(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "orleans-clustering-postgresql.sql")), connection);
         await script.ExecuteNonQueryAsync();
         return database;
-    }
-
-    private static string SampleDll()
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("tests", "Synclets.Orleans.Tests"), Path.Combine("samples", "Synclets.Samples.Cluster"), StringComparison.Ordinal), "Synclets.Samples.Cluster.dll");
-        Assert.True(File.Exists(dll), $"the cluster sample is built with the tests, at {dll}");
-        return dll;
     }
 }

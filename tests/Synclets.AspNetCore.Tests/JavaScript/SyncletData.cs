@@ -15,29 +15,6 @@ public static class SyncletData
             async () => $"expected {want.ToJsonString()}, .NET has {(await synclet.GetDataAsync()).ToJsonString()}");
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="whyNot"/> after 30 seconds.</summary>
-    public static async Task HoldsAsync(Synclet synclet, Func<Task<bool>> condition, Func<Task<string>> whyNot)
-    {
-        using var changed = new SemaphoreSlim(0);
-        void OnChanged(object? sender, AtomsChangedEventArgs e) => changed.Release();
-        synclet.AtomsChanged += OnChanged;
-        try
-        {
-            using var timeout = new CancellationTokenSource(Patience);
-            while (!await condition())
-            {
-                try
-                {
-                    await changed.WaitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    Assert.Fail(await whyNot());
-                }
-            }
-        }
-        finally
-        {
-            synclet.AtomsChanged -= OnChanged;
-        }
-    }
+    public static Task HoldsAsync(Synclet synclet, Func<Task<bool>> condition, Func<Task<string>> whyNot) =>
+        Synclets.Tests.Support.ChangeSignals.UntilAsync([synclet], condition, whyNot, Patience);
 }
