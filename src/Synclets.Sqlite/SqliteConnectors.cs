@@ -112,7 +112,7 @@ public sealed class SqliteDataConnector : IDataConnector, IBulkDataReader, IRowR
 }
 
 /// <summary>The meta half of a <see cref="SqliteStore"/>: timestamps in the meta table, parent hashes in the hash table.</summary>
-public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ISubtreeReader, ILatestTimestamp, ITransactionalConnector, ITombstoneCollector
+public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStoredHashes, ISubtreeReader, ILatestTimestamp, ITransactionalConnector, ITombstoneCollector, IChangeLog
 {
     private readonly SqliteStore _store;
 
@@ -176,6 +176,50 @@ public sealed class SqliteMetaConnector : IMetaConnector, IBulkMetaReader, IStor
     /// <remarks>One statement: the meta rows stamped before the horizon with no data row.</remarks>
     public ValueTask<RemovedTombstones> RemoveTombstonesAsync(string stampedBefore, IDataConnector data, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_store.RemoveTombstones(stampedBefore));
+
+    /// <inheritdoc/>
+    public string Epoch => _store.Log.Epoch;
+
+    /// <inheritdoc/>
+    public long LastSequence => _store.LastSequence;
+
+    /// <inheritdoc/>
+    public long Floor => _store.Log.Floor;
+
+    /// <inheritdoc/>
+    public ValueTask StartNewEpochAsync(CancellationToken cancellationToken = default)
+    {
+        _store.Log.StartNewEpoch(_store.LastSequence);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One range scan of the meta table's sequence index, joined with the data; SQLite reads synchronously.</remarks>
+    public IAsyncEnumerable<LoggedAtom> ReadChangesAsync(long after, IDataConnector data, CancellationToken cancellationToken = default) =>
+        _store.ReadChanges(after, cancellationToken).ToAsyncEnumerable();
+
+    /// <inheritdoc/>
+    public ValueTask<long> CountChangesAsync(long after, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.CountChanges(after));
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, long>> GetCheckpointsAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_store.Log.Checkpoints);
+
+    /// <inheritdoc/>
+    public ValueTask SetCheckpointAsync(string epoch, long sequence, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(epoch);
+        _store.Log.SetCheckpoint(epoch, sequence);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask ClearCheckpointsAsync(CancellationToken cancellationToken = default)
+    {
+        _store.Log.ClearCheckpoints();
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc/>
     public ValueTask BeginWritesAsync(CancellationToken cancellationToken = default)

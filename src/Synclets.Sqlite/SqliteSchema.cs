@@ -22,7 +22,19 @@ internal static class SqliteSchema
         EnsureTable(connection, depth, options, options.DataTable, options.AtomColumn);
         EnsureTable(connection, depth, options, options.MetaTable, options.TimestampColumn);
         connection.Run($"CREATE TABLE IF NOT EXISTS {Quote(options.HashTable)} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID");
+        connection.Run($"CREATE TABLE IF NOT EXISTS {Quote(ChangeLogTable(options))} (\"address\" TEXT PRIMARY KEY, \"seq\" INTEGER NOT NULL) WITHOUT ROWID");
+        connection.Run($"CREATE INDEX IF NOT EXISTS {Quote(ChangeLogTable(options) + "_by_seq")} ON {Quote(ChangeLogTable(options))} (\"seq\")");
     }
+
+    /// <summary>
+    /// The change log's table (see SqliteStore.ChangeLog.cs): each atom address's number, beside
+    /// the reference's tables, which it checks column by column and so must stay as they are.
+    /// </summary>
+    public static string ChangeLogTable(SqliteStoreOptions options) => options.MetaTable + "_log";
+
+    /// <summary>True when the file has the change log's table.</summary>
+    public static bool HasChangeLogTable(SqliteConnection connection, SqliteStoreOptions options) =>
+        connection.ReadStrings($"SELECT name FROM pragma_table_info({Quote(ChangeLogTable(options)).Replace("\"", "'", StringComparison.Ordinal)})").Count > 0;
 
     /// <summary>Checks, creating nothing, that the store's data and meta tables exist with the shape of a depth-<paramref name="depth"/> tree.</summary>
     public static void Check(SqliteConnection connection, int depth, SqliteStoreOptions options)

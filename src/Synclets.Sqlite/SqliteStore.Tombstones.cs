@@ -87,6 +87,11 @@ public sealed partial class SqliteStore
 
         _lastTimestampRead = null;
         _lastRowRead = null;
+        if (removed.Count > 0)
+        {
+            _log.SetFloor(_lastSequence); // A feed cannot carry a deletion forgotten: a peer that saw less syncs by hashes.
+        }
+
         return removed;
     }
 }

@@ -40,6 +40,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
         Depth = depth;
         _statements = new Statements(connection, depth, options);
         _unit = new SqliteUnitOfWork(connection);
+        _log = new SqliteChangeLogState(connection, SqliteSchema.Quote(options.HashTable), _unit);
         _catchUpAtBegin = CatchUpAtBegin;
         Data = new SqliteDataConnector(this);
         Meta = new SqliteMetaConnector(this);
@@ -72,7 +73,9 @@ public sealed partial class SqliteStore : IAsyncDisposable
             {
                 // Nothing written: the hashes are computed in memory, once.
                 SqliteSchema.Check(connection, depth, options);
-                return new SqliteStore(connection, depth, options) { _computedHashes = SqliteLayout.ComputeHashes(connection, depth, options) };
+                var readOnlyStore = new SqliteStore(connection, depth, options) { _computedHashes = SqliteLayout.ComputeHashes(connection, depth, options) };
+                readOnlyStore.ReadChangeLog();
+                return readOnlyStore;
             }
 
             SqliteSchema.Ensure(connection, depth, options);
@@ -82,6 +85,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
             // firing an UPDATE per written timestamp cost about a third of a sync's time.
             SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, out _);
             store.Upgrade();
+            store.EnsureChangeLog();
             return store;
         }
         catch (SqliteException exception)
@@ -122,23 +126,35 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     internal void BeginUnit() => _unit.Begin();
 
-    internal async ValueTask CommitUnitAsync() => await _unit.CommitAsync(
-        beforeCommit: () =>
-        {
-            FlushHashes();
-            if (_rebuiltHashes && _unit.Transaction is not null)
+    internal async ValueTask CommitUnitAsync()
+    {
+        var committed = await _unit.CommitAsync(
+            beforeCommit: () =>
             {
-                _statements.ClearChanged.Step(); // The rebuilt hashes take in what the other writer did.
-            }
+                FlushHashes();
+                if (_rebuiltHashes && _unit.Transaction is not null)
+                {
+                    _statements.ClearChanged.Step(); // The rebuilt hashes take in what the other writer did.
+                }
 
-            _rebuiltHashes = false;
-        },
-        onRollback: ForgetUnit).ConfigureAwait(false);
+                _rebuiltHashes = false;
+            },
+            onRollback: () =>
+            {
+                ForgetUnit();
+                _log.RolledBack();
+            }).ConfigureAwait(false);
+        if (committed)
+        {
+            _log.Committed();
+        }
+    }
 
     internal async ValueTask RollbackUnitAsync()
     {
         ForgetUnit();
         await _unit.RollbackAsync().ConfigureAwait(false);
+        _log.RolledBack();
     }
 
     internal string? GetAtomJson(IReadOnlyList<string> address) =>
@@ -194,7 +210,11 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
 
         _lastTimestampRead = null;
-        Write(() => Upsert(_statements.UpsertTimestamp, key, timestamp, address));
+        Write(() =>
+        {
+            Upsert(_statements.UpsertTimestamp, key, timestamp, address);
+            _statements.UpsertSequence.Run(key, NextSequence());
+        });
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
         for (var length = 0; length < address.Count; length++)
         {
@@ -308,15 +328,22 @@ public sealed partial class SqliteStore : IAsyncDisposable
         while (rows.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var atomAddress = new string[Depth];
-            for (var level = 0; level < Depth; level++)
-            {
-                atomAddress[level] = rows.GetString(level);
-            }
-
-            var atom = rows.IsNull(Depth + 1) ? Atom.Absent : SqliteDataConnector.Parse(rows.GetString(Depth + 1), atomAddress);
-            yield return new SubtreeAtom(atomAddress, SqliteLayout.ReadTimestamp(rows.GetString(Depth)), atom);
+            var (atomAddress, timestamp, atom) = ReadAtomRow(rows);
+            yield return new SubtreeAtom(atomAddress, timestamp, atom);
         }
+    }
+
+    /// <summary>One row of a meta table joined with its data: the levels, then the timestamp and the atom (null when deleted).</summary>
+    private (string[] Address, string Timestamp, Atom Atom) ReadAtomRow(RawStatement rows)
+    {
+        var atomAddress = new string[Depth];
+        for (var level = 0; level < Depth; level++)
+        {
+            atomAddress[level] = rows.GetString(level);
+        }
+
+        var atom = rows.IsNull(Depth + 1) ? Atom.Absent : SqliteDataConnector.Parse(rows.GetString(Depth + 1), atomAddress);
+        return (atomAddress, SqliteLayout.ReadTimestamp(rows.GetString(Depth)), atom);
     }
 
     /// <summary>Runs an upsert whose parameters are the address key, the value and then each level of the address.</summary>
@@ -455,6 +482,10 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
 
         _rebuiltHashes = true;
+        if (_logLoaded)
+        {
+            ChangeLogAfterOtherWriters(); // Not while the layout is upgraded at open: the log is read after it.
+        }
     }
 
     /// <summary>A timestamp of the meta table by its address key, or none.</summary>

@@ -13,6 +13,7 @@ internal sealed class Statements : IDisposable
     private readonly Lazy<RawStatement> _xorHash;
     private readonly Lazy<RawStatement> _selectChanged;
     private readonly Lazy<RawStatement> _clearChanged;
+    private readonly Lazy<RawStatement> _upsertSequence;
 
     public Statements(SqliteConnection connection, int depth, SqliteStoreOptions options)
     {
@@ -28,6 +29,11 @@ internal sealed class Statements : IDisposable
         SelectTimestamp = new RawStatement(connection, $"SELECT {SqliteSchema.Quote(options.TimestampColumn)} FROM {SqliteSchema.Quote(options.MetaTable)} WHERE {address} = @a", "@a");
         // The reference keeps a timestamp as JSON text, quotes included (see SqliteLayout).
         UpsertTimestamp = new RawStatement(connection, Upsert(options.MetaTable, options.TimestampColumn, "json_quote(@v)"), ["@a", "@v", .. Enumerable.Range(1, depth).Select(i => "@l" + i)]);
+
+        // The change log's number of an address (see SqliteStore.ChangeLog.cs); prepared on first
+        // use, as a file opened read-only may have no such table.
+        var log = SqliteSchema.Quote(SqliteSchema.ChangeLogTable(options));
+        _upsertSequence = new(() => new RawStatement(connection, $"INSERT INTO {log} (\"address\", \"seq\") VALUES (@a, @s) ON CONFLICT (\"address\") DO UPDATE SET \"seq\" = excluded.\"seq\"", "@a", "@s"));
 
         // The hash table's statements are prepared on first use: a store opened read-only may have no hash table.
         var hashes = SqliteSchema.Quote(options.HashTable);
@@ -55,6 +61,9 @@ internal sealed class Statements : IDisposable
 
     public RawStatement UpsertTimestamp { get; }
 
+    /// <summary>Numbers an address in the change log (parameters: the address key, the number).</summary>
+    public RawStatement UpsertSequence => _upsertSequence.Value;
+
     public RawStatement SelectHash => _selectHash.Value;
 
     public RawStatement XorHash => _xorHash.Value;
@@ -76,7 +85,7 @@ internal sealed class Statements : IDisposable
             statement.Dispose();
         }
 
-        foreach (var prepared in new[] { _selectHash, _xorHash, _selectChanged, _clearChanged }.Where(lazy => lazy.IsValueCreated))
+        foreach (var prepared in new[] { _upsertSequence, _selectHash, _xorHash, _selectChanged, _clearChanged }.Where(lazy => lazy.IsValueCreated))
         {
             prepared.Value.Dispose();
         }

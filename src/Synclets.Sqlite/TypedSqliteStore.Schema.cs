@@ -12,6 +12,7 @@ public sealed partial class TypedSqliteStore<TRow>
     {
         var columns = await EnsureTablesAsync(connection).ConfigureAwait(false);
         await EnsureIndexesAsync(connection).ConfigureAwait(false);
+        await EnsureChangeLogAsync(connection).ConfigureAwait(false);
         return columns;
     }
 
@@ -43,6 +44,24 @@ public sealed partial class TypedSqliteStore<TRow>
         }
 
         return [.. columns];
+    }
+
+    /// <summary>
+    /// The change log's column on the meta table (see TypedSqliteStore.ChangeLog.cs) and its index.
+    /// A table written before stores kept logs gets the column, and its rows numbered once in
+    /// storage order: a first feed from it carries every row.
+    /// </summary>
+    private static async Task EnsureChangeLogAsync(SqliteConnection connection)
+    {
+        var meta = TRow.SqlTableName + "_meta";
+        if (!connection.ReadStrings($"SELECT name FROM pragma_table_info('{meta.Replace("'", "''", StringComparison.Ordinal)}')").Contains("seq", StringComparer.Ordinal))
+        {
+            await connection.RunAsync($"ALTER TABLE {SqliteSchema.Quote(meta)} ADD COLUMN \"seq\" INTEGER").ConfigureAwait(false);
+            var key = SqliteSchema.Quote(TRow.SqlKeyColumn);
+            await connection.RunAsync($"UPDATE {SqliteSchema.Quote(meta)} SET \"seq\" = numbered.n FROM (SELECT {key} AS k, row_number() OVER () AS n FROM {SqliteSchema.Quote(meta)}) AS numbered WHERE {SqliteSchema.Quote(meta)}.{key} = numbered.k").ConfigureAwait(false);
+        }
+
+        await connection.RunAsync($"CREATE INDEX IF NOT EXISTS {SqliteSchema.Quote(meta + "_by_seq")} ON {SqliteSchema.Quote(meta)} (\"seq\")").ConfigureAwait(false);
     }
 
     /// <summary>

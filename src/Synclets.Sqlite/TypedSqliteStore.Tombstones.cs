@@ -74,6 +74,11 @@ public sealed partial class TypedSqliteStore<TRow> : ITombstoneCollector
 
         _knownTimestamps.Clear();
         Flush();
+        if (removed.Count > 0)
+        {
+            _log.SetFloor(_lastSequence); // A feed cannot carry a deletion forgotten: a peer that saw less syncs by hashes.
+        }
+
         return ValueTask.FromResult(removed);
     }
 }

@@ -81,9 +81,10 @@ public sealed partial class TypedSqliteStore<TRow>
     public async ValueTask CommitWritesAsync(CancellationToken cancellationToken = default)
     {
         // The buffered rows are written while the unit still counts, so into its one transaction.
-        if (await _unit.CommitAsync(beforeCommit: Flush, onRollback: ForgetUnit).ConfigureAwait(false))
+        if (await _unit.CommitAsync(beforeCommit: Flush, onRollback: () => { ForgetUnit(); _log.RolledBack(); }).ConfigureAwait(false))
         {
             _knownTimestamps.Clear();
+            _log.Committed();
         }
     }
 
@@ -92,6 +93,7 @@ public sealed partial class TypedSqliteStore<TRow>
     {
         ForgetUnit();
         await _unit.RollbackAsync().ConfigureAwait(false);
+        _log.RolledBack();
     }
 
     /// <summary>What this store buffered or read for the unit of work, forgotten when it rolls back.</summary>
@@ -222,6 +224,7 @@ public sealed partial class TypedSqliteStore<TRow>
                         meta.BindText(2 + i, row.Timestamps[i]);
                     }
 
+                    meta.BindInt64(2 + _columns.Length, NextSequence());
                     meta.Step();
                 }
             }

@@ -101,12 +101,13 @@ public sealed partial class TypedSqliteStore<TRow> : IDataConnector, IMetaConnec
         var keep = string.Join(", ", quoted.Select((column, i) => $"{column} = CASE WHEN (@touched >> {i}) & 1 THEN excluded.{column} ELSE {column} END"));
         var values = columns.Select((_, i) => "@v" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         _upsertData = new RawStatement(connection, $"INSERT INTO {_table} ({_key}, {string.Join(", ", quoted)}, \"absent\") VALUES (@key, {parameters}, @absent) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"absent\" = (\"absent\" & ~@touched) | @absentBits", ["@key", "@touched", "@absent", "@absentBits", .. values]);
-        _upsertMeta = new RawStatement(connection, $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}) VALUES (@key, {parameters}) ON CONFLICT ({_key}) DO UPDATE SET {keep}", ["@key", "@touched", .. values]);
+        _upsertMeta = new RawStatement(connection, $"INSERT INTO {_meta} ({_key}, {string.Join(", ", quoted)}, \"seq\") VALUES (@key, {parameters}, @seq) ON CONFLICT ({_key}) DO UPDATE SET {keep}, \"seq\" = excluded.\"seq\"", ["@key", "@touched", .. values, "@seq"]);
         _selectRow = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)}, \"absent\" FROM {_table} WHERE {_key} = @key", "@key");
         _selectTimestamps = new RawStatement(connection, $"SELECT {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} = @key", "@key");
         _prefetchTimestamps = new RawStatement(connection, $"SELECT {_key}, {string.Join(", ", quoted)} FROM {_meta} WHERE {_key} IN (SELECT value FROM json_each(@keys))", "@keys");
         _deleteIfEmpty = new RawStatement(connection, $"DELETE FROM {_table} WHERE {_key} = @key AND \"absent\" = @all", "@key", "@all");
         _xorHash = new RawStatement(connection, SqliteSchema.XorHashSql(TRow.SqlTableName + "_hashes"), "@parent", "@delta");
+        OpenChangeLog();
     }
 
     /// <inheritdoc cref="IDataConnector.Depth"/>

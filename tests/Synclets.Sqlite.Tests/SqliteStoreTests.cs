@@ -177,12 +177,14 @@ public sealed class SqliteStoreTests : IDisposable
         await synclet.SetAtomAsync(["r1", "title"], "ours");
         var before = await synclet.GetHashAsync([]);
 
-        // The sqlite3 shell, or a JavaScript app, writes a row in the reference's layout.
+        // The sqlite3 shell, or a JavaScript app, writes a row in the reference's layout, naming
+        // its columns as the reference does (the meta table has our change log's column too).
+        var epoch = store.Meta.Epoch;
         await using (var other = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await other.ExecuteAsync("""
-                INSERT INTO data VALUES ('["r2","title"]', '"theirs"', 'r2', 'title');
-                INSERT INTO meta VALUES ('["r2","title"]', '"OhqqeV-----BT7zq"', 'r2', 'title');
+                INSERT INTO data (address, atom, address1, address2) VALUES ('["r2","title"]', '"theirs"', 'r2', 'title');
+                INSERT INTO meta (address, timestamp, address1, address2) VALUES ('["r2","title"]', '"OhqqeV-----BT7zq"', 'r2', 'title');
                 """);
         }
 
@@ -193,6 +195,17 @@ public sealed class SqliteStoreTests : IDisposable
         // And our next write builds on the rebuilt hashes, not on the stale ones.
         var timestamp = await synclet.SetAtomAsync(["r3", "title"], "ours again");
         Assert.Equal(expected ^ Fnv1a.Hash(timestamp), await synclet.GetHashAsync([]));
+
+        // Peers' checkpoints of our change log do not vouch for what the other program wrote:
+        // the log starts a new epoch, and the row it added is in it.
+        Assert.NotEqual(epoch, store.Meta.Epoch);
+        var changes = new List<LoggedAtom>();
+        await foreach (var atom in store.Meta.ReadChangesAsync(0, store.Data))
+        {
+            changes.Add(atom);
+        }
+
+        Assert.Contains(changes, atom => atom.Address.SequenceEqual(["r2", "title"]) && atom.Atom.AsString() == "theirs");
     }
 
     [Fact]

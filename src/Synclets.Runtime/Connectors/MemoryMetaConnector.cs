@@ -5,7 +5,7 @@ namespace Synclets.Connectors;
 /// change: a write costs O(depth), a hash read O(1).
 /// </summary>
 /// <param name="depth">The depth of the tree.</param>
-public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaReader, IStoredHashes, ITombstoneCollector
+public sealed partial class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaReader, IStoredHashes, ITombstoneCollector
 {
     private readonly MemoryTree<string> _tree = new(depth);
 
@@ -33,11 +33,17 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
             delta ^= Fnv1a.Hash(previous);
         }
 
+        var sequence = ++_lastSequence;
         foreach (var branch in path)
         {
             branch.Hash ^= delta;
+            branch.Sequence = sequence;
         }
 
+        if (_leafSequences is not null)
+        {
+            _leafSequences[address[0]] = sequence;
+        }
         return ValueTask.CompletedTask;
     }
 
@@ -73,6 +79,11 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
             }
         }
 
+        if (removed.Count > 0)
+        {
+            Forgotten(); // A feed cannot carry a deletion forgotten: a peer that saw less syncs by hashes.
+        }
+
         return (removed, addresses);
     }
 
@@ -86,6 +97,7 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
         }
 
         _tree.RemoveLeaf(address);
+        _leafSequences?.Remove(address[0]);
     }
 
     /// <summary>Drops every timestamp under a top-level id, keeping the root hash right.</summary>
@@ -106,6 +118,8 @@ public sealed class MemoryMetaConnector(int depth) : IMetaConnector, IBulkMetaRe
             hash = _tree.Find([topLevelId], 1)?.Hash ?? 0;
         }
 
+        Forgotten();
+        _leafSequences?.Remove(topLevelId);
         if (_tree.RemoveBranch(topLevelId))
         {
             _tree.Find([], 0)!.Hash ^= hash;

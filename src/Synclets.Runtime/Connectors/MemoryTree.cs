@@ -174,6 +174,9 @@ internal sealed class MemoryTree<TLeaf>
 
         public uint Hash { get; set; }
 
+        /// <summary>The change log's number of the newest write below this branch (see <see cref="MemoryMetaConnector"/>'s <see cref="IChangeLog"/>).</summary>
+        public long Sequence { get; set; }
+
         public bool IsEmpty => (Branches is null || Branches.Count == 0) && (Leaves is null || Leaves.Count == 0);
     }
 }

@@ -61,4 +61,13 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Error, "Synclet {SyncletId} could not collect its tombstones; it tries again in {Interval}.")]
     public static partial void CollectingTombstonesFailed(ILogger logger, Exception exception, string syncletId, TimeSpan interval);
+
+    [LoggerMessage(40, LogLevel.Information, "Synclet {SyncletId}: {Peer} announced the change log epoch {Epoch}, which is ours: one store is a copy of the other. Ours starts a new epoch; this sync compares hashes.")]
+    public static partial void FeedEpochShared(ILogger logger, string syncletId, string peer, string epoch);
+
+    [LoggerMessage(41, LogLevel.Warning, "Synclet {SyncletId}: {Peer} has seen its change log up to {Seen}, but the log ends at {Last}: the store was restored from an older copy. It starts a new epoch; this sync compares hashes.")]
+    public static partial void FeedStoreRestored(ILogger logger, string syncletId, string peer, long seen, long last);
+
+    [LoggerMessage(42, LogLevel.Debug, "Synclet {SyncletId}: neither it nor {Peer} has anything new for the other, yet their root hashes differ; they compare hashes.")]
+    public static partial void FeedFallback(ILogger logger, string syncletId, string peer);
 }

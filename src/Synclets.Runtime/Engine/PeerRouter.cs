@@ -77,7 +77,14 @@ internal sealed class PeerRouter : IMessageSender, IDisposable
     }
 
     /// <summary>A unit of work begins: from its first write (<see cref="Writing"/>), what it sends is held.</summary>
-    public void BeginUnit() => _inUnitOfWork = true;
+    public void BeginUnit()
+    {
+        _inUnitOfWork = true;
+        UnitWrote = false;
+    }
+
+    /// <summary>True once the current (or last) unit of work wrote an atom.</summary>
+    public bool UnitWrote { get; private set; }
 
     /// <summary>The unit of work committed: what it held goes out, in order.</summary>
     public ValueTask CommitUnitAsync()
@@ -205,6 +212,7 @@ internal sealed class PeerRouter : IMessageSender, IDisposable
     /// <inheritdoc/>
     public void Writing()
     {
+        UnitWrote |= _inUnitOfWork;
         if (_inUnitOfWork && !_held.Holding)
         {
             _held.StartHolding();

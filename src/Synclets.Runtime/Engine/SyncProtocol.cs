@@ -20,6 +20,7 @@ internal sealed class SyncProtocol(
     PendingChanges changes,
     Tombstones tombstones,
     SyncletMetrics metrics,
+    ChangeFeed feed,
     ILogger logger,
     string syncletId)
 {
@@ -54,7 +55,7 @@ internal sealed class SyncProtocol(
     private async ValueTask HandleNodeAsync(Transport transport, string from, Message message)
     {
         var context = message.Context;
-        var sendContext = await hooks.GetSendContextAsync(context).ConfigureAwait(false);
+        var sendContext = WithoutFeedWords(await hooks.GetSendContextAsync(context).ConfigureAwait(false));
         IAppliedAtoms? propagation = null;
         if (message.Address.Count == depth)
         {
@@ -83,7 +84,11 @@ internal sealed class SyncProtocol(
                 _listings.Collect(transport, from, message.Address, received);
             }
 
-            if (message.Node is HashNode { Hash: 0 })
+            if (message.Address.Count == 0 && message.Node is HashNode root && await feed.HandleRootHashAsync(transport, from, root.Hash, context, sendContext).ConfigureAwait(false))
+            {
+                // Answered by the change feed (see ChangeFeed), or needing no answer.
+            }
+            else if (message.Node is HashNode { Hash: 0 })
             {
                 await ReplyToEmptyPeerAsync(reply, transport, from, sendContext, context).ConfigureAwait(false);
             }
@@ -106,6 +111,11 @@ internal sealed class SyncProtocol(
             foreach (var (address, listedHash) in reply.SplitListings)
             {
                 await sender.SendAsync(transport, from, new Message(depth, address, new HashNode(listedHash), sendContext), forcePartial: false).ConfigureAwait(false);
+            }
+
+            if (message.Address.Count == 0 && message.Node is SubNodesNode batch)
+            {
+                await feed.BatchAppliedAsync(transport, from, batch, context).ConfigureAwait(false);
             }
         }
 
@@ -228,13 +238,18 @@ internal sealed class SyncProtocol(
             ? new TimestampNode(await store.Meta.GetTimestampAsync(address, cancellationToken).ConfigureAwait(false))
             : new HashNode(await GetHashAsync(address, cancellationToken).ConfigureAwait(false));
         var context = await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false);
+        if (address.Count == 0)
+        {
+            context = await feed.AnnounceAsync(context).ConfigureAwait(false);
+        }
+
         await sender.BroadcastAsync(new Message(depth, [.. address], node, context), forcePartial: false).ConfigureAwait(false);
     }
 
     /// <summary>Asks every peer to acknowledge what it has received from us (see <see cref="Acknowledgements"/>), sending our root hash.</summary>
     public async ValueTask RequestAcknowledgementAsync(string nonce)
     {
-        var context = new Dictionary<string, Atom>(await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false), StringComparer.Ordinal)
+        var context = new Dictionary<string, Atom>(await feed.AnnounceAsync(await hooks.GetSendContextAsync(Message.EmptyContext).ConfigureAwait(false)).ConfigureAwait(false), StringComparer.Ordinal)
         {
             [Acknowledgements.RequestKey] = nonce,
         };
@@ -244,7 +259,10 @@ internal sealed class SyncProtocol(
     /// <summary>Tells the peer that everything it sent before its request is applied and committed, with our root hash.</summary>
     public async ValueTask AcknowledgeAsync(Transport transport, string to, string nonce, int failed)
     {
-        var context = new Dictionary<string, Atom>(StringComparer.Ordinal) { [Acknowledgements.ReplyKey] = nonce };
+        var context = new Dictionary<string, Atom>(await feed.AnnounceAsync(Message.EmptyContext, feed.EpochOf(transport, to) ?? string.Empty).ConfigureAwait(false), StringComparer.Ordinal)
+        {
+            [Acknowledgements.ReplyKey] = nonce,
+        };
         if (failed > 0)
         {
             context[Acknowledgements.FailedKey] = failed;
@@ -261,6 +279,21 @@ internal sealed class SyncProtocol(
         }
 
         await sender.SendAsync(transport, to, new Message(depth, [], new HashNode(await GetHashAsync([]).ConfigureAwait(false)), context), forcePartial: false).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A context to send with what a message applied or a reply, without the change feed's words a
+    /// hook may have copied from the received one: they would tell the next peer of a feed it is
+    /// not getting.
+    /// </summary>
+    private static IReadOnlyDictionary<string, Atom> WithoutFeedWords(IReadOnlyDictionary<string, Atom> context)
+    {
+        if (!context.Keys.Any(FeedWire.IsFeedKey))
+        {
+            return context;
+        }
+
+        return context.Where(entry => !FeedWire.IsFeedKey(entry.Key)).ToDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The hash of a parent (the root when empty).</summary>

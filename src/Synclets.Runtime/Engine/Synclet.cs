@@ -25,6 +25,7 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
     private readonly ILogger _logger;
     private readonly string _logId; // The id as log lines show it (Ids.Readable).
     private readonly SyncProtocol _protocol;
+    private readonly ChangeFeed _feed;
     private readonly PeerRouter _router;
     private readonly PendingChanges _changes = new();
     private readonly SyncletMetrics _metrics;
@@ -96,7 +97,8 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
         _keepTombstonesFor = options.KeepTombstonesFor;
         _tombstoneCollectionInterval = options.TombstoneCollectionInterval;
         _tombstones = new Tombstones(_store, _changes);
-        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _changes, _tombstones, _metrics, _logger, _logId);
+        _feed = new ChangeFeed(Depth, options.ChangeFeed ? metaConnector as IChangeLog : null, _store, _hooks, _router, options.MaxNodesPerMessage, progress => Progress?.Invoke(this, progress), _logger, _logId);
+        _protocol = new SyncProtocol(Depth, _store, new HybridLogicalClock(Id, options.TimeProvider, options.MaxClockDrift), _hooks, options.MaxNodesPerMessage, _router, _changes, _tombstones, _metrics, _feed, _logger, _logId);
         _unit = new UnitOfWork([.. new object[] { dataConnector, metaConnector }.OfType<ITransactionalConnector>().Distinct()], _router, _changes);
         _acknowledgementRetry = options.AcknowledgementRetry;
         _work = new WorkLoop(StartClockAsync, _changes, changes => _atomsChanged?.Invoke(this, changes), _logger, _logId);
@@ -132,6 +134,15 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
             _changes.IsRecording = _atomsChanged is not null;
         }
     }
+
+    /// <summary>
+    /// Raised on the synclet's work loop as a peer's change feed arrives (docs/concepts.md,
+    /// "Reconnects that cost what changed"): after each batch is stored, with the atoms received
+    /// so far and the total the peer announced, and once more when the feed is complete. A peer
+    /// that syncs by protocol version 1 alone (a JavaScript peer) announces no total, and raises none.
+    /// Handlers must be quick and must not wait for this synclet.
+    /// </summary>
+    public event EventHandler<SyncProgressEventArgs>? Progress;
 
     /// <summary>This synclet's id among its peers.</summary>
     public string Id { get; }
@@ -179,6 +190,7 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
         }
 
         _started = true;
+        _feed.ForgetAll();
         await StartCollectingTombstonesAsync().ConfigureAwait(false);
         _router.Open();
         Log.Started(_logger, _logId, _transports.Count);
@@ -595,6 +607,7 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
         {
             if (_started)
             {
+                _feed.Forget(transport);
                 await _protocol.SyncAsync([], CancellationToken.None).ConfigureAwait(false);
             }
         });
@@ -673,8 +686,13 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
                 await _protocol.AcknowledgeAsync(transport, from, nonce, failed).ConfigureAwait(false);
             }
 
+            await _feed.AfterMessageAsync(transport, from, _work.NothingQueued).ConfigureAwait(false);
+
             _metrics.ApplyDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
-            Statistics.Applied();
+            if (_router.UnitWrote || _unit.HasNoTransactions)
+            {
+                Statistics.Applied(); // The store writes again (a message that only read proves nothing).
+            }
         }
 #pragma warning disable CA1031 // One failed message (a storage error, say) must not stop the loop; a later sync retries.
         catch (Exception exception)

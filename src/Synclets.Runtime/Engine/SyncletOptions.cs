@@ -25,6 +25,14 @@ public sealed class SyncletOptions
     public SyncletHooks Hooks { get; init; } = SyncletHooks.AllowAll;
 
     /// <summary>
+    /// Whether this synclet takes part in the change feed when its meta connector keeps a change
+    /// log (<see cref="Connectors.IChangeLog"/>; docs/concepts.md, "Reconnects that cost what
+    /// changed"): a reconnect then moves what changed, and a first sync resumes where it was cut.
+    /// True by default; false makes it a plain protocol version 1 peer, as a JavaScript peer is.
+    /// </summary>
+    public bool ChangeFeed { get; init; } = true;
+
+    /// <summary>
     /// How many nodes one outgoing message holds at most before a big reply streams on in another
     /// (partial) message, so neither side builds one giant message.
     /// </summary>

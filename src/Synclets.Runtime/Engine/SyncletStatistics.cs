@@ -35,7 +35,8 @@ public sealed class SyncletStatistics
     /// <summary>
     /// Why the last received message could not be applied (its unit of work failed: the store
     /// unreachable, locked or full, say; a later sync retries it), or null once a message after
-    /// it was applied. A server's health check reports a room whose store fails by it.
+    /// it wrote to the store and committed (one that only reads proves nothing about writing). A
+    /// server's health check reports a room whose store fails by it.
     /// </summary>
     public string? LastApplyFailure => _lastApplyFailure;
 

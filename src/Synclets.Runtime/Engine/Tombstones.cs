@@ -90,6 +90,12 @@ internal sealed class Tombstones(StoreReader store, PendingChanges changes)
 
         // The peers' copies of everything older are about to arrive: a horizon of our own would refuse them.
         await collection.SetTombstoneHorizonAsync(0, cancellationToken).ConfigureAwait(false);
+        if (store.Meta is IChangeLog log)
+        {
+            // What our checkpoints vouch we hold was just set aside: the peers' feeds must start over.
+            await log.ClearCheckpointsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         Remember(0);
         return setAside;
     }

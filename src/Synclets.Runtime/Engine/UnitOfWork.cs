@@ -10,6 +10,9 @@ namespace Synclets;
 /// </summary>
 internal sealed class UnitOfWork(IReadOnlyList<ITransactionalConnector> connectors, PeerRouter router, PendingChanges changes)
 {
+    /// <summary>True when no connector is transactional: every piece of work stands alone, and none fails half way.</summary>
+    public bool HasNoTransactions => connectors.Count == 0;
+
     /// <summary>Runs <paramref name="work"/> as one unit of work.</summary>
     public async ValueTask<T> RunAsync<T>(Func<ValueTask<T>> work)
     {

@@ -36,6 +36,9 @@ internal sealed class WorkLoop : IIdleSource
     /// <inheritdoc/>
     public bool IsIdle => _activity.IsIdle;
 
+    /// <summary>True, inside a piece of work, when no other waits behind it.</summary>
+    public bool NothingQueued => _activity.Active <= 1;
+
     /// <inheritdoc/>
     public long Generation => _activity.Generation;
 

@@ -14,6 +14,9 @@ public sealed class ActivityCounter : IIdleSource
     /// <inheritdoc/>
     public bool IsIdle => Interlocked.Read(ref _active) == 0;
 
+    /// <summary>How many pieces of work are under way (queued or running).</summary>
+    internal long Active => Interlocked.Read(ref _active);
+
     /// <inheritdoc/>
     public long Generation => Interlocked.Read(ref _generation);
 

@@ -27,15 +27,27 @@ public class LastWriterWinsModelTests
     public Task Everyone_converges_after_packets_are_dropped_duplicated_reordered_and_delayed()
         => Scenarios.SampleAsync(scenario => RunAsync(scenario, faulty: true), iter: 60, threads: 1, print: scenario => scenario.ToString());
 
-    private static async Task RunAsync(Scenario scenario, bool faulty)
+    [Fact]
+    public Task Change_feed_peers_and_plain_version_1_peers_converge_together_through_faults()
+        => Scenarios.SampleAsync(scenario => RunAsync(scenario, faulty: true, mixed: true), iter: 60, threads: 1, print: scenario => scenario.ToString());
+
+    /// <param name="scenario">The group and its operations.</param>
+    /// <param name="faulty">Whether the links drop, duplicate, reorder and delay packets.</param>
+    /// <param name="mixed">Whether every other synclet is a plain protocol version 1 peer (no change feed), as a JavaScript peer is.</param>
+    private static async Task RunAsync(Scenario scenario, bool faulty, bool mixed = false)
     {
         var hubs = new List<LinkHub>();
-        await using var group = new SyncGroup(scenario.Synclets, scenario.Depth, scenario.Topology, i =>
-        {
-            var hub = new LinkHub(scenario.Seed + i) { Faulty = faulty };
-            hubs.Add(hub);
-            return hub;
-        });
+        await using var group = new SyncGroup(
+            scenario.Synclets,
+            scenario.Depth,
+            scenario.Topology,
+            i =>
+            {
+                var hub = new LinkHub(scenario.Seed + i) { Faulty = faulty };
+                hubs.Add(hub);
+                return hub;
+            },
+            changeFeed: mixed ? i => i % 2 == 0 : null);
         var model = new Dictionary<string, (string[] Address, string? Value)>();
         var addresses = AllAddresses(scenario.Depth);
         await group.StartAllAsync();

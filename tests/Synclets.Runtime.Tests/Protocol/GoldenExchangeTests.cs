@@ -18,8 +18,8 @@ public partial class GoldenExchangeTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1767225600000));
         var hub = new RecordingPool();
-        await using var server = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), hub.CreateTransport(), new SyncletOptions { Id = "synclet1", TimeProvider = time });
-        await using var client = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), hub.CreateTransport(), new SyncletOptions { Id = "synclet2", TimeProvider = time });
+        await using var server = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), hub.CreateTransport(), new SyncletOptions { Id = "synclet1", TimeProvider = time, ChangeFeed = false });
+        await using var client = new Synclet(new MemoryDataConnector(2), new MemoryMetaConnector(2), hub.CreateTransport(), new SyncletOptions { Id = "synclet2", TimeProvider = time, ChangeFeed = false });
         await server.SetAtomAsync(["a", "aa"], "A");
         await server.StartAsync();
         await client.StartAsync();

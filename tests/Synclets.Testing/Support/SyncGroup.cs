@@ -42,7 +42,8 @@ public sealed class SyncGroup : IAsyncDisposable
             new Synclet(new MemoryDataConnector(depth), new MemoryMetaConnector(depth), newTransport(i), new SyncletOptions { Id = $"synclet{i + 1}", TimeProvider = Clock, LoggerFactory = Logs }))];
     }
 
-    public SyncGroup(int count, int depth, Topology topology, Func<int, PacketHub> newHub, Func<int, (IDataConnector, IMetaConnector)>? storage = null, SyncletHooks? hooks = null, TransportOptions? transportOptions = null)
+    /// <summary>A group linked by hubs in a <paramref name="topology"/>; <paramref name="changeFeed"/> says which members (by index) take part in the change feed (all by default), the others being plain protocol version 1 peers.</summary>
+    public SyncGroup(int count, int depth, Topology topology, Func<int, PacketHub> newHub, Func<int, (IDataConnector, IMetaConnector)>? storage = null, SyncletHooks? hooks = null, TransportOptions? transportOptions = null, Func<int, bool>? changeFeed = null)
     {
         Depth = depth;
         storage ??= d => (new MemoryDataConnector(d), new MemoryMetaConnector(d));
@@ -72,7 +73,7 @@ public sealed class SyncGroup : IAsyncDisposable
         Synclets = [.. Enumerable.Range(0, count).Select(i =>
         {
             var (data, meta) = storage(depth);
-            return new Synclet(data, meta, transports[i], new SyncletOptions { Id = $"synclet{i + 1}", TimeProvider = Clock, LoggerFactory = Logs, Hooks = hooks ?? SyncletHooks.AllowAll });
+            return new Synclet(data, meta, transports[i], new SyncletOptions { Id = $"synclet{i + 1}", TimeProvider = Clock, LoggerFactory = Logs, Hooks = hooks ?? SyncletHooks.AllowAll, ChangeFeed = changeFeed?.Invoke(i) ?? true });
         })];
     }
 
