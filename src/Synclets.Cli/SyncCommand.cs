@@ -96,32 +96,42 @@ internal static class SyncCommand
         var started = DateTime.UtcNow;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
-        var done = await AnsiConsole.Status().StartAsync("Syncing...", async status =>
-        {
-            // Done when the server acknowledges that it stored everything we sent and holds the same tree.
-            var synced = synclet.WhenSyncedAsync(deadline.Token);
-            while (!synced.IsCompleted)
+        var feed = new FeedProgress(synclet);
+        var done = await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+            .StartAsync(async progress =>
             {
-                await Task.WhenAny(synced, Task.Delay(100, CancellationToken.None));
-                var statistics = synclet.Statistics;
-                status.Status($"Syncing: {statistics.MessagesReceived} messages ({statistics.BytesReceived:N0} bytes) in, {statistics.MessagesSent} ({statistics.BytesSent:N0} bytes) out");
-            }
+                // A bar of the server's change feed (its total is known once the first batch is
+                // in); until then, or from a server that syncs by hashes alone, what moved.
+                var bar = progress.AddTask("Syncing", maxValue: 1);
+                bar.IsIndeterminate = true;
 
-            try
-            {
-                await synced;
-                return true;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-        });
+                // Done when the server acknowledges that it stored everything we sent and holds the same tree.
+                var synced = synclet.WhenSyncedAsync(deadline.Token);
+                while (!synced.IsCompleted)
+                {
+                    await Task.WhenAny(synced, Task.Delay(100, CancellationToken.None));
+                    feed.Show(bar, synclet.Statistics);
+                }
+
+                try
+                {
+                    await synced;
+                    feed.Show(bar, synclet.Statistics);
+                    bar.Value = bar.MaxValue;
+                    return true;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+            });
 
         await synclet.StopAsync(CancellationToken.None);
         var statistics = synclet.Statistics;
         AnsiConsole.MarkupLine(done
-            ? $"[green]Synced[/] {Markup.Escape(file.Name)} with {Markup.Escape(url.ToString())} in {(DateTime.UtcNow - started).TotalSeconds:F1} s: {statistics.MessagesReceived} messages ({statistics.BytesReceived:N0} bytes) in, {statistics.MessagesSent} ({statistics.BytesSent:N0} bytes) out."
+            ? $"[green]Synced[/] {Markup.Escape(file.Name)} with {Markup.Escape(url.ToString())} in {(DateTime.UtcNow - started).TotalSeconds:F1} s: {statistics.MessagesReceived} messages ({statistics.BytesReceived:N0} bytes) in, {statistics.MessagesSent} ({statistics.BytesSent:N0} bytes) out{feed.Summary}."
             : $"[red]Timed out[/] after {timeoutSeconds} s before the server confirmed it stored everything; what arrived is kept, run sync again to finish. (No confirmation at all? The server may keep a tree of another depth than this file's {synclet.Depth}, see its log, or be a relay-only or JavaScript server, which never confirms.)");
         return done ? 0 : 1;
     }

@@ -50,6 +50,9 @@ public sealed class CliEndToEndTests : IDisposable
             var phone = Path.Combine(_folder, "phone.db");
             var down = await RunAsync("sync", phone, room);
             Assert.True(down.ExitCode == 0, down.Output);
+            Assert.Contains("Syncing: 2 of 2 atoms", down.Output, StringComparison.Ordinal); // The bar of the server's feed...
+            Assert.Contains("100%", down.Output, StringComparison.Ordinal);
+            Assert.Contains("2 atoms from the server's change feed", down.Output, StringComparison.Ordinal); // ...and the summary.
 
             var inspect = await RunAsync("inspect", phone);
             Assert.True(inspect.ExitCode == 0, inspect.Output);
