@@ -22,13 +22,14 @@ internal static class SqliteSchema
         EnsureTable(connection, depth, options, options.DataTable, options.AtomColumn);
         EnsureTable(connection, depth, options, options.MetaTable, options.TimestampColumn);
         connection.Run($"CREATE TABLE IF NOT EXISTS {Quote(options.HashTable)} (\"parent\" TEXT PRIMARY KEY, \"hash\" INTEGER NOT NULL) WITHOUT ROWID");
-        connection.Run($"CREATE TABLE IF NOT EXISTS {Quote(ChangeLogTable(options))} (\"address\" TEXT PRIMARY KEY, \"seq\" INTEGER NOT NULL) WITHOUT ROWID");
+        connection.Run($"CREATE TABLE IF NOT EXISTS {Quote(ChangeLogTable(options))} (\"parent\" TEXT PRIMARY KEY, \"seq\" INTEGER NOT NULL) WITHOUT ROWID");
         connection.Run($"CREATE INDEX IF NOT EXISTS {Quote(ChangeLogTable(options) + "_by_seq")} ON {Quote(ChangeLogTable(options))} (\"seq\")");
     }
 
     /// <summary>
-    /// The change log's table (see SqliteStore.ChangeLog.cs): each atom address's number, beside
-    /// the reference's tables, which it checks column by column and so must stay as they are.
+    /// The change log's table (see SqliteStore.ChangeLog.cs): each row's number (the atoms' parent;
+    /// at depth 1 each atom's), beside the reference's tables, which it checks column by column
+    /// and so must stay as they are.
     /// </summary>
     public static string ChangeLogTable(SqliteStoreOptions options) => options.MetaTable + "_log";
 

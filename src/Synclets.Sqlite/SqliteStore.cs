@@ -210,11 +210,8 @@ public sealed partial class SqliteStore : IAsyncDisposable
         }
 
         _lastTimestampRead = null;
-        Write(() =>
-        {
-            Upsert(_statements.UpsertTimestamp, key, timestamp, address);
-            _statements.UpsertSequence.Run(key, NextSequence());
-        });
+        Write(() => Upsert(_statements.UpsertTimestamp, key, timestamp, address));
+        _pendingLogKeys.Add(Depth == 1 ? key : _lastKeys[Depth - 1]);
         var delta = Fnv1a.Hash(timestamp) ^ (previous.Length == 0 ? 0 : Fnv1a.Hash(previous));
         for (var length = 0; length < address.Count; length++)
         {
@@ -430,6 +427,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     private void FlushHashes()
     {
+        FlushLog();
         if (_pendingHashes.Count == 0)
         {
             return;
@@ -449,6 +447,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private void ForgetUnit()
     {
         _pendingHashes.Clear();
+        _pendingLogKeys.Clear();
         _rebuiltHashes = false;
         _lastTimestampRead = null;
         _lastRowRead = null;

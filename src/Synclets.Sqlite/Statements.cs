@@ -30,10 +30,10 @@ internal sealed class Statements : IDisposable
         // The reference keeps a timestamp as JSON text, quotes included (see SqliteLayout).
         UpsertTimestamp = new RawStatement(connection, Upsert(options.MetaTable, options.TimestampColumn, "json_quote(@v)"), ["@a", "@v", .. Enumerable.Range(1, depth).Select(i => "@l" + i)]);
 
-        // The change log's number of an address (see SqliteStore.ChangeLog.cs); prepared on first
-        // use, as a file opened read-only may have no such table.
+        // The change log's number of a row (see SqliteStore.ChangeLog.cs); prepared on first use,
+        // as a file opened read-only may have no such table.
         var log = SqliteSchema.Quote(SqliteSchema.ChangeLogTable(options));
-        _upsertSequence = new(() => new RawStatement(connection, $"INSERT INTO {log} (\"address\", \"seq\") VALUES (@a, @s) ON CONFLICT (\"address\") DO UPDATE SET \"seq\" = excluded.\"seq\"", "@a", "@s"));
+        _upsertSequence = new(() => new RawStatement(connection, $"INSERT INTO {log} (\"parent\", \"seq\") VALUES (@p, @s) ON CONFLICT (\"parent\") DO UPDATE SET \"seq\" = excluded.\"seq\"", "@p", "@s"));
 
         // The hash table's statements are prepared on first use: a store opened read-only may have no hash table.
         var hashes = SqliteSchema.Quote(options.HashTable);
@@ -61,7 +61,7 @@ internal sealed class Statements : IDisposable
 
     public RawStatement UpsertTimestamp { get; }
 
-    /// <summary>Numbers an address in the change log (parameters: the address key, the number).</summary>
+    /// <summary>Numbers a row in the change log (parameters: the row's address key, the number).</summary>
     public RawStatement UpsertSequence => _upsertSequence.Value;
 
     public RawStatement SelectHash => _selectHash.Value;

@@ -63,6 +63,11 @@ internal static class ScenarioRunner
             plans.Add(("one-change", transport, () => OneChangeAsync(transport, Math.Min(10_000, big))));
             plans.Add(("one-change", transport, () => OneChangeAsync(transport, big)));
             plans.Add(("reconnect", transport, () => ReconnectAsync(transport, big)));
+            if (transport == "memory")
+            {
+                plans.Add(("resumed-sync", transport, () => ResumedSyncScenario.RunAsync(big)));
+            }
+
             plans.Add(("latency", transport, () => LatencyAsync(transport, 1_000)));
         }
 

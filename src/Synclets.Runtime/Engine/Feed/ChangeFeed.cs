@@ -301,7 +301,35 @@ internal sealed class ChangeFeed(
         return (sent, last);
     }
 
-    private ValueTask SendBatchAsync(Transport transport, string to, List<LoggedAtom> batch, long followsOn, long left, IReadOnlyDictionary<string, Atom> sendContext)
+    private async ValueTask SendBatchAsync(Transport transport, string to, List<LoggedAtom> batch, long followsOn, long left, IReadOnlyDictionary<string, Atom> sendContext)
+    {
+        var context = new Dictionary<string, Atom>(sendContext, StringComparer.Ordinal)
+        {
+            [FeedWire.LogKey] = FeedWire.Position(_log!.Epoch, batch[^1].Sequence),
+            [FeedWire.SinceKey] = followsOn,
+            [FeedWire.LeftKey] = left,
+        };
+
+        // Written straight to text when the hooks allow it and each parent's atoms come together:
+        // at depth 2 a batch holds each row once, its cells in a run; deeper, a table's rows may
+        // come apart (ordered by number), and the text writer never reopens a list.
+        if (depth <= 2 && hooks.AllowStreaming)
+        {
+            var text = new FullNodeWriter(depth, [], context, int.MaxValue, message => sender.SendTextAsync(transport, to, message));
+            foreach (var atom in batch)
+            {
+                await text.AddAsync(atom.Address, atom.Timestamp, atom.Atom).ConfigureAwait(false);
+            }
+
+            await text.FinishAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await sender.SendAsync(transport, to, new Message(depth, [], BatchNode(batch), context), forcePartial: true).ConfigureAwait(false);
+    }
+
+    /// <summary>A batch as partial sub-nodes at the root, down to its atoms.</summary>
+    private SubNodesNode BatchNode(List<LoggedAtom> batch)
     {
         var root = new SubNodesNode(partial: true);
         foreach (var atom in batch)
@@ -321,13 +349,7 @@ internal sealed class ChangeFeed(
             node.Children[atom.Address[^1]] = new TimestampAndAtomNode(atom.Timestamp, atom.Atom);
         }
 
-        var context = new Dictionary<string, Atom>(sendContext, StringComparer.Ordinal)
-        {
-            [FeedWire.LogKey] = FeedWire.Position(_log!.Epoch, batch[^1].Sequence),
-            [FeedWire.SinceKey] = followsOn,
-            [FeedWire.LeftKey] = left,
-        };
-        return sender.SendAsync(transport, to, new Message(depth, [], root, context), forcePartial: true);
+        return root;
     }
 
     /// <summary>Ends a feed (or says where we stand): our root hash, position, and how far we have seen the recipient's log.</summary>
