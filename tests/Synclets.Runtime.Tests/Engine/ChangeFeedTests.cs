@@ -221,6 +221,27 @@ public class ChangeFeedTests
         Assert.Equal("after the collection", (await client.GetAtomAsync(["r5", "c5"])).AsString());
     }
 
+    [Fact]
+    public async Task A_peer_announcing_made_up_logs_cannot_grow_our_checkpoints_and_a_malformed_position_is_ignored()
+    {
+        var meta = new MemoryMetaConnector(2);
+        var transport = new ScriptedTransport();
+        await using var synclet = new Synclet(new MemoryDataConnector(2), meta, transport, new SyncletOptions { Id = "server" });
+        await synclet.StartAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            // Each a root hash equal to ours (0: empty) from a "new" log: the kind that records a checkpoint.
+            transport.InjectMessage("hostile", $"[1,0,2,[],0,{{\"\uFFFAlog\":\"made{i:D2}up{i:D4}:{i}\"}}]");
+        }
+
+        transport.InjectMessage("hostile", "[1,0,2,[],0,{\"\uFFFAlog\":\"not an epoch:5\"}]");
+        transport.InjectMessage("hostile", "[1,0,2,[],0,{\"\uFFFAlog\":\"" + new string('a', 500) + ":5\"}]");
+        await synclet.WhenIdleAsync();
+
+        Assert.Equal(2, (await meta.GetCheckpointsAsync()).Count);
+        Assert.DoesNotContain((await meta.GetCheckpointsAsync()).Keys, epoch => epoch.Length > 12);
+    }
+
     private static async Task<long> ReconnectBytesAsync(int rows, bool changeFeed)
     {
         await using var group = await SyncedPairAsync(rows, changeFeed);

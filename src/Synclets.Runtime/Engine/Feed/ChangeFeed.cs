@@ -49,6 +49,13 @@ internal sealed class ChangeFeed(
     /// <summary>Settles offered to a peer after a sync that fell back to hashes, before giving up until the next.</summary>
     private const int MaxSettles = 8;
 
+    /// <summary>
+    /// How many logs one connection may make us keep checkpoints of: its own, and one new epoch
+    /// (its store replaced while connected). Each is a row in our store, so a hostile peer
+    /// announcing made-up epochs must not add one per message.
+    /// </summary>
+    private const int MaxEpochsPerConnection = 2;
+
     private readonly IChangeLog? _log = changeLog is { Epoch.Length: > 0 } ? changeLog : null; // An empty epoch: this store keeps no log after all.
     private readonly Dictionary<(Transport Transport, string Peer), FeedPeer> _peers = [];
 
@@ -121,6 +128,11 @@ internal sealed class ChangeFeed(
         }
 
         var peer = PeerOf(transport, from);
+        if (!peer.MayRecord(epoch))
+        {
+            return false; // A connection that keeps announcing new logs gets version 1 answers.
+        }
+
         peer.Epoch = epoch;
         var endedFeed = FeedWire.ReadCount(context, FeedWire.SinceKey);
         if (endedFeed is { } endedSince)
@@ -239,8 +251,13 @@ internal sealed class ChangeFeed(
             return;
         }
 
-        await RecordAsync(epoch, since, position).ConfigureAwait(false);
         var peer = PeerOf(transport, from);
+        if (!peer.MayRecord(epoch))
+        {
+            return;
+        }
+
+        await RecordAsync(epoch, since, position).ConfigureAwait(false);
         peer.Received += CountAtoms(batch, level: 0);
         peer.Expected = peer.Received + (FeedWire.ReadCount(context, FeedWire.LeftKey) ?? 0);
         progress(new SyncProgressEventArgs(from, peer.Received, peer.Expected, completed: false));
@@ -411,5 +428,25 @@ internal sealed class ChangeFeed(
 
         /// <summary>Settles still to offer after a sync that fell back to hashes.</summary>
         public int SettlesLeft { get; set; }
+
+        /// <summary>The epochs this connection announced, up to <see cref="MaxEpochsPerConnection"/>.</summary>
+        private readonly List<string> _epochs = [];
+
+        /// <summary>Whether we keep a checkpoint of <paramref name="epoch"/> for this connection (one it already announced, or room for one more).</summary>
+        public bool MayRecord(string epoch)
+        {
+            if (_epochs.Contains(epoch))
+            {
+                return true;
+            }
+
+            if (_epochs.Count >= MaxEpochsPerConnection)
+            {
+                return false;
+            }
+
+            _epochs.Add(epoch);
+            return true;
+        }
     }
 }

@@ -48,13 +48,19 @@ internal static class FeedWire
 
     public static string Position(string epoch, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{epoch}:{sequence}");
 
-    /// <summary>Reads an <c>"epoch:sequence"</c> value; false for anything else.</summary>
+    /// <summary>The longest epoch taken from a peer: ours are 12 characters; anything much longer is not an epoch.</summary>
+    private const int MaxEpochLength = 32;
+
+    private static readonly System.Buffers.SearchValues<char> EpochCharacters = System.Buffers.SearchValues.Create(Timestamp.Alphabet);
+
+    /// <summary>Reads an <c>"epoch:sequence"</c> value (an epoch of the timestamp alphabet, a whole number); false for anything else.</summary>
     public static bool TryReadPosition(ReadOnlySpan<char> text, out string epoch, out long sequence)
     {
         var colon = text.IndexOf(':');
         epoch = string.Empty;
         sequence = 0;
-        if (colon <= 0 || !long.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sequence))
+        if (colon <= 0 || colon > MaxEpochLength || text[..colon].ContainsAnyExcept(EpochCharacters)
+            || !long.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sequence))
         {
             return false;
         }
