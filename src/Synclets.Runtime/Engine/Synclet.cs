@@ -701,6 +701,7 @@ public sealed partial class Synclet : IAsyncDisposable, IIdleSource, IMessageRec
             Dropped(activity, "failed", exception.Message);
             Statistics.ApplyFailed(exception);
             _failedApplies[from] = _failedApplies.GetValueOrDefault(from) + 1; // Its next acknowledgement must not say "stored".
+            _feed.Failed(transport, from);
             activity?.AddException(exception);
             Log.HandlingFailed(_logger, exception, _logId, from);
         }

@@ -140,8 +140,7 @@ internal sealed class ChangeFeed(
             await RecordAsync(epoch, endedSince, position).ConfigureAwait(false);
             if (peer.Received > 0 || peer.Expected > 0)
             {
-                progress(new SyncProgressEventArgs(from, peer.Received, peer.Received, completed: true));
-                peer.Received = peer.Expected = 0;
+                peer.Report = new SyncProgressEventArgs(from, peer.Received, peer.Received, completed: true);
             }
         }
 
@@ -208,14 +207,32 @@ internal sealed class ChangeFeed(
         return true;
     }
 
+    /// <summary>A message from <paramref name="from"/> failed to apply: what it would have reported did not happen.</summary>
+    public void Failed(Transport transport, string from)
+    {
+        if (_peers.GetValueOrDefault((transport, from)) is { } peer)
+        {
+            peer.Report = null;
+        }
+    }
+
     /// <summary>
-    /// After a message from <paramref name="from"/> was handled and committed, with nothing else
-    /// queued: when a sync with that peer fell back to hashes, offers it a settle (see
+    /// After a message from <paramref name="from"/> was handled and committed: reports the progress
+    /// of its feed, if it was a batch or an end; and, with nothing else queued, when a sync with
+    /// that peer fell back to hashes, offers it a settle (see
     /// <see cref="FeedWire.SettleKey"/>), so that once the trees are the same each records where
     /// the other stands and the next reconnect is a feed.
     /// </summary>
     public async ValueTask AfterMessageAsync(Transport transport, string from, bool nothingQueued)
     {
+        if (_peers.GetValueOrDefault((transport, from)) is { Report: { } report } reporting)
+        {
+            // Stored now: the batch (or the end) it reports on committed.
+            reporting.Report = null;
+            (reporting.Received, reporting.Expected) = report.Completed ? (0, 0) : (report.Received, report.Expected);
+            progress(report);
+        }
+
         if (!nothingQueued || _log is null || _peers.GetValueOrDefault((transport, from)) is not { SettlesLeft: > 0 } peer)
         {
             return;
@@ -258,9 +275,8 @@ internal sealed class ChangeFeed(
         }
 
         await RecordAsync(epoch, since, position).ConfigureAwait(false);
-        peer.Received += CountAtoms(batch, level: 0);
-        peer.Expected = peer.Received + (FeedWire.ReadCount(context, FeedWire.LeftKey) ?? 0);
-        progress(new SyncProgressEventArgs(from, peer.Received, peer.Expected, completed: false));
+        var received = peer.Received + CountAtoms(batch, level: 0);
+        peer.Report = new SyncProgressEventArgs(from, received, received + (FeedWire.ReadCount(context, FeedWire.LeftKey) ?? 0), completed: false);
     }
 
     /// <summary>Our checkpoint of <paramref name="epoch"/> moves to <paramref name="position"/> when what got us there follows on from what we hold.</summary>
@@ -428,6 +444,9 @@ internal sealed class ChangeFeed(
 
         /// <summary>Settles still to offer after a sync that fell back to hashes.</summary>
         public int SettlesLeft { get; set; }
+
+        /// <summary>The progress the message being handled will report once it commits.</summary>
+        public SyncProgressEventArgs? Report { get; set; }
 
         /// <summary>The epochs this connection announced, up to <see cref="MaxEpochsPerConnection"/>.</summary>
         private readonly List<string> _epochs = [];
