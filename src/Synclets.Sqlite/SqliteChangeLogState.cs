@@ -3,11 +3,11 @@ using Microsoft.Data.Sqlite;
 namespace Synclets.Sqlite;
 
 /// <summary>
-/// What a SQLite store's change log (see <see cref="Connectors.IChangeLog"/>) keeps besides the
-/// numbers on its meta rows, for both layouts: the epoch, the floor and the checkpoints of other
-/// stores' logs, as rows of the store's hash table keyed by words (as the tombstone horizon is;
-/// addresses there are JSON arrays, so the two never meet). Written in the unit of work's
-/// transaction; read once at open and kept here, and read again when a unit rolls back.
+/// What a SQLite store's change log (see <see cref="Connectors.IChangeLog"/>) keeps besides its
+/// rows' numbers, for both layouts: the epoch, the floor and the checkpoints of other stores'
+/// logs, as rows of the store's hash table keyed by words (as the tombstone horizon is; addresses
+/// there are JSON arrays, so the two never meet). Written in the unit of work's transaction; read
+/// once at open and kept here, and put back as it was when a unit rolls back.
 /// </summary>
 internal sealed class SqliteChangeLogState(SqliteConnection connection, string quotedHashTable, SqliteUnitOfWork unit)
 {
