@@ -113,15 +113,9 @@ public sealed partial class SqliteStore
         FlushHashes();
         var levels = Enumerable.Range(1, Depth).Select(level => "m." + SqliteSchema.Quote(SqliteSchema.Level(_options, level))).ToArray();
         var address = SqliteSchema.Quote(_options.AddressColumn);
-
-        // A row's atoms are a range of the meta table's key, the addresses that start with the
-        // row's JSON prefix (see PrefixRange): '["r1"]' gives '["r1",' up to '["r1"-'.
-        var rowAtoms = Depth == 1
-            ? $"m.{address} = l.\"parent\""
-            : $"m.{address} >= substr(l.\"parent\", 1, length(l.\"parent\") - 1) || ',' AND m.{address} < substr(l.\"parent\", 1, length(l.\"parent\") - 1) || '-'";
         var sql =
             $"SELECT {string.Join(", ", levels)}, m.{SqliteSchema.Quote(_options.TimestampColumn)}, d.{SqliteSchema.Quote(_options.AtomColumn)}, l.\"seq\" "
-            + $"FROM {LogTable} l JOIN {SqliteSchema.Quote(_options.MetaTable)} m ON {rowAtoms} LEFT JOIN {SqliteSchema.Quote(_options.DataTable)} d ON d.{address} = m.{address} "
+            + $"FROM {LogTable} l JOIN {SqliteSchema.Quote(_options.MetaTable)} m ON {RowAtoms} LEFT JOIN {SqliteSchema.Quote(_options.DataTable)} d ON d.{address} = m.{address} "
             + $"WHERE l.\"seq\" > @after ORDER BY l.\"seq\", m.{address}";
         using var rows = new RawStatement(_connection, sql, "@after");
         rows.BindInt64(0, after);
@@ -133,12 +127,22 @@ public sealed partial class SqliteStore
         }
     }
 
-    internal long CountChanges(long after)
+    internal long CountChanges(long after) =>
+        _connection.ReadInteger($"SELECT count(*) FROM {LogTable} l JOIN {SqliteSchema.Quote(_options.MetaTable)} m ON {RowAtoms} WHERE l.\"seq\" > {after}", _unit.Transaction) ?? 0;
+
+    /// <summary>
+    /// Joins a log row <c>l</c> to its atoms in the meta table <c>m</c>: a range of the meta
+    /// table's key, the addresses that start with the row's JSON prefix (see PrefixRange):
+    /// '["r1"]' gives '["r1",' up to '["r1"-'. At depth 1 the log row is the atom's own address.
+    /// </summary>
+    private string RowAtoms
     {
-        var address = SqliteSchema.Quote(_options.AddressColumn);
-        var rowAtoms = Depth == 1
-            ? $"m.{address} = l.\"parent\""
-            : $"m.{address} >= substr(l.\"parent\", 1, length(l.\"parent\") - 1) || ',' AND m.{address} < substr(l.\"parent\", 1, length(l.\"parent\") - 1) || '-'";
-        return _connection.ReadInteger($"SELECT count(*) FROM {LogTable} l JOIN {SqliteSchema.Quote(_options.MetaTable)} m ON {rowAtoms} WHERE l.\"seq\" > {after}", _unit.Transaction) ?? 0;
+        get
+        {
+            var address = SqliteSchema.Quote(_options.AddressColumn);
+            return Depth == 1
+                ? $"m.{address} = l.\"parent\""
+                : $"m.{address} >= substr(l.\"parent\", 1, length(l.\"parent\") - 1) || ',' AND m.{address} < substr(l.\"parent\", 1, length(l.\"parent\") - 1) || '-'";
+        }
     }
 }

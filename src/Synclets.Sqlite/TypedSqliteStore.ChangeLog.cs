@@ -37,21 +37,10 @@ public sealed partial class TypedSqliteStore<TRow> : IChangeLog
         var select = string.Join(", ", _columns.Select(c => "m." + SqliteSchema.Quote(c)).Concat(_columns.Select(c => "d." + SqliteSchema.Quote(c))));
         using var rows = new RawStatement(_connection, $"SELECT m.{_key}, {select}, d.\"absent\", m.\"seq\" FROM {_meta} m LEFT JOIN {_table} d ON d.{_key} = m.{_key} WHERE m.\"seq\" > @after ORDER BY m.\"seq\"", "@after");
         rows.BindInt64(0, after);
-        var absentAt = 1 + (2 * _columns.Length);
-        while (rows.Read())
+        var sequenceAt = 2 + (2 * _columns.Length); // After the absent mask.
+        foreach (var (address, timestamp, atom) in JoinedCells(rows, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rowId = rows.GetString(0);
-            var absent = rows.IsNull(absentAt) ? _allMask : rows.GetInt64(absentAt);
-            var sequence = rows.GetInt64(absentAt + 1);
-            for (var i = 0; i < _columns.Length; i++)
-            {
-                if (rows.GetTextOrNull(1 + i) is { } timestamp)
-                {
-                    var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ReadAtom(rows, 1 + _columns.Length + i, _kinds[i]);
-                    yield return new LoggedAtom(new[] { rowId, _columns[i] }, timestamp, atom, sequence);
-                }
-            }
+            yield return new LoggedAtom(address, timestamp, atom, rows.GetInt64(sequenceAt));
         }
 
         await Task.CompletedTask.ConfigureAwait(false);

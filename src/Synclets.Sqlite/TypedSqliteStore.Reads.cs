@@ -144,6 +144,19 @@ public sealed partial class TypedSqliteStore<TRow>
             rows.Bind(0, parentAddress[0]);
         }
 
+        foreach (var (address, timestamp, atom) in JoinedCells(rows, cancellationToken))
+        {
+            yield return new SubtreeAtom(address, timestamp, atom);
+        }
+    }
+
+    /// <summary>
+    /// The written cells of each row of a meta table joined with its data table, as read by
+    /// <c>SELECT m.key, m.(timestamps), d.(cells), d."absent"</c>: the statement stays on a row
+    /// while its cells are yielded, so a caller may read more columns of it.
+    /// </summary>
+    private IEnumerable<(string[] Address, string Timestamp, Atom Atom)> JoinedCells(RawStatement rows, CancellationToken cancellationToken)
+    {
         var absentAt = 1 + (2 * _columns.Length);
         while (rows.Read())
         {
@@ -158,7 +171,7 @@ public sealed partial class TypedSqliteStore<TRow>
                 }
 
                 var atom = ((absent >> i) & 1) == 1 ? Atom.Absent : ReadAtom(rows, 1 + _columns.Length + i, _kinds[i]);
-                yield return new SubtreeAtom(new[] { rowId, _columns[i] }, timestamp, atom); // An array, not a collection expression: that adds a read-only wrapper per atom.
+                yield return (new[] { rowId, _columns[i] }, timestamp, atom); // An array, not a collection expression: that adds a read-only wrapper per atom.
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Synclets.Tests.Support;
 using Synclets.Transports;
 
 namespace Synclets.Benchmarks.Scenarios;
@@ -13,7 +14,7 @@ internal static class ResumedSyncScenario
 {
     public static async Task<ScenarioResult> RunAsync(long atoms)
     {
-        var hub = new CuttingHub();
+        var hub = new CuttingPool();
         await using var full = new Replica("full", 2, hub.CreateTransport());
         await using var empty = new Replica("empty", 2, hub.CreateTransport());
         await full.FillAsync(atoms);
@@ -48,33 +49,5 @@ internal static class ResumedSyncScenario
             Converged = await full.Synclet.GetHashAsync([]) == await empty.Synclet.GetHashAsync([]),
             Note = $"the second attempt, after the first was cut once {firstBytes:N0} bytes had arrived",
         };
-    }
-
-    /// <summary>A memory hub that, armed, delivers so many more feed batches and then nothing (see tests' CuttingPool).</summary>
-    private sealed class CuttingHub : PacketHub
-    {
-        private int _left = int.MaxValue;
-
-        public void CutAfter(int batches) => Volatile.Write(ref _left, batches);
-
-        public void Mend() => Volatile.Write(ref _left, int.MaxValue);
-
-        protected override void Deliver(IHubMember member, string packet)
-        {
-            if (Volatile.Read(ref _left) <= 0 || (packet.Contains("\uFFFAleft", StringComparison.Ordinal) && Interlocked.Decrement(ref _left) < 0))
-            {
-                return;
-            }
-
-            InFlight.Enter();
-            try
-            {
-                member.Receive(packet);
-            }
-            finally
-            {
-                InFlight.Exit();
-            }
-        }
     }
 }

@@ -288,12 +288,15 @@ internal sealed class SyncProtocol(
     /// </summary>
     private static IReadOnlyDictionary<string, Atom> WithoutFeedWords(IReadOnlyDictionary<string, Atom> context)
     {
-        if (!context.Keys.Any(FeedWire.IsFeedKey))
+        foreach (var key in context.Keys)
         {
-            return context;
+            if (FeedWire.IsFeedKey(key))
+            {
+                return context.Where(entry => !FeedWire.IsFeedKey(entry.Key)).ToDictionary(StringComparer.Ordinal);
+            }
         }
 
-        return context.Where(entry => !FeedWire.IsFeedKey(entry.Key)).ToDictionary(StringComparer.Ordinal);
+        return context; // Almost always: checked without a copy, as this runs for every message.
     }
 
     /// <summary>The hash of a parent (the root when empty).</summary>

@@ -225,15 +225,20 @@ internal sealed class ChangeFeed(
     /// </summary>
     public async ValueTask AfterMessageAsync(Transport transport, string from, bool nothingQueued)
     {
-        if (_peers.GetValueOrDefault((transport, from)) is { Report: { } report } reporting)
+        if (!_peers.TryGetValue((transport, from), out var peer))
+        {
+            return;
+        }
+
+        if (peer.Report is { } report)
         {
             // Stored now: the batch (or the end) it reports on committed.
-            reporting.Report = null;
-            (reporting.Received, reporting.Expected) = report.Completed ? (0, 0) : (report.Received, report.Expected);
+            peer.Report = null;
+            (peer.Received, peer.Expected) = report.Completed ? (0, 0) : (report.Received, report.Expected);
             progress(report);
         }
 
-        if (!nothingQueued || _log is null || _peers.GetValueOrDefault((transport, from)) is not { SettlesLeft: > 0 } peer)
+        if (!nothingQueued || _log is null || peer.SettlesLeft <= 0)
         {
             return;
         }
